@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Detect whether we run virtualized (VM and/or container), from several
+ * independent signals, keeping the evidence: a "bare" machine in a cloud
+ * is often itself a guest (this project's CI host is a PVM guest).
+ */
+#ifndef VB_VIRTDETECT_H
+#define VB_VIRTDETECT_H
+
+#include <jansson.h>
+
+/*
+ * Returns {"vm": "kvm"|"pvm"|...|"none", "container": "docker"|...|"none",
+ *          "evidence": [ {"signal": ..., "value": ...}, ... ]}.
+ */
+json_t *vb_detect_virt(void);
+
+/* CPUID hypervisor signature (leaf 0x40000000), "" when the bit is clear. */
+void vb_cpuid_hv_signature(char sig[13], int *present);
+
+#endif

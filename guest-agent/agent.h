@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef VB_AGENT_H
+#define VB_AGENT_H
+
+#include <jansson.h>
+
+#define VB_AGENT_VERSION "0.1.0"
+
+struct vb_agent_opts {
+	int in_fd, out_fd;
+	const char *scratch;   /* I/O scratch target, or NULL */
+	const char *role;      /* "bare", "container", "vm": said in hello */
+};
+
+/* What the agent sees of its environment, for the hello message. */
+json_t *vb_agent_env(void);
+
+/* Serve the protocol until "bye" or end of input. Returns an exit status. */
+int vb_agent_serve(const struct vb_agent_opts *o);
+
+/* Handle one parsed request; returns the reply (never NULL). */
+json_t *vb_agent_handle(json_t *req, const struct vb_agent_opts *o);
+
+#endif

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A backend starts vbench-agent inside one kind of environment and hands
+ * the core a byte channel to it, the host-side identity of what it started
+ * (pid, cgroup) and a way to stop it. Like fio's ioengine_ops: one const
+ * struct of callbacks per backend, listed once in harness/backends/list.h;
+ * the core never knows backend details.
+ */
+#ifndef VB_BACKEND_H
+#define VB_BACKEND_H
+
+#include <jansson.h>
+#include <limits.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "../common/proto.h"
+
+#define VB_MAX_PUS 64
+
+/* Everything a backend may need from the run's options. */
+struct vb_run_ctx {
+	const char *agent_path;     /* the static vbench-agent */
+	const char *workdir;        /* per-run private dir, removed at the end */
+	const char *cache_dir;      /* guest images etc., kept across runs */
+	const char *cgroup_parent;  /* vbench's own cgroup v2 dir, "" if none */
+	int pus[VB_MAX_PUS];        /* OS indexes of the PUs environments use */
+	int npus;
+	long long memory_mb;        /* memory limit / guest RAM, 0: default */
+	long long scratch_mib;      /* size of each I/O scratch image */
+	const char *container_runtime; /* crun (default), runc, podman, docker */
+	const char *kernel;         /* guest kernel override, or NULL */
+	const char *modules;        /* its modules dir, or NULL */
+	unsigned hello_timeout_ms;
+	int verbose;
+};
+
+struct vb_instance {
+	const struct vb_backend *be;
+	int fd;                     /* channel to the agent, both ways */
+	pid_t pid;                  /* host pid of what the backend started */
+	char cgroup[PATH_MAX];      /* cgroup v2 dir holding it, "" if none */
+	uint64_t cgroup_id;         /* its id, for eBPF scoping; 0 if none */
+	char scratch[PATH_MAX];     /* host path of its I/O scratch image */
+	double start_ms;            /* start to hello, ms */
+	json_t *hello;              /* the agent's hello message */
+	json_t *info;               /* backend facts for the results (owned) */
+	int dead;                   /* stopped answering: no more requests */
+	long long next_id;
+	struct vb_linebuf *lb;      /* reader over fd */
+	void *priv;                 /* backend state */
+};
+
+struct vb_backend {
+	const char *name;
+	const char *desc;
+	/* 1 when it can run here, else 0 with the reason in why. */
+	int (*available)(const struct vb_run_ctx *ctx, char *why, size_t n);
+	/*
+	 * Start the environment running the agent; set in->fd and in->pid
+	 * (and cgroup, scratch, info). The core then waits for hello.
+	 * Returns 0 or -1 with err set; stop() is called either way.
+	 */
+	int (*start)(struct vb_instance *in, const struct vb_run_ctx *ctx, char *err,
+		     size_t n);
+	/* Counters the backend collects from outside at the end (QMP); may be NULL. */
+	void (*collect)(struct vb_instance *in, json_t *counters);
+	/* The end of its console or error log, for reports of failure; may be NULL. */
+	void (*log_tail)(struct vb_instance *in, char *buf, size_t n);
+	/*
+	 * Stop it and remove all it created. Safe after a failed or partial
+	 * start and on the Ctrl-C path; idempotent.
+	 */
+	void (*stop)(struct vb_instance *in);
+};
+
+/* The registry, generated from harness/backends/list.h. */
+extern const struct vb_backend *const vb_backends[];
+extern const size_t vb_nbackends;
+const struct vb_backend *vb_backend_find(const char *name);
+
+/* The core's side of an instance (harness/instance.c). */
+int vb_instance_start(struct vb_instance *in, const struct vb_backend *be,
+		      const struct vb_run_ctx *ctx, char *err, size_t n);
+/*
+ * Send req (an "id" is added) and wait up to timeout_ms for the reply with
+ * that id. Lines that are not valid protocol are counted and skipped;
+ * returns the reply, or NULL with err set (timeout, channel closed, too
+ * much garbage): the instance is then marked dead.
+ */
+json_t *vb_instance_request(struct vb_instance *in, json_t *req, unsigned timeout_ms,
+			    char *err, size_t n);
+void vb_instance_stop(struct vb_instance *in);
+
+#endif
