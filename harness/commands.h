@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The vbench subcommands: X(name, summary) for an
+ * `int vb_cmd_<name>(int argc, char **argv)` (argv[0] is the subcommand;
+ * returns the exit status: 0 ok, 1 failure/regression, 2 bad usage/input).
+ */
+#define VB_COMMANDS(X) \
+	X(run, "run workloads on backends and write a result file") \
+	X(list, "list backends (with availability) and workloads") \
+	X(doctor, "what this host offers: root, KVM, PMU, eBPF, QEMU, OCI runtime, cgroups")
