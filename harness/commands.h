@@ -7,4 +7,6 @@
 #define VB_COMMANDS(X) \
 	X(run, "run workloads on backends and write a result file") \
 	X(list, "list backends (with availability) and workloads") \
-	X(doctor, "what this host offers: root, KVM, PMU, eBPF, QEMU, OCI runtime, cgroups")
+	X(doctor, "what this host offers: root, KVM, PMU, eBPF, QEMU, OCI runtime, cgroups") \
+	X(report, "turn result files into an HTML/Markdown report with gnuplot charts") \
+	X(compare, "flag regressions between two result files (exit 1 on regression)")

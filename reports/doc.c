@@ -1,0 +1,262 @@
+/* SPDX-License-Identifier: MIT */
+/* The dual Markdown + HTML writer; see doc.h. */
+#include "doc.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xmlesc.h"
+
+static const char css[] =
+	"body{font-family:system-ui,sans-serif;max-width:1150px;margin:2em auto;padding:0 1em;"
+	"color:#1d1d1f;line-height:1.45}"
+	"h1{border-bottom:2px solid #444}h2{margin-top:2em;border-bottom:1px solid #bbb}"
+	"table{border-collapse:collapse;margin:1em 0;font-size:.9em}"
+	"th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:top}"
+	"th{background:#f0f0f0}tr:nth-child(even) td{background:#fafafa}"
+	"td.slower{background:#f8d0cc!important}td.faster{background:#cfeccd!important}"
+	"td.holds{background:#cfeccd!important}td.fails{background:#f8d0cc!important}"
+	"td.na{color:#777}"
+	"p.note{color:#6b4e00;background:#fff6dc;border-left:4px solid #e0b020;padding:.4em .8em}"
+	"figure{margin:1em 0}figure img{max-width:100%;border:1px solid #ddd}"
+	"figcaption{font-size:.85em;color:#555}code{background:#f3f3f3;padding:0 .2em}";
+
+static char *vfmt(const char *fmt, va_list ap)
+{
+	char *s = NULL;
+
+	if (vasprintf(&s, fmt, ap) < 0)
+		return NULL;
+	return s;
+}
+
+/* Markdown: keep table cells on one line and their pipes literal. */
+static void put_md(FILE *f, const char *s, int in_table)
+{
+	for (; *s; s++) {
+		if (in_table && *s == '|')
+			fputs("\\|", f);
+		else if (in_table && *s == '\n')
+			fputc(' ', f);
+		else
+			fputc(*s, f);
+	}
+}
+
+int rp_doc_open(struct rp_doc *d, const char *dir, const char *title, char *err, size_t n)
+{
+	char path[4096];
+
+	memset(d, 0, sizeof(*d));
+	d->dir = dir;
+	snprintf(path, sizeof(path), "%s/report.md", dir);
+	d->md = fopen(path, "w");
+	if (!d->md)
+		goto fail;
+	snprintf(path, sizeof(path), "%s/index.html", dir);
+	d->html = fopen(path, "w");
+	if (!d->html)
+		goto fail;
+	fprintf(d->md, "# %s\n\n", title);
+	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>", d->html);
+	rp_put_xml(d->html, title);
+	fprintf(d->html, "</title>\n<style>%s</style></head><body>\n<h1>", css);
+	rp_put_xml(d->html, title);
+	fputs("</h1>\n", d->html);
+	return 0;
+fail:
+	snprintf(err, n, "%s: %s", path, strerror(errno));
+	if (d->md)
+		fclose(d->md);
+	return -1;
+}
+
+int rp_doc_close(struct rp_doc *d)
+{
+	int bad = d->failed;
+
+	fputs("</body></html>\n", d->html);
+	bad |= ferror(d->md) | ferror(d->html);
+	bad |= fclose(d->md) != 0;
+	bad |= fclose(d->html) != 0;
+	return bad ? -1 : 0;
+}
+
+void rp_doc_heading(struct rp_doc *d, int level, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = vfmt(fmt, ap);
+	va_end(ap);
+	if (!s) {
+		d->failed = 1;
+		return;
+	}
+	fprintf(d->md, "%.*s %s\n\n", level, "######", s);
+	fprintf(d->html, "<h%d>", level);
+	rp_put_xml(d->html, s);
+	fprintf(d->html, "</h%d>\n", level);
+	free(s);
+}
+
+static void para(struct rp_doc *d, const char *cls, const char *fmt, va_list ap)
+{
+	char *s = vfmt(fmt, ap);
+
+	if (!s) {
+		d->failed = 1;
+		return;
+	}
+	fprintf(d->md, cls ? "> %s\n\n" : "%s\n\n", s);
+	fprintf(d->html, cls ? "<p class=\"%s\">" : "<p%s>", cls ? cls : "");
+	rp_put_xml(d->html, s);
+	fputs("</p>\n", d->html);
+	free(s);
+}
+
+void rp_doc_para(struct rp_doc *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	para(d, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void rp_doc_note(struct rp_doc *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	para(d, "note", fmt, ap);
+	va_end(ap);
+}
+
+/* Items open a list on first use; rp_doc_list_end closes it. */
+void rp_doc_item(struct rp_doc *d, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = vfmt(fmt, ap);
+	va_end(ap);
+	if (!s) {
+		d->failed = 1;
+		return;
+	}
+	if (!d->in_list)
+		fputs("<ul>\n", d->html);
+	d->in_list = 1;
+	fprintf(d->md, "- %s\n", s);
+	fputs("<li>", d->html);
+	rp_put_xml(d->html, s);
+	fputs("</li>\n", d->html);
+	free(s);
+}
+
+void rp_doc_list_end(struct rp_doc *d)
+{
+	if (d->in_list)
+		fputs("</ul>\n", d->html);
+	fputc('\n', d->md);
+	d->in_list = 0;
+}
+
+void rp_doc_table(struct rp_doc *d, int ncols, const char *const *head)
+{
+	fputs("<table><thead><tr>", d->html);
+	fputc('|', d->md);
+	for (int i = 0; i < ncols; i++) {
+		fputc(' ', d->md);
+		put_md(d->md, head[i], 1);
+		fputs(" |", d->md);
+		fputs("<th>", d->html);
+		rp_put_xml(d->html, head[i]);
+		fputs("</th>", d->html);
+	}
+	fputs("\n|", d->md);
+	for (int i = 0; i < ncols; i++)
+		fputs("---|", d->md);
+	fputs("</tr></thead><tbody>\n", d->html);
+	fputc('\n', d->md);
+}
+
+void rp_doc_row(struct rp_doc *d, int ncols, const char *const *cells,
+		const char *const *classes)
+{
+	fputs("<tr>", d->html);
+	fputc('|', d->md);
+	for (int i = 0; i < ncols; i++) {
+		const char *cls = classes ? classes[i] : NULL;
+
+		fputc(' ', d->md);
+		/* Markdown has no cell colours: mark significant cells in bold. */
+		if (cls && (!strcmp(cls, "slower") || !strcmp(cls, "faster")))
+			fputs("**", d->md);
+		put_md(d->md, cells[i], 1);
+		if (cls && (!strcmp(cls, "slower") || !strcmp(cls, "faster")))
+			fputs("**", d->md);
+		fputs(" |", d->md);
+		if (cls)
+			fprintf(d->html, "<td class=\"%s\">", cls);
+		else
+			fputs("<td>", d->html);
+		rp_put_xml(d->html, cells[i]);
+		fputs("</td>", d->html);
+	}
+	fputs("</tr>\n", d->html);
+	fputc('\n', d->md);
+}
+
+void rp_doc_table_end(struct rp_doc *d)
+{
+	fputs("</tbody></table>\n", d->html);
+	fputc('\n', d->md);
+}
+
+static void put_base64_file(struct rp_doc *d, FILE *in)
+{
+	static const char tab[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	unsigned char b[3];
+	size_t k;
+
+	while ((k = fread(b, 1, 3, in)) > 0) {
+		unsigned v = b[0] << 16 | (k > 1 ? b[1] << 8 : 0) | (k > 2 ? b[2] : 0);
+
+		fputc(tab[v >> 18 & 63], d->html);
+		fputc(tab[v >> 12 & 63], d->html);
+		fputc(k > 1 ? tab[v >> 6 & 63] : '=', d->html);
+		fputc(k > 2 ? tab[v & 63] : '=', d->html);
+	}
+}
+
+void rp_doc_chart(struct rp_doc *d, const char *name, const char *caption)
+{
+	char path[4096];
+	FILE *in;
+
+	snprintf(path, sizeof(path), "%s/%s.svg", d->dir, name);
+	in = fopen(path, "rb");
+	if (!in) {
+		d->failed = 1;
+		return;
+	}
+	fprintf(d->md, "![%s](%s.svg)\n\n*%s* ([PNG](%s.png), data `%s.dat`, script `%s.gp`)\n\n",
+		caption, name, caption, name, name, name);
+	fputs("<figure><img alt=\"", d->html);
+	rp_put_xml(d->html, caption);
+	fputs("\" src=\"data:image/svg+xml;base64,", d->html);
+	put_base64_file(d, in);
+	fclose(in);
+	fputs("\"><figcaption>", d->html);
+	rp_put_xml(d->html, caption);
+	fputs(" (", d->html);
+	fprintf(d->html, "<a href=\"%s.png\">PNG</a>, data <code>%s.dat</code>, "
+		"re-plot: <code>gnuplot %s.gp</code>)</figcaption></figure>\n", name, name, name);
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One report, two formats: every call writes the same content to the
+ * Markdown file and to the self-contained HTML page, so the sections are
+ * written once. Text arguments are plain text; the writer escapes them.
+ */
+#ifndef VB_DOC_H
+#define VB_DOC_H
+
+#include <stdio.h>
+
+struct rp_doc {
+	FILE *md;
+	FILE *html;
+	const char *dir;        /* where charts live, for embedding */
+	int failed;             /* a write or an embed went wrong */
+	int in_list;            /* an item list is open */
+};
+
+int rp_doc_open(struct rp_doc *d, const char *dir, const char *title, char *err, size_t n);
+/* Finish both files; 0, or -1 when anything failed to write. */
+int rp_doc_close(struct rp_doc *d);
+
+void rp_doc_heading(struct rp_doc *d, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void rp_doc_para(struct rp_doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A paragraph that says why something is absent (styled as a note). */
+void rp_doc_note(struct rp_doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void rp_doc_item(struct rp_doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void rp_doc_list_end(struct rp_doc *d);
+
+/* A table: header cells, then rows; a cell class ("slower", "faster") or NULL. */
+void rp_doc_table(struct rp_doc *d, int ncols, const char *const *head);
+void rp_doc_row(struct rp_doc *d, int ncols, const char *const *cells,
+		const char *const *classes);
+void rp_doc_table_end(struct rp_doc *d);
+
+/* A chart DIR/NAME.svg (embedded as a data: URI) with its PNG and script linked. */
+void rp_doc_chart(struct rp_doc *d, const char *name, const char *caption);
+
+#endif

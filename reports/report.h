@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `vbench report`: one or more result files into DIR/index.html,
+ * DIR/report.md and gnuplot charts. Each section lives in its own file
+ * (sec_*.c) and says why where its data is absent; none invents a number.
+ */
+#ifndef VB_REPORT_H
+#define VB_REPORT_H
+
+#include <jansson.h>
+
+#include "doc.h"
+#include "rundata.h"
+
+struct rp_report {
+	struct rp_doc doc;
+	const struct rp_run *runs;
+	int nruns;
+	const char *dir;
+	json_t *backends;       /* names in display order, over all runs */
+	json_t *benches;        /* workload names in order, over all runs */
+	char err[1024];         /* first chart/IO failure */
+	int failed;
+};
+
+/* Write the report; 0, or -1 with a one-line reason in err. */
+int rp_report_write(const struct rp_run *runs, int nruns, const char *dir, char *err,
+		    size_t n);
+
+/* Helpers shared by the sections (report.c). */
+/* "type2" or "R2 type2" when several runs are side by side. */
+const char *rp_series(const struct rp_report *rp, int run, const char *backend, char *buf,
+		      size_t n);
+/* Render a chart and embed it; on failure remember the error for the caller. */
+void rp_report_chart(struct rp_report *rp, const char *name, int w, int h, const char *body,
+		     const char *caption);
+/* Open NAME.dat; NULL (error remembered) on failure. */
+FILE *rp_report_data(struct rp_report *rp, const char *name);
+/* Format a number with 3 significant digits ("1.23", "1.23e+06" where huge). */
+const char *rp_num(double v, char *buf, size_t n);
+
+/* Trapped device accesses (qemu.* counters, in this order) per block request. */
+#define RP_NTRAP 5
+/* Per request of (run, backend, bench): total and each; 0, or -1 with why. */
+int rp_traps_per_request(const struct rp_run *r, const char *be, const char *bench,
+			 double *per_req, double each[RP_NTRAP], double *requests,
+			 const char **why);
+
+/* A backend-level counter (e.g. lifecycle.rss_bytes, tcg.translated_tbs) or NAN. */
+double rp_backend_counter(const struct rp_run *r, const char *be, const char *name);
+
+void rp_sec_environment(struct rp_report *rp);
+void rp_sec_overhead(struct rp_report *rp);
+void rp_sec_exits(struct rp_report *rp);
+void rp_sec_traps(struct rp_report *rp);
+void rp_sec_latency(struct rp_report *rp);
+void rp_sec_tlb(struct rp_report *rp);
+void rp_sec_lifecycle(struct rp_report *rp);
+void rp_sec_fullpv(struct rp_report *rp);
+void rp_sec_claims(struct rp_report *rp);
+
+#endif

@@ -1,0 +1,382 @@
+/* SPDX-License-Identifier: MIT */
+/* Loading, validating and querying a result file. See rundata.h. */
+#include "rundata.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/proto.h"
+#include "../harness/results.h"
+
+/* Validation: the first problem found, as "what[i].field: expected ..." */
+static int bad(char *err, size_t n, const char *path, const char *what, size_t i,
+	       const char *field, const char *expected)
+{
+	snprintf(err, n, "%s: %s[%zu].%s: expected %s", path, what, i, field, expected);
+	return -1;
+}
+
+static int check_counters(const json_t *arr, const char *path, const char *what, size_t i,
+			  char *err, size_t n)
+{
+	size_t j;
+	json_t *c;
+
+	if (!arr)
+		return 0;
+	if (!json_is_array(arr))
+		return bad(err, n, path, what, i, "counters", "an array");
+	json_array_foreach(arr, j, c) {
+		if (!json_is_string(json_object_get(c, "name")))
+			return bad(err, n, path, what, i, "counters[].name", "a string");
+		if (!json_is_number(json_object_get(c, "value")) &&
+		    !json_is_string(json_object_get(c, "unavailable")))
+			return bad(err, n, path, what, i, "counters[]",
+				   "a numeric value or an unavailable reason");
+	}
+	return 0;
+}
+
+static int check_numbers(const json_t *arr)
+{
+	size_t j;
+	json_t *v;
+
+	if (!json_is_array(arr))
+		return -1;
+	json_array_foreach(arr, j, v)
+		if (!json_is_number(v) || !isfinite(json_number_value(v)))
+			return -1;
+	return 0;
+}
+
+/* A ratio/slowdown: null, or {"median": x, "ci95": [lo, hi]}. */
+static int check_interval(const json_t *v)
+{
+	const json_t *ci = json_object_get(v, "ci95");
+
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_number(json_object_get(v, "median")) || check_numbers(ci) ||
+	    json_array_size(ci) != 2)
+		return -1;
+	return 0;
+}
+
+static int check_entries(const json_t *arr, const char *path, const char *what,
+			 const char *const *strings, char *err, size_t n)
+{
+	size_t i, k;
+	json_t *e;
+
+	json_array_foreach(arr, i, e) {
+		if (!json_is_object(e)) {
+			snprintf(err, n, "%s: %s[%zu]: expected an object", path, what, i);
+			return -1;
+		}
+		for (k = 0; strings[k]; k++)
+			if (!json_is_string(json_object_get(e, strings[k])))
+				return bad(err, n, path, what, i, strings[k], "a string");
+		if (check_counters(json_object_get(e, "counters"), path, what, i, err, n))
+			return -1;
+	}
+	return 0;
+}
+
+static int validate(struct rp_run *r, char *err, size_t n)
+{
+	static const char *const be_keys[] = {"name", "status", NULL};
+	static const char *const wl_keys[] = {"name", NULL};
+	static const char *const ms_keys[] = {"backend", "bench", "status", NULL};
+	static const char *const su_keys[] = {"backend", "bench", NULL};
+	struct { const char *key; json_t **dst; const char *const *strings; } parts[] = {
+		{"backends", &r->backends, be_keys},
+		{"workloads", &r->workloads, wl_keys},
+		{"measurements", &r->measurements, ms_keys},
+		{"summary", &r->summary, su_keys},
+	};
+	size_t i, p;
+	json_t *e;
+
+	for (p = 0; p < sizeof(parts) / sizeof(parts[0]); p++) {
+		json_t *a = json_object_get(r->root, parts[p].key);
+
+		if (a && !json_is_array(a)) {
+			snprintf(err, n, "%s: %s: expected an array", r->path, parts[p].key);
+			return -1;
+		}
+		if (!a) { /* a run cut off early may lack some parts */
+			a = json_array();
+			json_object_set_new(r->root, parts[p].key, a);
+		}
+		*parts[p].dst = a;
+		if (check_entries(a, r->path, parts[p].key, parts[p].strings, err, n))
+			return -1;
+	}
+	if (!json_is_object(json_object_get(r->root, "meta"))) {
+		snprintf(err, n, "%s: meta: expected an object", r->path);
+		return -1;
+	}
+	json_array_foreach(r->measurements, i, e) {
+		json_t *it = json_object_get(e, "iters");
+
+		if (strcmp(vb_json_str(e, "status", ""), "ok"))
+			continue;
+		if (check_numbers(json_object_get(e, "samples")))
+			return bad(err, n, r->path, "measurements", i, "samples",
+				   "an array of finite numbers");
+		if (it && (!json_is_number(it) || json_number_value(it) < 0))
+			return bad(err, n, r->path, "measurements", i, "iters",
+				   "a non-negative number");
+	}
+	json_array_foreach(r->summary, i, e) {
+		if (check_interval(json_object_get(e, "ratio")) ||
+		    check_interval(json_object_get(e, "slowdown")))
+			return bad(err, n, r->path, "summary", i, "ratio/slowdown",
+				   "null or {\"median\": x, \"ci95\": [lo, hi]}");
+		if (!json_is_number(json_object_get(e, "median")))
+			return bad(err, n, r->path, "summary", i, "median", "a number");
+	}
+	return 0;
+}
+
+int rp_run_load(struct rp_run *r, const char *path, int index, char *err, size_t n)
+{
+	const json_t *meta, *host;
+
+	memset(r, 0, sizeof(*r));
+	r->path = path;
+	/* JSON, schema name and version: the harness's own reader. */
+	r->root = vb_results_load(path, err, n);
+	if (!r->root)
+		return -1;
+	if (validate(r, err, n))
+		goto fail;
+	meta = json_object_get(r->root, "meta");
+	host = json_object_get(meta, "host");
+	snprintf(r->label, sizeof(r->label), "R%d %s %.10s", index + 1,
+		 vb_json_str(host, "hostname", "?"), vb_json_str(meta, "started", ""));
+	return 0;
+fail:
+	json_decref(r->root);
+	r->root = NULL;
+	return -1;
+}
+
+void rp_run_free(struct rp_run *r)
+{
+	json_decref(r->root);
+	r->root = NULL;
+}
+
+static json_t *find_named(const json_t *arr, const char *name)
+{
+	size_t i;
+	json_t *e;
+
+	json_array_foreach(arr, i, e)
+		if (!strcmp(vb_json_str(e, "name", ""), name))
+			return e;
+	return NULL;
+}
+
+json_t *rp_backend(const struct rp_run *r, const char *name)
+{
+	return find_named(r->backends, name);
+}
+
+int rp_backend_ok(const struct rp_run *r, const char *name)
+{
+	return !strcmp(vb_json_str(rp_backend(r, name), "status", ""), "ok");
+}
+
+const char *rp_backend_why(const struct rp_run *r, const char *name, char *buf, size_t n)
+{
+	const json_t *b = rp_backend(r, name);
+
+	if (!b)
+		snprintf(buf, n, "%s was not in this run", name);
+	else
+		snprintf(buf, n, "%s %s: %s", name, vb_json_str(b, "status", "?"),
+			 vb_json_str(b, "reason", "no reason given"));
+	return buf;
+}
+
+json_t *rp_workload(const struct rp_run *r, const char *name)
+{
+	return find_named(r->workloads, name);
+}
+
+int rp_higher_is_better(const struct rp_run *r, const char *bench)
+{
+	const char *d = vb_json_str(rp_workload(r, bench), "direction", NULL);
+
+	if (!d)
+		d = vb_json_str(rp_summary(r, "bare", bench), "direction", "lower");
+	return !strcmp(d, "higher");
+}
+
+static int is_pair(const json_t *e, const char *backend, const char *bench)
+{
+	return !strcmp(vb_json_str(e, "backend", ""), backend) &&
+	       !strcmp(vb_json_str(e, "bench", ""), bench);
+}
+
+json_t *rp_summary(const struct rp_run *r, const char *backend, const char *bench)
+{
+	size_t i;
+	json_t *e;
+
+	json_array_foreach(r->summary, i, e)
+		if (is_pair(e, backend, bench))
+			return e;
+	return NULL;
+}
+
+int rp_slowdown(const struct rp_run *r, const char *backend, const char *bench, double *med,
+		double *lo, double *hi)
+{
+	const json_t *s = json_object_get(rp_summary(r, backend, bench), "slowdown");
+	const json_t *ci = json_object_get(s, "ci95");
+
+	if (!json_is_object(s))
+		return -1;
+	*med = vb_json_num(s, "median", NAN);
+	*lo = json_number_value(json_array_get(ci, 0));
+	*hi = json_number_value(json_array_get(ci, 1));
+	return 0;
+}
+
+size_t rp_samples(const struct rp_run *r, const char *backend, const char *bench, double **out)
+{
+	size_t i, j, n = 0, cap = 0;
+	json_t *e, *v;
+	double *x = NULL;
+
+	json_array_foreach(r->measurements, i, e) {
+		const json_t *s = json_object_get(e, "samples");
+
+		if (!is_pair(e, backend, bench) || strcmp(vb_json_str(e, "status", ""), "ok"))
+			continue;
+		json_array_foreach(s, j, v) {
+			if (n == cap) {
+				double *nx = realloc(x, (cap = cap ? 2 * cap : 64) * sizeof(*x));
+
+				if (!nx) {
+					free(x);
+					*out = NULL;
+					return 0;
+				}
+				x = nx;
+			}
+			x[n++] = json_number_value(v);
+		}
+	}
+	*out = x;
+	return n;
+}
+
+const char *rp_not_ok_reason(const struct rp_run *r, const char *backend, const char *bench,
+			     char *buf, size_t n)
+{
+	size_t i;
+	json_t *e;
+
+	snprintf(buf, n, "not measured");
+	json_array_foreach(r->measurements, i, e)
+		if (is_pair(e, backend, bench) && strcmp(vb_json_str(e, "status", ""), "ok")) {
+			snprintf(buf, n, "%s: %s", vb_json_str(e, "status", "?"),
+				 vb_json_str(e, "reason", "no reason given"));
+			break;
+		}
+	return buf;
+}
+
+static int name_matches(const char *name, const char *pattern)
+{
+	size_t n = strlen(pattern);
+
+	if (n && pattern[n - 1] == '*')
+		return !strncmp(name, pattern, n - 1);
+	return !strcmp(name, pattern);
+}
+
+/* 1 when (backend, bench) has an ok measurement after round 0. */
+static int has_later_rounds(const struct rp_run *r, const char *backend, const char *bench)
+{
+	size_t i;
+	json_t *e;
+
+	json_array_foreach(r->measurements, i, e)
+		if (is_pair(e, backend, bench) && !strcmp(vb_json_str(e, "status", ""), "ok") &&
+		    vb_json_int(e, "round", 0) > 0)
+			return 1;
+	return 0;
+}
+
+int rp_counter(const struct rp_run *r, const char *backend, const char *bench, const char *name,
+	       double *sum, double *ops, const char **why)
+{
+	const json_t *plan = json_object_get(json_object_get(r->root, "meta"), "plan");
+	double warmup = (double)vb_json_int(plan, "warmup", 0);
+	int skip_first = has_later_rounds(r, backend, bench);
+	size_t i, j;
+	json_t *e, *c;
+	int found = -1;
+
+	*sum = 0;
+	*ops = 0;
+	*why = NULL;
+	json_array_foreach(r->measurements, i, e) {
+		int counted = 0;
+
+		if (!is_pair(e, backend, bench) || strcmp(vb_json_str(e, "status", ""), "ok"))
+			continue;
+		/* Round 0's counters also cover the calibration runs. */
+		if (skip_first && vb_json_int(e, "round", 0) == 0)
+			continue;
+		json_array_foreach(json_object_get(e, "counters"), j, c) {
+			if (!name_matches(vb_json_str(c, "name", ""), name))
+				continue;
+			if (json_is_number(json_object_get(c, "value"))) {
+				*sum += json_number_value(json_object_get(c, "value"));
+				counted = 1;
+				found = 1;
+			} else {
+				if (!*why)
+					*why = vb_json_str(c, "unavailable", "unavailable");
+				if (found < 0)
+					found = 0;
+			}
+		}
+		/* The counters span the warm-up and the kept samples alike. */
+		if (counted)
+			*ops += vb_json_num(e, "iters", 0) *
+				((double)json_array_size(json_object_get(e, "samples")) + warmup);
+	}
+	return found;
+}
+
+json_t *rp_counter_names(const struct rp_run *r, const char *backend, const char *bench,
+			 const char *prefix)
+{
+	json_t *names = json_array(), *e, *c, *seen = json_object();
+	size_t i, j;
+
+	json_array_foreach(r->measurements, i, e) {
+		if (!is_pair(e, backend, bench))
+			continue;
+		json_array_foreach(json_object_get(e, "counters"), j, c) {
+			const char *nm = vb_json_str(c, "name", "");
+
+			if (strncmp(nm, prefix, strlen(prefix)) || json_object_get(seen, nm))
+				continue;
+			json_object_set_new(seen, nm, json_true());
+			json_array_append_new(names, json_string(nm));
+		}
+	}
+	json_decref(seen);
+	return names;
+}

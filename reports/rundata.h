@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A result file (docs/results-schema.md, version 1) as the report and
+ * compare read it: loaded, checked once for shape, then queried. The file
+ * is untrusted input: after rp_run_load() succeeds every array and field
+ * the queries rely on has the right JSON type.
+ */
+#ifndef VB_RUNDATA_H
+#define VB_RUNDATA_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+struct rp_run {
+	const char *path;
+	char label[96];         /* "R1 lab1 2026-11-22" for tables and charts */
+	json_t *root;
+	json_t *backends;       /* borrowed from root; arrays (maybe empty) */
+	json_t *workloads;
+	json_t *measurements;
+	json_t *summary;
+};
+
+/* Load and validate; 0, or -1 with a one-line reason in err. */
+int rp_run_load(struct rp_run *r, const char *path, int index, char *err, size_t n);
+void rp_run_free(struct rp_run *r);
+
+/* The backend object by name, or NULL. */
+json_t *rp_backend(const struct rp_run *r, const char *name);
+/* 1 when the backend started and answered. */
+int rp_backend_ok(const struct rp_run *r, const char *name);
+/* "unavailable: no /dev/kvm", "not in this run", ... (static or in r). */
+const char *rp_backend_why(const struct rp_run *r, const char *name, char *buf, size_t n);
+
+/* The workload object by name, or NULL; 1 when higher values are better. */
+json_t *rp_workload(const struct rp_run *r, const char *name);
+int rp_higher_is_better(const struct rp_run *r, const char *bench);
+
+/* The summary entry of (backend, bench), or NULL. */
+json_t *rp_summary(const struct rp_run *r, const char *backend, const char *bench);
+/* Slowdown median and CI from the summary; 0, or -1 when absent/null. */
+int rp_slowdown(const struct rp_run *r, const char *backend, const char *bench, double *med,
+		double *lo, double *hi);
+
+/*
+ * Every ok sample of (backend, bench) over all rounds, in a malloc'd array
+ * (*out, NULL when none); returns the count.
+ */
+size_t rp_samples(const struct rp_run *r, const char *backend, const char *bench, double **out);
+/*
+ * Why (backend, bench) has no ok sample: "unsupported: <reason>" or
+ * "error: <reason>" of its first such measurement, else "not measured".
+ */
+const char *rp_not_ok_reason(const struct rp_run *r, const char *backend, const char *bench,
+			     char *buf, size_t n);
+
+/*
+ * A counter of (backend, bench) summed over its ok measurements, and the
+ * operations those measurements covered (iters x (kept + warm-up samples);
+ * round 0 is left out where later rounds exist: it includes calibration). Names
+ * ending in '*' match a prefix. Returns 1 when counted, 0 when only
+ * unavailable (reason in *why), -1 when no such counter exists.
+ */
+int rp_counter(const struct rp_run *r, const char *backend, const char *bench, const char *name,
+	       double *sum, double *ops, const char **why);
+
+/* Every distinct counter name of (backend, bench) starting with prefix. */
+json_t *rp_counter_names(const struct rp_run *r, const char *backend, const char *bench,
+			 const char *prefix);
+
+#endif

@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Section for coursework: full vs para-virtualization. For each pair, the
+ * workloads where the two differ most, and the counted cause that differs
+ * most between them, in sentences generated from the numbers.
+ */
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../common/proto.h"
+#include "evidence.h"
+#include "report.h"
+
+#define TOP 3
+#define SAME_WITHIN 1.05  /* gaps below 5% are called "about the same" */
+
+static const char *const pairs[][2] = {{"type1", "paravirt"}, {"type2", "type2-pv"}};
+
+/* The cause whose per-op rate differs most between full and pv; 0 or -1. */
+static int explain(const struct rp_run *r, const char *full, const char *pv, const char *bench,
+		   char *out, size_t n)
+{
+	double best = 0, fr = 0, pr = 0;
+	int bi = -1, compared = 0;
+	const char *why = NULL;
+
+	for (int c = 0; c < rp_ncauses; c++) {
+		double a, b, d;
+		const char *w1, *w2;
+
+		if (rp_rate(r, full, bench, &rp_causes[c], &a, &w1)) {
+			why = why ? why : w1;
+			continue;
+		}
+		if (rp_rate(r, pv, bench, &rp_causes[c], &b, &w2)) {
+			why = why ? why : w2;
+			continue;
+		}
+		compared++;
+		/* Relative difference, robust to a zero on one side. */
+		d = fabs(a - b) / fmax(fmax(a, b), 1e-12);
+		if (fmax(a, b) > 0 && d > best) {
+			best = d;
+			bi = c;
+			fr = a;
+			pr = b;
+		}
+	}
+	if (!compared) {
+		snprintf(out, n, "No counted event can explain it: %s.", why ? why : "no counters");
+		return -1;
+	}
+	if (bi < 0 || best < 0.2) {
+		snprintf(out, n, "No counted event explains it: the exits, device traps and "
+			 "interrupts counted per operation are within 20%% of each other.");
+		return -1;
+	}
+	snprintf(out, n, "%s differ most: %.3g per operation under %s against %.3g under %s.",
+		 rp_causes[bi].what, fr, full, pr, pv);
+	out[0] = (char)toupper((unsigned char)out[0]);
+	return 0;
+}
+
+/* 1 when the slowdown CIs of full and pv on bench overlap. */
+static int overlap(const struct rp_run *r, const char *full, const char *pv, const char *bench)
+{
+	double m1, l1, h1, m2, l2, h2;
+
+	if (rp_slowdown(r, full, bench, &m1, &l1, &h1) || rp_slowdown(r, pv, bench, &m2, &l2, &h2))
+		return 0;
+	return l1 <= h2 && l2 <= h1;
+}
+
+static void pair_in_run(struct rp_report *rp, const struct rp_run *r, const char *full,
+			const char *pv)
+{
+	const char *best[TOP] = {NULL};
+	double bestgap[TOP] = {0}, g, fm, pm;
+	char why[512], because[600];
+	size_t i;
+	json_t *w;
+	int n = 0;
+
+	if (!rp_backend_ok(r, full) || !rp_backend_ok(r, pv)) {
+		rp_doc_item(&rp->doc, "%s: not measured: %s", r->label,
+			    rp_backend_why(r, rp_backend_ok(r, full) ? pv : full, why, sizeof(why)));
+		return;
+	}
+	json_array_foreach(rp->benches, i, w) {
+		const char *bench = json_string_value(w);
+		int k;
+
+		if (rp_gap(r, full, pv, bench, &g, &fm, &pm))
+			continue;
+		n++;
+		/* Keep the TOP largest |log gap|. */
+		for (k = TOP; k > 0 && (!best[k - 1] || fabs(log(g)) > fabs(log(bestgap[k - 1]))); k--)
+			if (k < TOP) {
+				best[k] = best[k - 1];
+				bestgap[k] = bestgap[k - 1];
+			}
+		if (k < TOP) {
+			best[k] = bench;
+			bestgap[k] = g;
+		}
+	}
+	if (!n) {
+		rp_doc_item(&rp->doc, "%s: not measured: no workload ran under both %s and %s",
+			    r->label, full, pv);
+		return;
+	}
+	for (int k = 0; k < TOP && best[k]; k++) {
+		const char *unit = vb_json_str(rp_summary(r, full, best[k]), "unit", "");
+
+		rp_gap(r, full, pv, best[k], &g, &fm, &pm);
+		if (g < SAME_WITHIN && g > 1 / SAME_WITHIN) {
+			rp_doc_item(&rp->doc, "%s: on %s, %s and %s are within 5%% of each other "
+				    "(median %.4g vs %.4g %s).", r->label, best[k], full, pv, fm, pm, unit);
+			continue;
+		}
+		explain(r, full, pv, best[k], because, sizeof(because));
+		if (overlap(r, full, pv, best[k]))
+			strncat(because, " The two 95% intervals vs bare overlap: this gap may be noise.",
+				sizeof(because) - strlen(because) - 1);
+		rp_doc_item(&rp->doc, "%s: on %s, %s is %.2fx %s than %s (median %.4g vs %.4g %s). %s",
+			    r->label, best[k], g > 1 ? full : pv, g > 1 ? g : 1 / g,
+			    rp_higher_is_better(r, best[k]) ? "slower (less throughput)" : "slower",
+			    g > 1 ? pv : full, g > 1 ? fm : pm, g > 1 ? pm : fm, unit, because);
+	}
+}
+
+void rp_sec_fullpv(struct rp_report *rp)
+{
+	rp_doc_heading(&rp->doc, 2, "Full vs para-virtualization");
+	rp_doc_para(&rp->doc, "Each pair runs the same workloads on the same hypervisor, once with "
+		    "an unmodified guest on emulated devices (full virtualization) and once with a "
+		    "guest that knows it is virtual and uses para-virtual devices. Below, for each "
+		    "pair, the workloads where the two differ most and the counted event that "
+		    "differs most between them.");
+	for (size_t p = 0; p < sizeof(pairs) / sizeof(pairs[0]); p++) {
+		rp_doc_heading(&rp->doc, 3, "%s (full) vs %s (para-virtual)", pairs[p][0], pairs[p][1]);
+		for (int r = 0; r < rp->nruns; r++)
+			pair_in_run(rp, &rp->runs[r], pairs[p][0], pairs[p][1]);
+		rp_doc_list_end(&rp->doc);
+	}
+}
