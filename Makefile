@@ -63,15 +63,16 @@ $(BUILD)/unit-tests-asan: $(ASAN_OBJ)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(HARNESS_LIBS) $(CHECK_LIBS)
 
-$(BUILD)/agent/%.o $(BUILD)/host/%.o: %.c $(SKELS) $(BUILD)/gen/version.h
-	@mkdir -p $(dir $@)
-	@echo "  CC      $@"
-	$(Q)$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
-
-$(BUILD)/asan/%.o: %.c $(SKELS) $(BUILD)/gen/version.h
-	@mkdir -p $(dir $@)
-	@echo "  CC      $@"
-	$(Q)$(CC) $(CFLAGS) $(SAN) -MMD -MP -c -o $@ $<
+# One object tree per flavour: the static agent, the host tools, ASan+UBSan.
+define compile_rule
+$(BUILD)/$(1)/%.o: %.c $(SKELS) $(BUILD)/gen/version.h
+	@mkdir -p $$(dir $$@)
+	@echo "  CC      $$@"
+	$(Q)$(CC) $(CFLAGS) $(2) -MMD -MP -c -o $$@ $$<
+endef
+$(eval $(call compile_rule,agent,))
+$(eval $(call compile_rule,host,))
+$(eval $(call compile_rule,asan,$(SAN)))
 
 # Rewritten only when the version or revision changes, so a commit does
 # not rebuild everything (only the files that include it).
