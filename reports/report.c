@@ -10,6 +10,7 @@
 
 #include "../common/proto.h"
 #include "chart.h"
+#include "version.h"
 
 /* The approaches in the order a reader compares them; others follow. */
 static const char *const known_backends[] = {"bare", "container", "type1", "paravirt",

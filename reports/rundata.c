@@ -142,27 +142,34 @@ static int validate(struct rp_run *r, char *err, size_t n)
 	return 0;
 }
 
-int rp_run_load(struct rp_run *r, const char *path, int index, char *err, size_t n)
+int rp_run_adopt(struct rp_run *r, json_t *root, const char *path, int index, char *err,
+		 size_t n)
 {
 	const json_t *meta, *host;
 
 	memset(r, 0, sizeof(*r));
 	r->path = path;
-	/* JSON, schema name and version: the harness's own reader. */
-	r->root = vb_results_load(path, err, n);
-	if (!r->root)
+	r->root = root;
+	if (validate(r, err, n)) {
+		json_decref(r->root);
+		r->root = NULL;
 		return -1;
-	if (validate(r, err, n))
-		goto fail;
+	}
 	meta = json_object_get(r->root, "meta");
 	host = json_object_get(meta, "host");
 	snprintf(r->label, sizeof(r->label), "R%d %s %.10s", index + 1,
 		 vb_json_str(host, "hostname", "?"), vb_json_str(meta, "started", ""));
 	return 0;
-fail:
-	json_decref(r->root);
-	r->root = NULL;
-	return -1;
+}
+
+int rp_run_load(struct rp_run *r, const char *path, int index, char *err, size_t n)
+{
+	/* JSON, schema name and version: the harness's own reader. */
+	json_t *root = vb_results_load(path, err, n);
+
+	if (!root)
+		return -1;
+	return rp_run_adopt(r, root, path, index, err, n);
 }
 
 void rp_run_free(struct rp_run *r)

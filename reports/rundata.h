@@ -23,6 +23,9 @@ struct rp_run {
 
 /* Load and validate; 0, or -1 with a one-line reason in err. */
 int rp_run_load(struct rp_run *r, const char *path, int index, char *err, size_t n);
+/* Validate a document already loaded (schema and version checked); takes root. */
+int rp_run_adopt(struct rp_run *r, json_t *root, const char *path, int index, char *err,
+		 size_t n);
 void rp_run_free(struct rp_run *r);
 
 /* The backend object by name, or NULL. */

@@ -4,4 +4,6 @@
 	X(proto)     \
 	X(stats)     \
 	X(results)   \
-	X(cli)
+	X(cli)       \
+	X(report)    \
+	X(compare)

@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vbench compare: the Mann-Whitney U test against hand-computed values,
+ * and the verdicts on crafted sample sets: equal, shifted by 20%, noisy
+ * equal. The false-alarm rate and the power are measured over many
+ * simulated A/A and A/B pairs (deterministic seeds).
+ */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../harness/stats.h"
+#include "../../reports/compare.h"
+#include "../../reports/mannwhitney.h"
+
+START_TEST(mwu_separated)
+{
+	const double a[] = {1, 2, 3, 4, 5}, b[] = {6, 7, 8, 9, 10};
+	struct rp_mwu t;
+
+	ck_assert_int_eq(rp_mann_whitney(a, 5, b, 5, &t), 0);
+	ck_assert_double_eq_tol(t.u, 0, 1e-12);
+	/* Normal approximation with continuity correction: erfc(12/sqrt(275/12)/sqrt(2)). */
+	ck_assert_double_eq_tol(t.p, 0.0121858, 1e-6);
+	ck_assert(t.z < 0);
+}
+END_TEST
+
+START_TEST(mwu_ties)
+{
+	const double a[] = {1, 2, 2, 3, 5}, b[] = {2, 3, 3, 4, 6, 7};
+	struct rp_mwu t;
+
+	ck_assert_int_eq(rp_mann_whitney(a, 5, b, 6, &t), 0);
+	/* Mid-ranks: R_a = 22, U = 7; tie term 2 x (27 - 3) = 48. */
+	ck_assert_double_eq_tol(t.u, 7, 1e-12);
+	ck_assert_double_eq_tol(t.p, 0.1630451, 1e-6);
+}
+END_TEST
+
+START_TEST(mwu_all_equal_and_empty)
+{
+	const double a[] = {3, 3, 3}, b[] = {3, 3};
+	struct rp_mwu t;
+
+	ck_assert_int_eq(rp_mann_whitney(a, 3, b, 2, &t), 0);
+	ck_assert_double_eq(t.p, 1);
+	ck_assert_int_eq(rp_mann_whitney(a, 0, b, 2, &t), -1);
+}
+END_TEST
+
+/* A normal deviate from the project's seeded generator (Box-Muller). */
+static double gauss(uint64_t *s)
+{
+	double u1 = ((double)(vb_rand_next(s) >> 11) + 0.5) / 9007199254740992.0;
+	double u2 = (double)(vb_rand_next(s) >> 11) / 9007199254740992.0;
+
+	return sqrt(-2 * log(u1)) * cos(2 * M_PI * u2);
+}
+
+/*
+ * A result document with one workload on bare: `rounds` x `samples` values
+ * around `center`, with per-sample noise `cv`, a per-round drift `drift`
+ * (what this host does between minutes) and rare slow outliers.
+ */
+static json_t *crafted(double center, double cv, double drift, const char *dir, uint64_t seed)
+{
+	json_t *ms = json_array();
+	uint64_t s = seed;
+
+	for (int r = 0; r < 5; r++) {
+		double f = exp(drift * gauss(&s));
+		json_t *x = json_array();
+
+		for (int k = 0; k < 5; k++) {
+			double v = center * f * exp(cv * gauss(&s));
+
+			if (vb_rand_below(&s, 50) == 0)
+				v *= 1.5; /* an interrupted sample */
+			json_array_append_new(x, json_real(v));
+		}
+		json_array_append_new(ms, json_pack("{s:s, s:s, s:i, s:s, s:s, s:i, s:o}", "backend",
+						    "bare", "bench", "cpu.x", "round", r, "status",
+						    "ok", "unit", "ns/op", "iters", 1000, "samples", x));
+	}
+	return json_pack("{s:s, s:i, s:{}, s:[], s:[{s:s, s:s, s:s}], s:o, s:[]}", "schema",
+			 "vbench-results", "version", 1, "meta", "backends", "workloads", "name",
+			 "cpu.x", "unit", "ns/op", "direction", dir, "measurements", ms, "summary");
+}
+
+/* The verdict of BASE vs NEW at the defaults. */
+static enum rp_verdict verdict(json_t *base, json_t *cur)
+{
+	const struct rp_cmp_opts o = {.alpha = 0.01, .min_effect = 0.05};
+	struct rp_run a, b;
+	struct rp_cmp *c;
+	size_t n;
+	char err[256];
+	enum rp_verdict v;
+
+	ck_assert_msg(!rp_run_adopt(&a, base, "base", 0, err, sizeof(err)), "%s", err);
+	ck_assert_msg(!rp_run_adopt(&b, cur, "new", 1, err, sizeof(err)), "%s", err);
+	ck_assert_int_eq(rp_compare(&a, &b, &o, &c, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	v = c[0].verdict;
+	free(c);
+	rp_run_free(&a);
+	rp_run_free(&b);
+	return v;
+}
+
+START_TEST(equal_sets_do_not_regress)
+{
+	ck_assert_int_eq(verdict(crafted(100, 0.01, 0, "lower", 1), crafted(100, 0.01, 0, "lower", 2)),
+			 RP_SAME);
+}
+END_TEST
+
+START_TEST(shift_by_20_percent_regresses)
+{
+	/* Lower is better: 20% more time is a regression, 20% less an improvement. */
+	ck_assert_int_eq(verdict(crafted(100, 0.02, 0.01, "lower", 3),
+				 crafted(120, 0.02, 0.01, "lower", 4)), RP_REGRESSED);
+	ck_assert_int_eq(verdict(crafted(100, 0.02, 0.01, "lower", 5),
+				 crafted(80, 0.02, 0.01, "lower", 6)), RP_IMPROVED);
+	/* Higher is better (MB/s): 20% less throughput is the regression. */
+	ck_assert_int_eq(verdict(crafted(100, 0.02, 0.01, "higher", 7),
+				 crafted(80, 0.02, 0.01, "higher", 8)), RP_REGRESSED);
+	ck_assert_int_eq(verdict(crafted(100, 0.02, 0.01, "higher", 9),
+				 crafted(120, 0.02, 0.01, "higher", 10)), RP_IMPROVED);
+}
+END_TEST
+
+START_TEST(small_significant_shift_is_not_a_regression)
+{
+	/* 2% slower with tiny noise: significant, but under the 5% minimum effect. */
+	ck_assert_int_eq(verdict(crafted(100, 0.002, 0, "lower", 11),
+				 crafted(102, 0.002, 0, "lower", 12)), RP_SAME);
+}
+END_TEST
+
+/*
+ * Noisy equal: 5% sample noise and 3% round drift, like this host on a
+ * bad minute. Over 300 A/A pairs at most 1% may be called regressions,
+ * and over 300 A/B pairs with a 20% slowdown at least 95% must be caught.
+ */
+START_TEST(false_alarm_rate_and_power)
+{
+	int alarms = 0, caught = 0, trials = 300;
+
+	for (int i = 0; i < trials; i++) {
+		uint64_t s = 1000 + 2 * (uint64_t)i;
+
+		alarms += verdict(crafted(100, 0.05, 0.03, "lower", s),
+				  crafted(100, 0.05, 0.03, "lower", s + 1)) == RP_REGRESSED;
+		caught += verdict(crafted(100, 0.05, 0.03, "lower", s + 7919),
+				  crafted(120, 0.05, 0.03, "lower", s + 7920)) == RP_REGRESSED;
+	}
+	ck_assert_msg(alarms <= trials / 100, "%d false alarms in %d A/A pairs", alarms, trials);
+	ck_assert_msg(caught >= trials * 95 / 100, "caught %d of %d 20%% slowdowns", caught, trials);
+}
+END_TEST
+
+START_TEST(missing_and_broken)
+{
+	json_t *base = crafted(100, 0.01, 0, "lower", 13), *cur = crafted(100, 0.01, 0, "lower", 14);
+	size_t i;
+	json_t *e;
+
+	/* NEW: every round of cpu.x fails: BROKEN, which fails CI. */
+	json_array_foreach(json_object_get(cur, "measurements"), i, e) {
+		json_object_set_new(e, "status", json_string("error"));
+		json_object_set_new(e, "reason", json_string("timeout after 60000 ms"));
+	}
+	ck_assert_int_eq(verdict(json_incref(base), json_incref(cur)), RP_BROKEN);
+	ck_assert(rp_verdict_fails(RP_BROKEN));
+	/* Unsupported on NEW's host: missing, which does not fail. */
+	json_array_foreach(json_object_get(cur, "measurements"), i, e)
+		json_object_set_new(e, "status", json_string("unsupported"));
+	ck_assert_int_eq(verdict(base, cur), RP_MISSING);
+	ck_assert(!rp_verdict_fails(RP_MISSING));
+}
+END_TEST
+
+START_TEST(junit_and_github_outputs)
+{
+	const struct rp_cmp_opts o = {.alpha = 0.01, .min_effect = 0.05};
+	struct rp_run a, b;
+	struct rp_cmp *c;
+	size_t n;
+	char err[256], dir[] = "/tmp/vbench-cmp-XXXXXX", path[300], bigger[300], buf[4096];
+	FILE *f;
+	size_t len;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert(!rp_run_adopt(&a, crafted(100, 0.01, 0, "lower", 15), "b", 0, err, sizeof(err)));
+	ck_assert(!rp_run_adopt(&b, crafted(130, 0.01, 0, "lower", 16), "n", 1, err, sizeof(err)));
+	ck_assert_int_eq(rp_compare(&a, &b, &o, &c, &n), 0);
+	snprintf(path, sizeof(path), "%s/j.xml", dir);
+	ck_assert_int_eq(rp_compare_junit(path, c, n, &o, err, sizeof(err)), 0);
+	f = fopen(path, "r");
+	len = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[len] = 0;
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(buf, "failures=\"1\""));
+	ck_assert_ptr_nonnull(strstr(buf, "<testcase classname=\"vbench.bare\" name=\"cpu.x\">"
+					  "<failure type=\"regression\""));
+	snprintf(path, sizeof(path), "%s/gh.json", dir);
+	ck_assert_int_eq(rp_compare_github(path, c, n, err, sizeof(err)), 0);
+	f = fopen(path, "r");
+	len = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[len] = 0;
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(buf, "\"name\": \"bare/cpu.x\""));
+	ck_assert_ptr_nonnull(strstr(buf, "\"unit\": \"ns/op\""));
+	/* No higher-is-better workload: no second file. */
+	snprintf(bigger, sizeof(bigger), "%s/gh-bigger.json", dir);
+	ck_assert_int_ne(access(bigger, F_OK), 0);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/j.xml", dir);
+	unlink(path);
+	rmdir(dir);
+	free(c);
+	rp_run_free(&a);
+	rp_run_free(&b);
+}
+END_TEST
+
+Suite *suite_compare(void)
+{
+	Suite *s = suite_create("compare");
+	TCase *t = tcase_create("core");
+
+	tcase_set_timeout(t, 60);
+	tcase_add_test(t, mwu_separated);
+	tcase_add_test(t, mwu_ties);
+	tcase_add_test(t, mwu_all_equal_and_empty);
+	tcase_add_test(t, equal_sets_do_not_regress);
+	tcase_add_test(t, shift_by_20_percent_regresses);
+	tcase_add_test(t, small_significant_shift_is_not_a_regression);
+	tcase_add_test(t, false_alarm_rate_and_power);
+	tcase_add_test(t, missing_and_broken);
+	tcase_add_test(t, junit_and_github_outputs);
+	suite_add_tcase(s, t);
+	return s;
+}
