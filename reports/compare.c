@@ -10,6 +10,7 @@
 #include "../common/proto.h"
 #include "../harness/stats.h"
 #include "mannwhitney.h"
+#include "roundperm.h"
 #include "xmlesc.h"
 
 const char *rp_verdict_name(enum rp_verdict v)
@@ -42,11 +43,60 @@ static int has_error(const struct rp_run *r, const char *backend, const char *be
 	return 0;
 }
 
+/* The ok rounds of (backend, bench), each pointing into the document. */
+static size_t rounds_of(const struct rp_run *r, const char *backend, const char *bench,
+			double **store, struct rp_round *out, size_t max)
+{
+	size_t i, j, k = 0;
+	json_t *e, *v;
+
+	json_array_foreach(r->measurements, i, e) {
+		const json_t *s = json_object_get(e, "samples");
+
+		if (k == max || strcmp(vb_json_str(e, "backend", ""), backend) ||
+		    strcmp(vb_json_str(e, "bench", ""), bench) ||
+		    strcmp(vb_json_str(e, "status", ""), "ok") || !json_array_size(s))
+			continue;
+		store[k] = malloc(json_array_size(s) * sizeof(double));
+		if (!store[k])
+			break;
+		json_array_foreach(s, j, v)
+			store[k][j] = json_number_value(v);
+		out[k].x = store[k];
+		out[k].n = json_array_size(s);
+		k++;
+	}
+	return k;
+}
+
+/* p of the round-level test, or of the sample-level one where rounds are too few. */
+static void test(struct rp_cmp *c, const struct rp_run *base, const struct rp_run *cur,
+		 const double *a, const double *b, const struct rp_cmp_opts *o)
+{
+	struct rp_round ra[31], rb[31];
+	double *sa[31] = {NULL}, *sb[31] = {NULL};
+	size_t na = rounds_of(base, c->backend, c->bench, sa, ra, 31);
+	size_t nb = rounds_of(cur, c->backend, c->bench, sb, rb, 31);
+	struct rp_perm perm;
+	struct rp_mwu t;
+
+	if (!rp_round_perm(ra, na, rb, nb, &perm) && perm.min_p <= o->alpha) {
+		c->p = perm.p;
+		c->test = "rounds";
+	} else if (!rp_mann_whitney(b, c->n_new, a, c->n_base, &t)) {
+		c->p = t.p;
+		c->test = "samples";
+	}
+	for (size_t i = 0; i < 31; i++) {
+		free(sa[i]);
+		free(sb[i]);
+	}
+}
+
 static void judge(struct rp_cmp *c, const struct rp_run *base, const struct rp_run *cur,
 		  const struct rp_cmp_opts *o)
 {
 	double *a = NULL, *b = NULL;
-	struct rp_mwu t;
 
 	c->n_base = rp_samples(base, c->backend, c->bench, &a);
 	c->n_new = rp_samples(cur, c->backend, c->bench, &b);
@@ -66,14 +116,14 @@ static void judge(struct rp_cmp *c, const struct rp_run *base, const struct rp_r
 	c->new_median = vb_median(b, c->n_new);
 	c->new_mad = vb_mad(b, c->n_new);
 	c->change = c->base_median != 0 ? c->new_median / c->base_median - 1 : NAN;
-	if (rp_mann_whitney(b, c->n_new, a, c->n_base, &t)) {
+	test(c, base, cur, a, b, o);
+	if (!c->test) {
 		c->verdict = RP_MISSING;
 		snprintf(c->note, sizeof(c->note), "out of memory");
 		goto out;
 	}
-	c->p = t.p;
 	c->verdict = RP_SAME;
-	if (t.p < o->alpha && isfinite(c->change) && fabs(c->change) >= o->min_effect) {
+	if (c->p < o->alpha && isfinite(c->change) && fabs(c->change) >= o->min_effect) {
 		int worse = c->higher_better ? c->change < 0 : c->change > 0;
 
 		c->verdict = worse ? RP_REGRESSED : RP_IMPROVED;
@@ -126,18 +176,19 @@ int rp_compare(const struct rp_run *base, const struct rp_run *cur,
 
 void rp_compare_table(FILE *f, const struct rp_cmp *c, size_t n)
 {
-	fprintf(f, "%-10s %-16s %-7s %5s %12s %12s %8s %9s  %s\n", "backend", "workload",
-		"unit", "dir", "base median", "new median", "change", "p", "verdict");
+	fprintf(f, "%-10s %-16s %-7s %5s %12s %12s %8s %9s %-7s  %s\n", "backend", "workload",
+		"unit", "dir", "base median", "new median", "change", "p", "test", "verdict");
 	for (size_t i = 0; i < n; i++) {
 		fprintf(f, "%-10s %-16s %-7s %5s ", c[i].backend, c[i].bench, c[i].unit,
 			c[i].higher_better ? "high" : "low");
 		if (c[i].verdict == RP_MISSING || c[i].verdict == RP_BROKEN) {
-			fprintf(f, "%12s %12s %8s %9s  %s (%s)\n", "-", "-", "-", "-",
+			fprintf(f, "%12s %12s %8s %9s %-7s  %s (%s)\n", "-", "-", "-", "-", "-",
 				rp_verdict_name(c[i].verdict), c[i].note);
 			continue;
 		}
-		fprintf(f, "%12.4g %12.4g %+7.1f%% %9.2g  %s\n", c[i].base_median,
-			c[i].new_median, 100 * c[i].change, c[i].p, rp_verdict_name(c[i].verdict));
+		fprintf(f, "%12.4g %12.4g %+7.1f%% %9.2g %-7s  %s\n", c[i].base_median,
+			c[i].new_median, 100 * c[i].change, c[i].p, c[i].test,
+			rp_verdict_name(c[i].verdict));
 	}
 }
 
@@ -146,9 +197,9 @@ static void describe(char *buf, size_t n, const struct rp_cmp *c)
 	if (c->verdict == RP_MISSING || c->verdict == RP_BROKEN)
 		snprintf(buf, n, "%s: %s", rp_verdict_name(c->verdict), c->note);
 	else
-		snprintf(buf, n, "%s: median %.4g -> %.4g %s (%+.1f%%, p=%.2g, %s is better)",
+		snprintf(buf, n, "%s: median %.4g -> %.4g %s (%+.1f%%, p=%.2g over %s, %s is better)",
 			 rp_verdict_name(c->verdict), c->base_median, c->new_median, c->unit,
-			 100 * c->change, c->p, c->higher_better ? "higher" : "lower");
+			 100 * c->change, c->p, c->test, c->higher_better ? "higher" : "lower");
 }
 
 int rp_compare_junit(const char *path, const struct rp_cmp *c, size_t n,

@@ -1,95 +1,89 @@
-#!/bin/sh
 # End-to-end: `vbench report` and `vbench compare` on the result files in
-# tests/data. Checks the HTML, the Markdown, every chart (PNG and SVG), the
-# rendering in headless Chromium (a screenshot), and exit 2 on bad input.
-set -eu
-BUILD=${BUILD:-build}
-VB="$BUILD/vbench"
+# tests/data: the HTML, the Markdown, every chart (PNG and SVG), rendering
+# in headless Chromium (a screenshot), and exit 2 on bad result files.
+. "$(dirname "$0")/lib.sh"
 DATA=tests/data
-OUT=$(mktemp -d /tmp/vbench-report-e2e.XXXXXX)
-trap 'rm -rf "$OUT"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+R="$T/report"
+set +e
 
-# 1. A report from the recorded result and the lab run side by side.
-"$VB" report "$DATA/run-v1.json" "$DATA/run-lab-v1.json" -o "$OUT/r" >/dev/null ||
-	fail "report exited $?"
-for f in index.html report.md; do
-	[ -s "$OUT/r/$f" ] || fail "$f missing or empty"
-done
+echo "report from recorded results, side by side"
+"$VBENCH" report "$DATA/run-v1.json" "$DATA/run-lab-v1.json" -o "$R" >"$T/out" 2>"$T/err"
+check "report exits 0" test $? -eq 0
+check "index.html and report.md written" test -s "$R/index.html" -a -s "$R/report.md"
+missing=""
 for chart in overhead exits traps lifecycle latency-io.randread latency-io.seqread; do
 	for ext in dat gp png svg; do
-		[ -s "$OUT/r/$chart.$ext" ] || fail "$chart.$ext missing or empty"
+		[ -s "$R/$chart.$ext" ] || missing="$missing $chart.$ext"
 	done
 done
-# Every script written has its two images.
-for gp in "$OUT"/r/*.gp; do
-	base=${gp%.gp}
-	[ -s "$base.png" ] && [ -s "$base.svg" ] || fail "no images for $gp"
+check "every chart has data, script, PNG and SVG${missing:+ (missing:$missing)}" test -z "$missing"
+missing=""
+for gp in "$R"/*.gp; do
+	[ -s "${gp%.gp}.png" ] && [ -s "${gp%.gp}.svg" ] || missing="$missing $gp"
 done
-head -c 8 "$OUT/r/overhead.png" | od -An -c | grep -q 'P   N   G' || fail "overhead.png is not a PNG"
-# Self-contained: no external fetches (scripts, styles, remote images).
-if grep -Eq '<script|<link|src="https?:|src="[^d]' "$OUT/r/index.html"; then
-	fail "index.html refers to something outside itself"
-fi
-grep -q 'data:image/svg+xml;base64,' "$OUT/r/index.html" || fail "charts not embedded"
+check "every script written has its images" test -z "$missing"
+check "the PNGs are PNGs" sh -c "head -c 4 '$R/overhead.png' | grep -q PNG"
+check "self-contained: no script, stylesheet link or remote source" \
+	sh -c "! grep -Eq '<script|<link|src=\"https?:|src=\"[^d]' '$R/index.html'"
+check "charts embedded as data: URIs" grep -q 'data:image/svg+xml;base64,' "$R/index.html"
+missing=""
 for s in "Environment" "Overhead vs bare" "VM exits by reason" \
 	"Trapped device accesses per I/O request" "I/O latency" "TLB and page walks" \
 	"Lifecycle" "Full vs para-virtualization" "Textbook claims, tested"; do
-	grep -q "## $s" "$OUT/r/report.md" || fail "report.md lacks section '$s'"
-	grep -q "<h2>$s</h2>" "$OUT/r/index.html" || fail "index.html lacks section '$s'"
+	grep -q "^## $s" "$R/report.md" && grep -q "<h2>$s</h2>" "$R/index.html" ||
+		missing="$missing '$s'"
 done
-# Cells coloured only where the CI excludes 1; absent data says why.
-grep -q 'class="slower"' "$OUT/r/index.html" || fail "no coloured slowdown cell"
-grep -q 'unsupported: ioperm' "$OUT/r/report.md" || fail "unsupported workload not explained"
-grep -q 'not measured: type1 unavailable: no /dev/kvm' "$OUT/r/report.md" ||
-	fail "missing type1 not explained"
+check "every section in both formats${missing:+ (missing:$missing)}" test -z "$missing"
+check "significant cells coloured" grep -q 'class="slower"' "$R/index.html"
+check "absent data says why" grep -q 'not measured: type1 unavailable: no /dev/kvm' "$R/report.md"
 
-# 2. It renders: a screenshot from headless Chromium.
-CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
+echo "rendering"
+CHROMIUM=$(command -v chromium || command -v chromium-browser)
 if [ -z "$CHROMIUM" ]; then
-	echo "SKIP: chromium not installed: no rendering check (scripts/install-deps adds it)"
+	echo "  skip: chromium is not installed (scripts/install-deps adds it)"
 else
-	PROFILE=$(mktemp -d /tmp/vbench-chromium.XXXXXX)
-	SHOT=${VBENCH_SCREENSHOT:-$OUT/screenshot.png}
-	timeout 60 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic \
+	PROFILE="$T/chromium-profile"
+	SHOT=${VBENCH_SCREENSHOT:-$T/screenshot.png}
+	timeout 90 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic \
 		--no-first-run --disable-background-networking --disable-component-update \
 		--disable-sync --user-data-dir="$PROFILE" --window-size=1280,2400 \
-		--screenshot="$SHOT" "file://$OUT/r/index.html" >/dev/null 2>&1 || true
-	rm -rf "$PROFILE"
-	[ -s "$SHOT" ] || fail "chromium took no screenshot"
-	# A blank page compresses to almost nothing; a rendered report does not.
-	[ "$(wc -c <"$SHOT")" -gt 50000 ] || fail "screenshot looks blank ($(wc -c <"$SHOT") bytes)"
+		--screenshot="$SHOT" "file://$(cd "$R" && pwd)/index.html" >"$T/chromium.log" 2>&1
+	check "chromium took a screenshot" test -s "$SHOT"
+	# A blank page compresses to a few kB; the rendered report is far larger.
+	check "the screenshot is not blank" test "$(wc -c <"$SHOT")" -gt 50000
 fi
 
-# 3. Bad input: exit 2 with a one-line error naming the file.
-printf '{"schema": "vbench-results", "version": 2}' >"$OUT/v2.json"
-printf '{"schema": "vbench-results", "version": 1, "backends": [' >"$OUT/broken.json"
-printf '{"schema": "something-else", "version": 1}' >"$OUT/other.json"
+echo "bad result files"
+printf '{"schema": "vbench-results", "version": 2}' >"$T/v2.json"
+printf '{"schema": "vbench-results", "version": 1, "backends": [' >"$T/broken.json"
+printf '{"schema": "something-else", "version": 1}' >"$T/other.json"
 for bad in v2 broken other; do
-	rc=0
-	"$VB" report "$OUT/$bad.json" -o "$OUT/bad" 2>"$OUT/err" >/dev/null || rc=$?
-	[ "$rc" -eq 2 ] || fail "report on $bad.json exited $rc, not 2"
-	[ "$(wc -l <"$OUT/err")" -eq 1 ] && grep -q "$bad.json" "$OUT/err" ||
-		fail "report on $bad.json: error is not one line naming the file: $(cat "$OUT/err")"
-	rc=0
-	"$VB" compare "$DATA/run-v1.json" "$OUT/$bad.json" 2>"$OUT/err" >/dev/null || rc=$?
-	[ "$rc" -eq 2 ] || fail "compare with $bad.json exited $rc, not 2"
+	"$VBENCH" report "$T/$bad.json" -o "$T/bad" >/dev/null 2>"$T/err"; rc=$?
+	check "report on $bad.json exits 2" test $rc -eq 2
+	check "... with one line naming the file" \
+		sh -c "test \$(wc -l <'$T/err') -eq 1 && grep -q '$bad.json' '$T/err'"
+	"$VBENCH" compare "$DATA/run-v1.json" "$T/$bad.json" >/dev/null 2>&1; rc=$?
+	check "compare with $bad.json exits 2" test $rc -eq 2
 done
-grep -q "version 2" "$OUT/err" || true
+check "wrong version named in the error" sh -c \
+	"'$VBENCH' report '$T/v2.json' -o '$T/bad' 2>&1 | grep -q 'version 2'"
+"$VBENCH" report -o "$T/bad" >/dev/null 2>&1; rc=$?
+check "report without a file exits 2" test $rc -eq 2
 
-# 4. gnuplot missing: a clear error, exit 1.
-rc=0
-VBENCH_GNUPLOT=/nonexistent/gnuplot "$VB" report "$DATA/run-v1.json" -o "$OUT/nognuplot" \
-	2>"$OUT/err" >/dev/null || rc=$?
-[ "$rc" -eq 1 ] && grep -q "gnuplot is needed" "$OUT/err" ||
-	fail "missing gnuplot: exit $rc, $(cat "$OUT/err")"
+echo "gnuplot missing"
+VBENCH_GNUPLOT=/nonexistent/gnuplot "$VBENCH" report "$DATA/run-v1.json" -o "$T/ng" \
+	>/dev/null 2>"$T/err"; rc=$?
+check "exits 1" test $rc -eq 1
+check "... saying gnuplot is needed" grep -q 'gnuplot is needed' "$T/err"
 
-# 5. compare: a file against itself has no regression; JUnit and the
-#    github-action-benchmark files are written.
-"$VB" compare --junit "$OUT/j.xml" --github-benchmark "$OUT/gh.json" \
-	"$DATA/run-v1.json" "$DATA/run-v1.json" >"$OUT/cmp" || fail "A/A compare exited $?"
-grep -q "result: no regression" "$OUT/cmp" || fail "A/A compare: $(cat "$OUT/cmp")"
-grep -q '<testsuite name="vbench-compare"' "$OUT/j.xml" || fail "no JUnit suite"
-grep -q '"name": "type2/cpu.int"' "$OUT/gh.json" || fail "no github-benchmark entries"
-[ -s "$OUT/gh-bigger.json" ] || fail "no customBiggerIsBetter file for MB/s workloads"
-echo "report e2e: ok"
+echo "compare"
+"$VBENCH" compare --junit "$T/j.xml" --github-benchmark "$T/gh.json" \
+	"$DATA/run-v1.json" "$DATA/run-v1.json" >"$T/cmp" 2>/dev/null; rc=$?
+check "a file against itself: exit 0" test $rc -eq 0
+check "... and 'no regression'" grep -q 'result: no regression' "$T/cmp"
+check "JUnit XML written" grep -q '<testsuite name="vbench-compare"' "$T/j.xml"
+check "github-action-benchmark JSON written" grep -q '"name": "type2/cpu.int"' "$T/gh.json"
+check "higher-is-better workloads in their own file" grep -q 'mem.stream' "$T/gh-bigger.json"
+"$VBENCH" compare --min-effect 200% "$DATA/run-v1.json" "$DATA/run-v1.json" >/dev/null 2>&1
+check "bad --min-effect exits 2" test $? -eq 2
+finish

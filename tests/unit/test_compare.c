@@ -7,6 +7,7 @@
  */
 #include <check.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,6 +15,7 @@
 #include "../../harness/stats.h"
 #include "../../reports/compare.h"
 #include "../../reports/mannwhitney.h"
+#include "../../reports/roundperm.h"
 
 START_TEST(mwu_separated)
 {
@@ -51,6 +53,31 @@ START_TEST(mwu_all_equal_and_empty)
 }
 END_TEST
 
+START_TEST(round_permutation)
+{
+	const double lo[] = {1, 2, 3}, hi[] = {10, 11, 12};
+	struct rp_round a[5], b[5];
+	struct rp_perm p;
+
+	for (int i = 0; i < 5; i++) {
+		a[i] = (struct rp_round){lo, 3};
+		b[i] = (struct rp_round){hi, 3};
+	}
+	/* Perfect separation of 5 + 5 rounds: only it and its mirror of C(10,5) = 252. */
+	ck_assert_int_eq(rp_round_perm(a, 5, b, 5, &p), 0);
+	ck_assert(p.exact);
+	ck_assert_double_eq_tol(p.p, 2.0 / 252, 1e-12);
+	ck_assert_double_eq_tol(p.min_p, 2.0 / 252, 1e-12);
+	/* The same rounds on both sides: nothing to see. */
+	ck_assert_int_eq(rp_round_perm(a, 5, a, 5, &p), 0);
+	ck_assert_double_eq(p.p, 1);
+	/* 3 + 3 rounds can never reach p < 0.01. */
+	ck_assert_int_eq(rp_round_perm(a, 3, b, 3, &p), 0);
+	ck_assert_double_eq_tol(p.min_p, 0.1, 1e-12);
+	ck_assert_int_eq(rp_round_perm(a, 0, b, 3, &p), -1);
+}
+END_TEST
+
 /* A normal deviate from the project's seeded generator (Box-Muller). */
 static double gauss(uint64_t *s)
 {
@@ -65,12 +92,13 @@ static double gauss(uint64_t *s)
  * around `center`, with per-sample noise `cv`, a per-round drift `drift`
  * (what this host does between minutes) and rare slow outliers.
  */
-static json_t *crafted(double center, double cv, double drift, const char *dir, uint64_t seed)
+static json_t *crafted_rounds(int rounds, double center, double cv, double drift,
+			      const char *dir, uint64_t seed)
 {
 	json_t *ms = json_array();
 	uint64_t s = seed;
 
-	for (int r = 0; r < 5; r++) {
+	for (int r = 0; r < rounds; r++) {
 		double f = exp(drift * gauss(&s));
 		json_t *x = json_array();
 
@@ -90,7 +118,14 @@ static json_t *crafted(double center, double cv, double drift, const char *dir, 
 			 "cpu.x", "unit", "ns/op", "direction", dir, "measurements", ms, "summary");
 }
 
+static json_t *crafted(double center, double cv, double drift, const char *dir, uint64_t seed)
+{
+	return crafted_rounds(5, center, cv, drift, dir, seed);
+}
+
 /* The verdict of BASE vs NEW at the defaults. */
+static const char *last_test;
+
 static enum rp_verdict verdict(json_t *base, json_t *cur)
 {
 	const struct rp_cmp_opts o = {.alpha = 0.01, .min_effect = 0.05};
@@ -105,6 +140,7 @@ static enum rp_verdict verdict(json_t *base, json_t *cur)
 	ck_assert_int_eq(rp_compare(&a, &b, &o, &c, &n), 0);
 	ck_assert_uint_eq(n, 1);
 	v = c[0].verdict;
+	last_test = c[0].test;
 	free(c);
 	rp_run_free(&a);
 	rp_run_free(&b);
@@ -133,6 +169,18 @@ START_TEST(shift_by_20_percent_regresses)
 }
 END_TEST
 
+START_TEST(few_rounds_fall_back_to_samples)
+{
+	/* 3 rounds: the round test cannot reach 0.01, Mann-Whitney over samples decides. */
+	ck_assert_int_eq(verdict(crafted_rounds(3, 100, 0.02, 0, "lower", 21),
+				 crafted_rounds(3, 120, 0.02, 0, "lower", 22)), RP_REGRESSED);
+	ck_assert_str_eq(last_test, "samples");
+	ck_assert_int_eq(verdict(crafted(100, 0.02, 0, "lower", 23),
+				 crafted(120, 0.02, 0, "lower", 24)), RP_REGRESSED);
+	ck_assert_str_eq(last_test, "rounds");
+}
+END_TEST
+
 START_TEST(small_significant_shift_is_not_a_regression)
 {
 	/* 2% slower with tiny noise: significant, but under the 5% minimum effect. */
@@ -158,6 +206,8 @@ START_TEST(false_alarm_rate_and_power)
 		caught += verdict(crafted(100, 0.05, 0.03, "lower", s + 7919),
 				  crafted(120, 0.05, 0.03, "lower", s + 7920)) == RP_REGRESSED;
 	}
+	fprintf(stderr, "compare: %d false alarms in %d noisy A/A pairs, %d of %d 20%% slowdowns "
+		"caught\n", alarms, trials, caught, trials);
 	ck_assert_msg(alarms <= trials / 100, "%d false alarms in %d A/A pairs", alarms, trials);
 	ck_assert_msg(caught >= trials * 95 / 100, "caught %d of %d 20%% slowdowns", caught, trials);
 }
@@ -237,6 +287,8 @@ Suite *suite_compare(void)
 	tcase_add_test(t, mwu_separated);
 	tcase_add_test(t, mwu_ties);
 	tcase_add_test(t, mwu_all_equal_and_empty);
+	tcase_add_test(t, round_permutation);
+	tcase_add_test(t, few_rounds_fall_back_to_samples);
 	tcase_add_test(t, equal_sets_do_not_regress);
 	tcase_add_test(t, shift_by_20_percent_regresses);
 	tcase_add_test(t, small_significant_shift_is_not_a_regression);
