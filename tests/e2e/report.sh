@@ -84,6 +84,16 @@ check "... and 'no regression'" grep -q 'result: no regression' "$T/cmp"
 check "JUnit XML written" grep -q '<testsuite name="vbench-compare"' "$T/j.xml"
 check "github-action-benchmark JSON written" grep -q '"name": "type2/cpu.int"' "$T/gh.json"
 check "higher-is-better workloads in their own file" grep -q 'mem.stream' "$T/gh-bigger.json"
+# Two real default runs of bare on this host (tests/data/real-bare-*): their
+# medians differ by 19-48% (the host is shared), and samples are not
+# independent within a round; a sample-level test would call all four
+# workloads regressed. The round-level test must not.
+"$VBENCH" compare "$DATA/real-bare-a-v1.json" "$DATA/real-bare-b-v1.json" >"$T/cmp" 2>&1
+check "recorded A/A pair from this host: no regression" test $? -eq 0
+"$VBENCH" report "$DATA/real-bare-a-v1.json" "$DATA/real-bare-b-v1.json" -o "$T/real" \
+	>/dev/null 2>&1
+check "report from real bare-only runs" grep -q 'Nothing to compare: only bare ran' \
+	"$T/real/report.md"
 "$VBENCH" compare --min-effect 200% "$DATA/run-v1.json" "$DATA/run-v1.json" >/dev/null 2>&1
 check "bad --min-effect exits 2" test $? -eq 2
 finish
