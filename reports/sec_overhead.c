@@ -17,8 +17,11 @@ struct series {
 	char label[80];
 };
 
-/* Every (run, approach) other than bare that the run knows, in display order. */
-static int list_series(const struct rp_report *rp, struct series *s)
+/*
+ * Every (run, approach) other than bare that the run knows, in display
+ * order; *all counts those that did not fit too.
+ */
+static int list_series(const struct rp_report *rp, struct series *s, int *all)
 {
 	int n = 0;
 	size_t i;
@@ -29,8 +32,8 @@ static int list_series(const struct rp_report *rp, struct series *s)
 
 		if (!strcmp(name, "bare"))
 			continue;
-		for (int r = 0; r < rp->nruns && n < MAX_SERIES; r++) {
-			if (!rp_backend(&rp->runs[r], name))
+		for (int r = 0; r < rp->nruns; r++) {
+			if (!rp_backend(&rp->runs[r], name) || ++*all > MAX_SERIES)
 				continue;
 			s[n].run = r;
 			s[n].backend = name;
@@ -170,7 +173,7 @@ static void chart(struct rp_report *rp, const struct series *s, int ns)
 void rp_sec_overhead(struct rp_report *rp)
 {
 	struct series s[MAX_SERIES];
-	int ns = list_series(rp, s);
+	int all = 0, ns = list_series(rp, s, &all);
 
 	rp_doc_heading(&rp->doc, 2, "Overhead vs bare");
 	rp_doc_para(&rp->doc, "Each cell: median slowdown over the paired rounds with its 95%% "
@@ -181,6 +184,9 @@ void rp_sec_overhead(struct rp_report *rp)
 		rp_doc_note(&rp->doc, "Nothing to compare: only bare ran.");
 		return;
 	}
+	if (all > ns)
+		rp_doc_note(&rp->doc, "Only %d of %d (run, approach) columns fit; report fewer "
+			    "result files at once to see the rest.", ns, all);
 	table(rp, s, ns);
 	chart(rp, s, ns);
 }
