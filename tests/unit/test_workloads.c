@@ -270,7 +270,7 @@ START_TEST(test_ring_chase_detects_a_broken_ring)
 }
 END_TEST
 
-START_TEST(test_scratch_reads_back_and_catches_lost_writes)
+START_TEST(test_scratch_reads_back_and_catches_lost_and_misplaced_writes)
 {
 	const char *path = make_scratch();
 	struct vb_env env = { .scratch = path, .cpu = -1 };
@@ -291,6 +291,11 @@ START_TEST(test_scratch_reads_back_and_catches_lost_writes)
 	s.last = 5;
 	ck_assert_int_eq(vb_scratch_verify_last(&s, why, sizeof(why)), -1);
 	ck_assert_ptr_nonnull(strstr(why, "lost write"));
+	/* a well-formed block in the wrong place: block 2's data at block 1 */
+	ck_assert_int_eq(vb_scratch_read_block(&s, 2, why, sizeof(why)), 0);
+	ck_assert_int_eq(pwrite(s.fd, s.buf, s.block, (off_t)s.block), (ssize_t)s.block);
+	ck_assert_int_eq(vb_scratch_read_block(&s, 1, why, sizeof(why)), -1);
+	ck_assert_ptr_nonnull(strstr(why, "data check failed"));
 	vb_scratch_close(&s);
 	drop_scratch(path);
 }
@@ -391,6 +396,23 @@ START_TEST(test_tlb_reports_thp)
 }
 END_TEST
 
+/* Huge pages cannot back 256 KiB: thp=1 there must say so, not measure 4 KiB pages. */
+START_TEST(test_tlb_without_huge_pages_is_unsupported)
+{
+	const struct vb_workload *wl = vb_workload_find("mem.tlb");
+	struct vb_env env = { .cpu = -1 };
+	char why[VB_WHY_LEN] = "";
+	struct vb_inst in;
+
+	vb_inst_init(&in, wl, &env);
+	in.param[vb_param_index(wl, "pages")] = 64;
+	in.param[vb_param_index(wl, "thp")] = 1;
+	ck_assert_int_eq(wl->setup(&in, why, sizeof(why)), VB_UNSUPPORTED);
+	ck_assert_msg(strstr(why, "THP") || strstr(why, "huge"), "reason: %s", why);
+	wl->teardown(&in);
+}
+END_TEST
+
 START_TEST(test_faults_are_counted)
 {
 	const char *names[] = { "cpu.pgfault", "mem.pagefault" };
@@ -487,10 +509,11 @@ Suite *suite_workloads(void)
 	tcase_add_test(tc, test_ring_is_one_cycle);
 	tcase_add_test(tc, test_ring_spreads_lines_over_pages);
 	tcase_add_test(tc, test_ring_chase_detects_a_broken_ring);
-	tcase_add_test(tc, test_scratch_reads_back_and_catches_lost_writes);
+	tcase_add_test(tc, test_scratch_reads_back_and_catches_lost_and_misplaced_writes);
 	tcase_add_test(tc, test_scratch_detects_a_corrupted_block);
 	tcase_add_test(tc, test_qd1_latency_extras);
 	tcase_add_test(tc, test_tlb_reports_thp);
+	tcase_add_test(tc, test_tlb_without_huge_pages_is_unsupported);
 	tcase_add_test(tc, test_faults_are_counted);
 	tcase_add_test(tc, test_portio_runs_or_says_why);
 	tcase_add_test(tc, test_divzero_restores_sigfpe);
