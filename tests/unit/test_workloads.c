@@ -29,37 +29,41 @@ static const struct { const char *name; long long value; } small[] = {
 };
 
 static char scratch_path[64];
+static const char *scratch; /* NULL where O_DIRECT files are not to be had */
 
 /*
- * A scratch file on /var/tmp (/tmp may be tmpfs, which refuses O_DIRECT).
- * NULL, with the reason printed, where O_DIRECT files are not to be had.
+ * One scratch file on /var/tmp for the whole case (/tmp may be tmpfs, which
+ * refused O_DIRECT before Linux 6.6). An unchecked fixture: it runs in the
+ * runner's process, so the file goes even when a test fails.
  */
-static const char *make_scratch(void)
+static void scratch_up(void)
 {
 	int fd;
 
+	scratch = NULL;
 	snprintf(scratch_path, sizeof(scratch_path), "/var/tmp/vbench-wl-XXXXXX");
 	fd = mkstemp(scratch_path);
 	if (fd < 0) {
-		fprintf(stderr, "SKIP io part: cannot create a file in /var/tmp: %s\n",
+		fprintf(stderr, "SKIP io tests: cannot create a file in /var/tmp: %s\n",
 			strerror(errno));
-		return NULL;
+		return;
 	}
 	close(fd);
 	fd = open(scratch_path, O_RDWR | O_DIRECT);
 	if (fd < 0) {
-		fprintf(stderr, "SKIP io part: /var/tmp refuses O_DIRECT: %s\n", strerror(errno));
+		fprintf(stderr, "SKIP io tests: /var/tmp refuses O_DIRECT: %s\n", strerror(errno));
 		unlink(scratch_path);
-		return NULL;
+		return;
 	}
 	close(fd);
-	return scratch_path;
+	scratch = scratch_path;
 }
 
-static void drop_scratch(const char *path)
+static void scratch_down(void)
 {
-	if (path)
-		unlink(path);
+	if (scratch)
+		unlink(scratch);
+	scratch = NULL;
 }
 
 static void init_small(struct vb_inst *in, const struct vb_workload *wl,
@@ -95,7 +99,7 @@ END_TEST
 /* Every workload: setup, a short run, a measurement, teardown; or a reason. */
 START_TEST(test_every_workload_runs_or_says_why)
 {
-	const char *path = make_scratch();
+	const char *path = scratch;
 	struct vb_env env = { .scratch = path, .cpu = -1 };
 
 	for (size_t i = 0; i < vb_nworkloads; i++) {
@@ -128,7 +132,6 @@ START_TEST(test_every_workload_runs_or_says_why)
 				      "%s: sample %u is %g", wl->name, k, s.value[k]);
 		vb_samples_free(&s);
 	}
-	drop_scratch(path);
 }
 END_TEST
 
@@ -161,7 +164,7 @@ START_TEST(test_io_on_tmpfs_is_unsupported)
 	struct vb_env env = { .scratch = path, .cpu = -1 };
 	struct vb_scratch s;
 	char why[VB_WHY_LEN] = "";
-	int fd = mkstemp(path), direct;
+	int fd = mkstemp(path), direct, rc;
 
 	if (fd < 0) {
 		fprintf(stderr, "SKIP tmpfs test: no /dev/shm: %s\n", strerror(errno));
@@ -175,11 +178,11 @@ START_TEST(test_io_on_tmpfs_is_unsupported)
 		fprintf(stderr, "SKIP tmpfs test: /dev/shm accepts O_DIRECT here\n");
 		return;
 	}
-	ck_assert_int_eq(vb_scratch_open(&s, &env, 4096, 1 << 20, why, sizeof(why)),
-			 VB_UNSUPPORTED);
-	ck_assert_ptr_nonnull(strstr(why, "O_DIRECT"));
+	rc = vb_scratch_open(&s, &env, 4096, 1 << 20, why, sizeof(why));
 	vb_scratch_close(&s);
 	unlink(path);
+	ck_assert_int_eq(rc, VB_UNSUPPORTED);
+	ck_assert_ptr_nonnull(strstr(why, "O_DIRECT"));
 }
 END_TEST
 
@@ -272,7 +275,7 @@ END_TEST
 
 START_TEST(test_scratch_reads_back_and_catches_lost_and_misplaced_writes)
 {
-	const char *path = make_scratch();
+	const char *path = scratch;
 	struct vb_env env = { .scratch = path, .cpu = -1 };
 	char why[VB_WHY_LEN] = "";
 	struct vb_scratch s;
@@ -297,13 +300,12 @@ START_TEST(test_scratch_reads_back_and_catches_lost_and_misplaced_writes)
 	ck_assert_int_eq(vb_scratch_read_block(&s, 1, why, sizeof(why)), -1);
 	ck_assert_ptr_nonnull(strstr(why, "data check failed"));
 	vb_scratch_close(&s);
-	drop_scratch(path);
 }
 END_TEST
 
 START_TEST(test_scratch_detects_a_corrupted_block)
 {
-	const char *path = make_scratch();
+	const char *path = scratch;
 	struct vb_env env = { .scratch = path, .cpu = -1 };
 	const struct vb_workload *wl = vb_workload_find("io.seqread");
 	char why[VB_WHY_LEN] = "";
@@ -323,13 +325,12 @@ START_TEST(test_scratch_detects_a_corrupted_block)
 	ck_assert_int_eq(wl->run(&in, 2, why, sizeof(why)), -1);
 	ck_assert_msg(strstr(why, "data check failed"), "reason: %s", why);
 	wl->teardown(&in);
-	drop_scratch(path);
 }
 END_TEST
 
 START_TEST(test_qd1_latency_extras)
 {
-	const char *path = make_scratch();
+	const char *path = scratch;
 	struct vb_env env = { .scratch = path, .cpu = -1 };
 	const char *names[] = { "io.randread", "io.randwrite", "io.fsync" };
 
@@ -353,7 +354,6 @@ START_TEST(test_qd1_latency_extras)
 		ck_assert_msg(p50 > 0 && p99 >= p50, "%s: p50 %g p99 %g", names[k], p50, p99);
 		wl->teardown(&in);
 	}
-	drop_scratch(path);
 }
 END_TEST
 
@@ -502,6 +502,7 @@ Suite *suite_workloads(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_set_timeout(tc, 60);
+	tcase_add_unchecked_fixture(tc, scratch_up, scratch_down);
 	tcase_add_test(tc, test_registry_is_described);
 	tcase_add_test(tc, test_every_workload_runs_or_says_why);
 	tcase_add_test(tc, test_io_without_scratch_is_unsupported);
