@@ -102,7 +102,7 @@ unit: $(BUILD)/unit-tests $(BUILD)/unit-tests-asan $(BUILD)/vbench-agent
 		VBENCH_AGENT=$(CURDIR)/$(BUILD)/vbench-agent $(BUILD)/unit-tests-asan
 
 e2e: all
-	@set -e; for t in tests/e2e/*.sh; do \
+	@set -e; for t in $(filter-out tests/e2e/lib.sh,$(wildcard tests/e2e/*.sh)); do \
 		echo "== $$t"; BUILD=$(CURDIR)/$(BUILD) sh $$t; done
 
 check: unit e2e
