@@ -15,14 +15,6 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { P_BLOCK_KIB, P_SIZE_MIB };
-
-static int fsync_setup(struct vb_inst *in, char *why, size_t whylen)
-{
-	return vb_scratch_setup(in, (size_t)in->param[P_BLOCK_KIB] * 1024,
-				(uint64_t)in->param[P_SIZE_MIB] << 20, why, whylen);
-}
-
 static int write_fsync(struct vb_scratch *s, uint64_t i, char *why, size_t whylen)
 {
 	if (vb_scratch_write_block(s, i, why, whylen))
@@ -52,7 +44,7 @@ const struct vb_workload vb_wl_io_fsync = {
 		{ "block_kib", 4, "request size, KiB" },
 		{ "size_mib", 16, "span of the scratch target used, MiB" },
 	},
-	.setup = fsync_setup,
+	.setup = vb_scratch_setup,
 	.run = fsync_run,
 	.teardown = vb_scratch_teardown,
 };

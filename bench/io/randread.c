@@ -11,14 +11,6 @@
 #include "../bench.h"
 #include "scratch.h"
 
-enum { P_BLOCK_KIB, P_SIZE_MIB };
-
-static int randread_setup(struct vb_inst *in, char *why, size_t whylen)
-{
-	return vb_scratch_setup(in, (size_t)in->param[P_BLOCK_KIB] * 1024,
-				(uint64_t)in->param[P_SIZE_MIB] << 20, why, whylen);
-}
-
 static int randread_run(struct vb_inst *in, uint64_t iters, char *why, size_t whylen)
 {
 	return vb_scratch_run_qd1(in, vb_scratch_read_block, 1, iters, why, whylen);
@@ -35,7 +27,7 @@ const struct vb_workload vb_wl_io_randread = {
 		{ "block_kib", 4, "request size, KiB" },
 		{ "size_mib", 128, "span of the scratch target used, MiB" },
 	},
-	.setup = randread_setup,
+	.setup = vb_scratch_setup,
 	.run = randread_run,
 	.teardown = vb_scratch_teardown,
 };

@@ -9,14 +9,6 @@
 #include "../bench.h"
 #include "scratch.h"
 
-enum { P_BLOCK_KIB, P_SIZE_MIB };
-
-static int randwrite_setup(struct vb_inst *in, char *why, size_t whylen)
-{
-	return vb_scratch_setup(in, (size_t)in->param[P_BLOCK_KIB] * 1024,
-				(uint64_t)in->param[P_SIZE_MIB] << 20, why, whylen);
-}
-
 static int randwrite_run(struct vb_inst *in, uint64_t iters, char *why, size_t whylen)
 {
 	if (vb_scratch_run_qd1(in, vb_scratch_write_block, 1, iters, why, whylen))
@@ -35,7 +27,7 @@ const struct vb_workload vb_wl_io_randwrite = {
 		{ "block_kib", 4, "request size, KiB" },
 		{ "size_mib", 128, "span of the scratch target used, MiB" },
 	},
-	.setup = randwrite_setup,
+	.setup = vb_scratch_setup,
 	.run = randwrite_run,
 	.teardown = vb_scratch_teardown,
 };

@@ -171,11 +171,19 @@ void vb_scratch_close(struct vb_scratch *s)
 	s->buf = NULL;
 }
 
-int vb_scratch_setup(struct vb_inst *in, size_t block, uint64_t span, char *why,
-		     size_t whylen)
+int vb_scratch_setup(struct vb_inst *in, char *why, size_t whylen)
 {
+	int kib = vb_param_index(in->wl, "block_kib"), mib = vb_param_index(in->wl, "size_mib");
 	struct vb_scratch *s = calloc(1, sizeof(*s));
 	int rc;
+
+	if (kib < 0 || mib < 0 || in->param[kib] < 1 || in->param[mib] < 1) {
+		free(s);
+		snprintf(why, whylen, "block_kib and size_mib must be >= 1");
+		return -1;
+	}
+	size_t block = (size_t)in->param[kib] * 1024;
+	uint64_t span = (uint64_t)in->param[mib] << 20;
 
 	if (!s) {
 		snprintf(why, whylen, "out of memory");

@@ -41,11 +41,11 @@ uint64_t vb_scratch_pick(struct vb_scratch *s, int random);
 void vb_scratch_close(struct vb_scratch *s);
 
 /*
- * The common setup of an io.* workload: allocate, open and fill the scratch
- * target into in->priv, set in->op_bytes to the block. Returns as setup does.
+ * The setup of every io.* workload (their parameters are block_kib and
+ * size_mib): allocate, open and fill the scratch target into in->priv, set
+ * in->op_bytes to the block. Returns as setup does.
  */
-int vb_scratch_setup(struct vb_inst *in, size_t block, uint64_t span, char *why,
-		     size_t whylen);
+int vb_scratch_setup(struct vb_inst *in, char *why, size_t whylen);
 void vb_scratch_teardown(struct vb_inst *in);
 
 /* One request of a queue-depth-1 workload on block i. */

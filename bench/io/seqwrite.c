@@ -10,14 +10,6 @@
 #include "../bench.h"
 #include "scratch.h"
 
-enum { P_BLOCK_KIB, P_SIZE_MIB };
-
-static int seqwrite_setup(struct vb_inst *in, char *why, size_t whylen)
-{
-	return vb_scratch_setup(in, (size_t)in->param[P_BLOCK_KIB] * 1024,
-				(uint64_t)in->param[P_SIZE_MIB] << 20, why, whylen);
-}
-
 static int seqwrite_run(struct vb_inst *in, uint64_t iters, char *why, size_t whylen)
 {
 	struct vb_scratch *s = in->priv;
@@ -39,7 +31,7 @@ const struct vb_workload vb_wl_io_seqwrite = {
 		{ "block_kib", 1024, "request size, KiB" },
 		{ "size_mib", 256, "span of the scratch target used, MiB" },
 	},
-	.setup = seqwrite_setup,
+	.setup = vb_scratch_setup,
 	.run = seqwrite_run,
 	.teardown = vb_scratch_teardown,
 };
