@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* `vbench image`: build (or find in the cache) the guest kernel and initramfs. */
 #include "image/image.h"
+#include "paths.h"
 
 #include <getopt.h>
 #include <stdio.h>

@@ -3,7 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,50 +81,24 @@ int vb_write_file_atomic(const char *path, const void *buf, size_t len, char *er
 	return 0;
 }
 
-int vb_mkdir_p(const char *path, mode_t mode, char *err, size_t n)
-{
-	char buf[4096];
-	size_t len = strlen(path);
-
-	if (len == 0 || len >= sizeof(buf)) {
-		snprintf(err, n, "bad directory path");
-		return -1;
-	}
-	memcpy(buf, path, len + 1);
-	for (char *p = buf + 1;; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		char c = *p;
-
-		*p = '\0';
-		if (mkdir(buf, mode) && errno != EEXIST) {
-			snprintf(err, n, "mkdir %s: %s", buf, strerror(errno));
-			return -1;
-		}
-		if (c == '\0')
-			break;
-		*p = c;
-	}
-	return 0;
-}
-
-static int rm_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return (type == FTW_DP ? rmdir(path) : unlink(path)) && errno != ENOENT ? -1 : 0;
-}
-
-int vb_rm_rf(const char *path)
-{
-	if (access(path, F_OK) && errno == ENOENT)
-		return 0;
-	return nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 int vb_file_nonempty(const char *path)
 {
 	struct stat st;
 
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
+}
+
+int vb_pathf(char *buf, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+	int len;
+
+	va_start(ap, fmt);
+	len = vsnprintf(buf, n, fmt, ap);
+	va_end(ap);
+	if (len < 0 || (size_t)len >= n) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
 }

@@ -13,10 +13,9 @@ int vb_read_file(const char *path, size_t max, unsigned char **out, size_t *len,
 int vb_write_file_atomic(const char *path, const void *buf, size_t len, char *err,
 			 size_t n);
 
-/* mkdir -p; 0 or -1 with err. */
-int vb_mkdir_p(const char *path, mode_t mode, char *err, size_t n);
-/* rm -rf (does not follow symlinks); 0 or -1. */
-int vb_rm_rf(const char *path);
+/* snprintf for paths: -1 (and errno ENAMETOOLONG) when it does not fit. */
+int vb_pathf(char *buf, size_t n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* 1 when path exists and is a regular file of non-zero size. */
 int vb_file_nonempty(const char *path);
 

@@ -2,6 +2,7 @@
 #include "image.h"
 #include "cpio.h"
 #include "fsutil.h"
+#include "../paths.h"
 #include "modules.h"
 
 #include <errno.h>
@@ -14,7 +15,13 @@
 /* Bump when the initramfs layout changes, so cached ones are rebuilt. */
 #define INITRAMFS_FORMAT "vbench-initramfs-1"
 
-static const char *const emulated_mods[] = { "ahci", "sd_mod", "e1000" };
+/*
+ * crc-t10dif and crc64-rocksoft (under sd_mod) only ask for a crypto
+ * implementation by alias ("softdep=pre: crct10dif") and fail to load
+ * without one: the generic ones are named here, before sd_mod.
+ */
+static const char *const emulated_mods[] = { "ahci", "crct10dif_generic",
+					     "crc64_rocksoft_generic", "sd_mod", "e1000" };
 static const char *const virtio_mods[] = { "virtio_pci", "virtio_blk", "virtio_console",
 					   "virtio_net" };
 
@@ -42,21 +49,6 @@ unsigned long long vb_fnv1a64(unsigned long long h, const void *p, size_t len)
 	return h;
 }
 
-int vb_image_default_cache(char *buf, size_t n, char *err, size_t errlen)
-{
-	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-
-	if (xdg && xdg[0] == '/')
-		snprintf(buf, n, "%s/vbench", xdg);
-	else if (home && home[0] == '/')
-		snprintf(buf, n, "%s/.cache/vbench", home);
-	else {
-		snprintf(err, errlen, "no cache dir: set XDG_CACHE_HOME or HOME, or give --cache");
-		return -1;
-	}
-	return 0;
-}
-
 /*
  * /init is the agent; /modules/NN-name.ko are loaded by it in name order;
  * /dev/console lets the kernel give init its stdio before devtmpfs is up.
@@ -70,7 +62,7 @@ int vb_initramfs_write(const char *path, const unsigned char *agent, size_t agen
 	FILE *f;
 	int rc = 0;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+	vb_pathf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
 	f = fopen(tmp, "we");
 	if (!f) {
 		snprintf(err, n, "%s: %s", tmp, strerror(errno));
@@ -113,11 +105,13 @@ int vb_image_ensure(const struct vb_image_req *r, enum vb_guest_flavor f,
 	int rc = -1;
 
 	memset(img, 0, sizeof(*img));
-	if (r->cache_dir && r->cache_dir[0])
-		snprintf(cache, sizeof(cache), "%s", r->cache_dir);
-	else if (vb_image_default_cache(cache, sizeof(cache), err, n))
+	vb_cache_dir(r->cache_dir, cache, sizeof(cache));
+	/* every path below is the cache dir plus less than 256 bytes */
+	if (strlen(cache) >= sizeof(cache) - 1) {
+		snprintf(err, n, "cache dir path too long");
 		return -1;
-	if (vb_mkdir_p(cache, 0755, err, n))
+	}
+	if (vb_mkdirs(cache, err, n))
 		return -1;
 	rc = vb_kernel_ensure(r, cache, &img->k, err, n);
 	if (rc < 0)
@@ -139,10 +133,10 @@ int vb_image_ensure(const struct vb_image_req *r, enum vb_guest_flavor f,
 		h = vb_fnv1a64(h, m->name, strlen(m->name) + 1);
 		h = vb_fnv1a64(h, m->data, m->len);
 	}
-	snprintf(dir, sizeof(dir), "%s/initramfs", cache);
-	if (vb_mkdir_p(dir, 0755, err, n))
+	vb_pathf(dir, sizeof(dir), "%s/initramfs", cache);
+	if (vb_mkdirs(dir, err, n))
 		goto out;
-	snprintf(img->initrd, sizeof(img->initrd), "%s/%s-%s-%016llx.cpio", dir, img->k.release,
+	vb_pathf(img->initrd, sizeof(img->initrd), "%s/%s-%s-%016llx.cpio", dir, img->k.release,
 		 vb_guest_flavor_name(f), h);
 	if (!vb_file_nonempty(img->initrd)) {
 		if (r->verbose)

@@ -24,7 +24,7 @@ const char *vb_guest_flavor_name(enum vb_guest_flavor f);
 const char *const *vb_guest_flavor_modules(enum vb_guest_flavor f, size_t *n);
 
 struct vb_image_req {
-	const char *cache_dir;  /* NULL or "": vb_image_default_cache() */
+	const char *cache_dir;  /* NULL or "": vb_cache_dir()'s default */
 	const char *agent;      /* the static vbench-agent */
 	const char *kernel;     /* bzImage or vmlinux; NULL: Debian's linux-image-amd64 */
 	const char *modules;    /* that kernel's modules dir (needed with kernel) */
@@ -43,9 +43,6 @@ struct vb_image {
 	char initrd[PATH_MAX];
 	int built;              /* something was fetched or written this time */
 };
-
-/* $XDG_CACHE_HOME/vbench, else $HOME/.cache/vbench. 0 or -1 with err. */
-int vb_image_default_cache(char *buf, size_t n, char *err, size_t errlen);
 
 /* The kernel (fetched and unpacked once): 0 cached, 1 made now, -1 with err. */
 int vb_kernel_ensure(const struct vb_image_req *r, const char *cache, struct vb_kernel *k,

@@ -6,6 +6,7 @@
  * vmlinux and the modules the guest flavors need are kept in the cache.
  */
 #include "fsutil.h"
+#include "../paths.h"
 #include "image.h"
 #include "modules.h"
 #include "spawn.h"
@@ -81,12 +82,12 @@ static int copy_modules(const char *from, const char *to, char *err, size_t n)
 		if (vb_modset_resolve(&s, roots, nroots, err, n))
 			goto out;
 	}
-	if (vb_mkdir_p(to, 0755, err, n))
+	if (vb_mkdirs(to, err, n))
 		goto out;
 	for (size_t i = 0; i < s.norder; i++) {
 		const struct vb_module *m = &s.mod[s.order[i]];
 
-		snprintf(path, sizeof(path), "%s/%s.ko", to, m->name);
+		vb_pathf(path, sizeof(path), "%s/%s.ko", to, m->name);
 		if (vb_write_file_atomic(path, m->data, m->len, err, n))
 			goto out;
 	}
@@ -96,11 +97,11 @@ out:
 	return rc;
 }
 
-/* Download and unpack pkg in tmp, leave vmlinux and modules/ in out. */
-static int fetch_debian(const char *pkg, const char *release, const char *tmp,
-			const char *out, int verbose, char *err, size_t n)
+/* Download and unpack pkg into tmp/root; fill in whatever k lacks. */
+static int fetch_debian(const char *pkg, const char *tmp, const struct vb_kernel *k,
+			int verbose, char *err, size_t n)
 {
-	char deb[PATH_MAX] = "", root[PATH_MAX], path[PATH_MAX], pkgarg[256];
+	char deb[PATH_MAX] = "", root[PATH_MAX], path[PATH_MAX], dst[PATH_MAX], pkgarg[256];
 	char *dl[] = { "apt-get", "download", "-q", pkgarg, NULL };
 	struct dirent *e;
 	DIR *d;
@@ -115,7 +116,7 @@ static int fetch_debian(const char *pkg, const char *release, const char *tmp,
 		size_t l = strlen(e->d_name);
 
 		if (l > 4 && strcmp(e->d_name + l - 4, ".deb") == 0)
-			snprintf(deb, sizeof(deb), "%s/%s", tmp, e->d_name);
+			vb_pathf(deb, sizeof(deb), "%s/%s", tmp, e->d_name);
 	}
 	if (d)
 		closedir(d);
@@ -123,59 +124,74 @@ static int fetch_debian(const char *pkg, const char *release, const char *tmp,
 		snprintf(err, n, "apt-get download %s left no .deb in %s", pkg, tmp);
 		return -1;
 	}
-	snprintf(root, sizeof(root), "%s/root", tmp);
+	vb_pathf(root, sizeof(root), "%s/root", tmp);
 	char *x[] = { "dpkg-deb", "-x", deb, root, NULL };
 
-	if (vb_spawn_wait(x, NULL, NULL, 0, err, n))
+	if (vb_spawn_wait(x, NULL, NULL, 0, err, n) || vb_mkdirs(k->dir, err, n))
 		return -1;
-	snprintf(path, sizeof(path), "%s/boot/vmlinuz-%s", root, release);
-	char dst[PATH_MAX];
+	if (!vb_file_nonempty(k->vmlinux)) {
+		vb_pathf(path, sizeof(path), "%s/boot/vmlinuz-%s", root, k->release);
+		if (write_vmlinux(path, k->vmlinux, err, n))
+			return -1;
+	}
+	if (access(k->modules, F_OK) == 0)
+		return 0;
+	vb_pathf(path, sizeof(path), "%s/lib/modules/%s", root, k->release);
+	vb_pathf(dst, sizeof(dst), "%s/modules", tmp);
+	if (copy_modules(path, dst, err, n))
+		return -1;
+	/* the whole dir into place at once: a cut-off fetch never looks complete */
+	if (rename(dst, k->modules) && errno != ENOTEMPTY && errno != EEXIST) {
+		snprintf(err, n, "rename %s to %s: %s", dst, k->modules, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
 
-	if (vb_mkdir_p(out, 0755, err, n))
-		return -1;
-	snprintf(dst, sizeof(dst), "%s/vmlinux", out);
-	if (write_vmlinux(path, dst, err, n))
-		return -1;
-	snprintf(path, sizeof(path), "%s/lib/modules/%s", root, release);
-	snprintf(dst, sizeof(dst), "%s/modules", out);
-	return copy_modules(path, dst, err, n);
+/* A name for the set of modules kept, so that changing the set fetches anew. */
+static unsigned long long module_set_hash(void)
+{
+	unsigned long long h = VB_FNV_SEED;
+
+	for (int f = 0; f < VB_GUEST_NFLAVORS; f++) {
+		size_t nroots;
+		const char *const *roots = vb_guest_flavor_modules(f, &nroots);
+
+		for (size_t i = 0; i < nroots; i++)
+			h = vb_fnv1a64(h, roots[i], strlen(roots[i]) + 1);
+	}
+	return h;
 }
 
 static int debian_kernel(const char *cache, int verbose, struct vb_kernel *k, char *err,
 			 size_t n)
 {
-	char pkg[192], tmp[PATH_MAX], out[PATH_MAX];
+	char pkg[192], tmp[PATH_MAX];
 	int rc;
 
 	if (debian_kernel_package(pkg, sizeof(pkg), err, n))
 		return -1;
-	snprintf(k->release, sizeof(k->release), "%s", pkg + strlen("linux-image-"));
-	snprintf(k->dir, sizeof(k->dir), "%s/kernels/%s", cache, k->release);
-	snprintf(k->vmlinux, sizeof(k->vmlinux), "%s/vmlinux", k->dir);
-	snprintf(k->modules, sizeof(k->modules), "%s/modules", k->dir);
-	if (vb_file_nonempty(k->vmlinux))
-		return 0;
-	if (access(k->dir, F_OK) == 0) {
-		snprintf(err, n, "%s has no vmlinux: remove it to fetch the kernel again",
-			 k->dir);
+	if (strlen(pkg) - strlen("linux-image-") >= sizeof(k->release)) {
+		snprintf(err, n, "kernel package name too long: %s", pkg);
 		return -1;
 	}
-	snprintf(tmp, sizeof(tmp), "%s/kernels", cache);
-	if (vb_mkdir_p(tmp, 0755, err, n))
+	memcpy(k->release, pkg + strlen("linux-image-"), strlen(pkg) - strlen("linux-image-") + 1);
+	vb_pathf(k->dir, sizeof(k->dir), "%s/kernels/%s", cache, k->release);
+	vb_pathf(k->vmlinux, sizeof(k->vmlinux), "%s/vmlinux", k->dir);
+	vb_pathf(k->modules, sizeof(k->modules), "%s/modules-%08llx", k->dir,
+		 module_set_hash() & 0xffffffffull);
+	if (vb_file_nonempty(k->vmlinux) && access(k->modules, F_OK) == 0)
+		return 0;
+	vb_pathf(tmp, sizeof(tmp), "%s/kernels", cache);
+	if (vb_mkdirs(tmp, err, n))
 		return -1;
-	snprintf(tmp, sizeof(tmp), "%s/kernels/.fetch-XXXXXX", cache);
+	vb_pathf(tmp, sizeof(tmp), "%s/kernels/.fetch-XXXXXX", cache);
 	if (!mkdtemp(tmp)) {
 		snprintf(err, n, "mkdtemp %s: %s", tmp, strerror(errno));
 		return -1;
 	}
-	snprintf(out, sizeof(out), "%s/out", tmp);
-	rc = fetch_debian(pkg, k->release, tmp, out, verbose, err, n);
-	/* Whole dir into place at once: a cut-off fetch never looks complete. */
-	if (rc == 0 && rename(out, k->dir) && errno != ENOTEMPTY && errno != EEXIST) {
-		snprintf(err, n, "rename %s to %s: %s", out, k->dir, strerror(errno));
-		rc = -1;
-	}
-	vb_rm_rf(tmp);
+	rc = fetch_debian(pkg, tmp, k, verbose, err, n);
+	vb_rmtree(tmp);
 	return rc ? -1 : 1;
 }
 
@@ -194,12 +210,12 @@ static int custom_kernel(const struct vb_image_req *r, const char *cache,
 	snprintf(k->release, sizeof(k->release), "custom-%016llx",
 		 vb_fnv1a64(VB_FNV_SEED, img, len));
 	free(img);
-	snprintf(k->dir, sizeof(k->dir), "%s/kernels/%s", cache, k->release);
-	snprintf(k->vmlinux, sizeof(k->vmlinux), "%s/vmlinux", k->dir);
-	snprintf(k->modules, sizeof(k->modules), "%s", r->modules);
+	vb_pathf(k->dir, sizeof(k->dir), "%s/kernels/%s", cache, k->release);
+	vb_pathf(k->vmlinux, sizeof(k->vmlinux), "%s/vmlinux", k->dir);
+	vb_pathf(k->modules, sizeof(k->modules), "%s", r->modules);
 	if (vb_file_nonempty(k->vmlinux))
 		return 0;
-	if (vb_mkdir_p(k->dir, 0755, err, n) || write_vmlinux(r->kernel, k->vmlinux, err, n))
+	if (vb_mkdirs(k->dir, err, n) || write_vmlinux(r->kernel, k->vmlinux, err, n))
 		return -1;
 	return 1;
 }
