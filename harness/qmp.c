@@ -97,17 +97,18 @@ int vb_qmp_open(struct vb_qmp *q, int fd, int timeout_ms, char *err, size_t n)
 	return 0;
 }
 
-static void add_counter(json_t *counters, const char *name, double value)
+static void add_counter(json_t *counters, const char *name, double value, const char *unit)
 {
 	json_array_append_new(counters, json_pack("{s:s, s:s, s:s, s:f, s:s}", "source", "qmp",
 						  "scope", "host", "name", name, "value",
-						  value, "unit", "count"));
+						  value, "unit", unit));
 }
 
 void vb_qmp_jit_counters(const char *text, json_t *counters)
 {
 	/* the lines of `info jit` worth keeping, and the names we give them */
 	static const struct { const char *label, *name; } keep[] = {
+		{ "gen code size", "tcg.code_bytes" },
 		{ "TB count", "tcg.tb_count" },
 		{ "cross page TB count", "tcg.tb_cross_page" },
 		{ "direct jump count", "tcg.tb_direct_jumps" },
@@ -116,7 +117,6 @@ void vb_qmp_jit_counters(const char *text, json_t *counters)
 		{ "TLB full flushes", "tcg.tlb_full_flushes" },
 		{ "TLB partial flushes", "tcg.tlb_partial_flushes" },
 		{ "TLB elided flushes", "tcg.tlb_elided_flushes" },
-		{ "gen code size", "tcg.code_bytes" },
 	};
 
 	for (const char *line = text; line && *line;) {
@@ -130,7 +130,8 @@ void vb_qmp_jit_counters(const char *text, json_t *counters)
 			/* the label, then spaces, then the number */
 			if (len > l && strncmp(line, keep[i].label, l) == 0 && line[l] == ' ' &&
 			    sscanf(line + l, " %llu", &v) == 1)
-				add_counter(counters, keep[i].name, (double)v);
+				add_counter(counters, keep[i].name, (double)v,
+					    i == 0 ? "bytes" : "count");
 		}
 		line = eol ? eol + 1 : NULL;
 	}
@@ -158,6 +159,6 @@ void vb_qmp_stats_counters(const json_t *stats, json_t *counters)
 		}
 	}
 	json_object_foreach(sums, key, v)
-		add_counter(counters, key, json_real_value(v));
+		add_counter(counters, key, json_real_value(v), "count");
 	json_decref(sums);
 }
