@@ -237,28 +237,29 @@ static void qemu_collect(struct vb_instance *in, json_t *counters)
 	json_decref(r);
 }
 
-/* The last bytes of a file, printable, into buf+len. */
+/* "label: <the last bytes of the file, printable>" appended at buf+len. */
 static size_t tail_of(const char *path, const char *label, char *buf, size_t n, size_t len)
 {
-	char chunk[768];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	off_t end;
-	ssize_t r;
+	char chunk[768] = "";
+	int fd = open(path, O_RDONLY | O_CLOEXEC), w;
+	ssize_t r = 0;
 
-	if (fd < 0 || len >= n)
-		return fd < 0 ? len : (close(fd), len);
-	end = lseek(fd, 0, SEEK_END);
-	r = pread(fd, chunk, sizeof(chunk) - 1, end > (off_t)sizeof(chunk) - 1 ?
-		  end - (off_t)sizeof(chunk) + 1 : 0);
-	close(fd);
-	if (r <= 0)
+	if (len >= n)
 		return len;
+	if (fd >= 0) {
+		off_t end = lseek(fd, 0, SEEK_END);
+
+		r = pread(fd, chunk, sizeof(chunk) - 1,
+			  end > (off_t)sizeof(chunk) - 1 ? end - (off_t)sizeof(chunk) + 1 : 0);
+		close(fd);
+	}
 	for (ssize_t i = 0; i < r; i++)
 		if ((unsigned char)chunk[i] < 0x20 && chunk[i] != '\n')
 			chunk[i] = ' ';
-	chunk[r] = '\0';
-	int w = snprintf(buf + len, n - len, "%s%s: %s", len ? "; " : "", label, chunk);
-
+	chunk[r > 0 ? r : 0] = '\0';
+	/* an empty log says something too: the guest printed nothing yet */
+	w = snprintf(buf + len, n - len, "%s%s: %s", len ? "; " : "", label,
+		     r > 0 ? chunk : fd < 0 ? "(none)" : "(empty)");
 	return w < 0 ? len : len + (size_t)w;
 }
 
