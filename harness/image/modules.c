@@ -25,7 +25,7 @@ int vb_modinfo(const void *ko, size_t len, const char *key, char *out, size_t ou
 		snprintf(err, n, "not an ELF64 file");
 		return -1;
 	}
-	if (eh->e_shentsize != sizeof(Elf64_Shdr) || eh->e_shoff > len ||
+	if (eh->e_shentsize != sizeof(Elf64_Shdr) || eh->e_shoff > len || eh->e_shoff % 8 ||
 	    (size_t)eh->e_shnum * sizeof(Elf64_Shdr) > len - eh->e_shoff ||
 	    eh->e_shstrndx >= eh->e_shnum) {
 		snprintf(err, n, "bad ELF section table");

@@ -22,13 +22,13 @@ int vb_elf_has_pvh_note(const unsigned char *elf, size_t len)
 	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)elf;
 
 	if (len < sizeof(*eh) || memcmp(elf, ELFMAG, SELFMAG) || elf[EI_CLASS] != ELFCLASS64 ||
-	    eh->e_phentsize != sizeof(Elf64_Phdr) || eh->e_phoff > len ||
+	    eh->e_phentsize != sizeof(Elf64_Phdr) || eh->e_phoff > len || eh->e_phoff % 8 ||
 	    (size_t)eh->e_phnum * sizeof(Elf64_Phdr) > len - eh->e_phoff)
 		return 0;
 	const Elf64_Phdr *ph = (const Elf64_Phdr *)(elf + eh->e_phoff);
 
 	for (unsigned i = 0; i < eh->e_phnum; i++) {
-		if (ph[i].p_type != PT_NOTE || ph[i].p_offset > len ||
+		if (ph[i].p_type != PT_NOTE || ph[i].p_offset > len || ph[i].p_offset % 4 ||
 		    ph[i].p_filesz > len - ph[i].p_offset)
 			continue;
 		size_t off = ph[i].p_offset, end = off + ph[i].p_filesz;

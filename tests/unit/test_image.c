@@ -20,7 +20,7 @@ static unsigned char *fake_elf(const char *sec, const void *data, size_t dlen, i
 {
 	static const char shstr[] = "\0.shstrtab\0.modinfo\0.note";
 	size_t off_shstr = sizeof(Elf64_Ehdr) + sizeof(Elf64_Phdr);
-	size_t off_data = off_shstr + sizeof(shstr);
+	size_t off_data = (off_shstr + sizeof(shstr) + 7) & ~(size_t)7;
 	size_t off_note = off_data + ((dlen + 7) & ~7u);
 	size_t note_len = sizeof(Elf64_Nhdr) + 4 + 8;
 	size_t off_sh = off_note + note_len;
