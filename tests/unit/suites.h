@@ -5,4 +5,6 @@
 	X(stats)     \
 	X(results)   \
 	X(cli)       \
-	X(workloads)
+	X(workloads) \
+	X(image)     \
+	X(qemu)
