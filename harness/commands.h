@@ -8,5 +8,6 @@
 	X(run, "run workloads on backends and write a result file") \
 	X(list, "list backends (with availability) and workloads") \
 	X(doctor, "what this host offers: root, KVM, PMU, eBPF, QEMU, OCI runtime, cgroups") \
+	X(image, "build and cache the guest kernel and initramfs the VM backends boot") \
 	X(report, "turn result files into an HTML/Markdown report with gnuplot charts") \
 	X(compare, "flag regressions between two result files (exit 1 on regression)")

@@ -5,5 +5,8 @@
 	X(stats)     \
 	X(results)   \
 	X(cli)       \
+	X(workloads) \
+	X(image)     \
+	X(qemu)      \
 	X(report)    \
 	X(compare)
