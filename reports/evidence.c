@@ -7,9 +7,10 @@
 #include "../common/proto.h"
 
 const struct rp_cause rp_causes[] = {
-	{"kvm_exit.*", "VM exits"},
-	{"qemu.*", "trapped device accesses"},
-	{"irq.total", "guest interrupts"},
+	{"kvm.exit.*", "VM exits"},
+	/* Every MMIO or port access that reached QEMU's device model. */
+	{"qemu.memory_region_dispatch_*", "trapped device accesses"},
+	{"interrupts.*", "guest interrupts"},
 };
 const int rp_ncauses = sizeof(rp_causes) / sizeof(rp_causes[0]);
 

@@ -46,7 +46,7 @@ int rp_traps_per_request(const struct rp_run *r, const char *be, const char *ben
 			 double *per_req, double each[RP_NTRAP], double *requests,
 			 const char **why);
 
-/* A backend-level counter (e.g. lifecycle.rss_bytes, tcg.translated_tbs) or NAN. */
+/* A backend-level counter (e.g. memory.peak, tcg.tb_count) or NAN. */
 double rp_backend_counter(const struct rp_run *r, const char *be, const char *name);
 
 void rp_sec_environment(struct rp_report *rp);

@@ -114,7 +114,7 @@ static void claim_full_cost(const struct rp_report *rp, const struct rp_run *r,
 			    struct claim_out *o)
 {
 	static const char *const full[] = {"type2", "type1"};
-	double tbs = rp_backend_counter(r, "type2", "tcg.translated_tbs");
+	double tbs = rp_backend_counter(r, "type2", "tcg.tb_count");
 	int measured = 0;
 
 	for (int f = 0; f < 2; f++) {
@@ -239,8 +239,8 @@ static void claim_tcg_blocks(const struct rp_report *rp, const struct rp_run *r,
 
 	(void)rp;
 	for (int t = 0; t < 2; t++) {
-		double tbs = rp_backend_counter(r, tcg[t], "tcg.translated_tbs");
-		double code = rp_backend_counter(r, tcg[t], "tcg.code_size_bytes");
+		double tbs = rp_backend_counter(r, tcg[t], "tcg.tb_count");
+		double code = rp_backend_counter(r, tcg[t], "tcg.code_bytes");
 
 		if (!isfinite(tbs))
 			continue;
@@ -256,7 +256,7 @@ static void claim_tcg_blocks(const struct rp_report *rp, const struct rp_run *r,
 		snprintf(o->verdict, sizeof(o->verdict), "does not hold here: no block translated");
 	else if (rp_backend_ok(r, "type2") || rp_backend_ok(r, "type2-pv"))
 		snprintf(o->verdict, sizeof(o->verdict), "not measured: no TCG translation "
-			 "statistics (tcg.translated_tbs) in this run");
+			 "statistics (tcg.tb_count) in this run");
 	else
 		not_run(r, "type2", o);
 }
@@ -306,7 +306,7 @@ static void claim_containers(const struct rp_report *rp, const struct rp_run *r,
 			     struct claim_out *o)
 {
 	double c = vb_json_num(rp_backend(r, "container"), "start_ms", NAN), vm_min = INFINITY;
-	double crss = rp_backend_counter(r, "container", "lifecycle.rss_bytes"), vrss = NAN;
+	double crss = rp_backend_counter(r, "container", "memory.peak"), vrss = NAN;
 	size_t i;
 	json_t *b;
 
@@ -320,9 +320,9 @@ static void claim_containers(const struct rp_report *rp, const struct rp_run *r,
 		    !isfinite(ms))
 			continue;
 		vm_min = fmin(vm_min, ms);
-		if (isfinite(rp_backend_counter(r, be, "lifecycle.rss_bytes")))
+		if (isfinite(rp_backend_counter(r, be, "memory.peak")))
 			vrss = fmin(isfinite(vrss) ? vrss : INFINITY,
-				    rp_backend_counter(r, be, "lifecycle.rss_bytes"));
+				    rp_backend_counter(r, be, "memory.peak"));
 		cat(o->ev, sizeof(o->ev), "%s starts in %.0f ms; ", be, ms);
 	}
 	cat(o->ev, sizeof(o->ev), "container in %.1f ms", c);

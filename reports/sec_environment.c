@@ -9,9 +9,13 @@
 
 #define MAXRUNS_COLS 9
 
-/* The first backend's info field of that name, e.g. the QEMU version. */
-static const char *backend_info(const struct rp_run *r, const char *key)
+/*
+ * The first backend's info field of that name, e.g. the guest kernel; or
+ * what to say instead: whether a VM (a backend with info.accel) ran.
+ */
+static const char *backend_info(const struct rp_run *r, const char *key, const char *absent)
 {
+	const char *vm_ran = NULL;
 	size_t i;
 	json_t *b;
 
@@ -20,8 +24,10 @@ static const char *backend_info(const struct rp_run *r, const char *key)
 
 		if (v)
 			return v;
+		if (vb_json_str(json_object_get(b, "info"), "accel", NULL))
+			vm_ran = "not recorded";
 	}
-	return NULL;
+	return absent ? absent : vm_ran ? vm_ran : "no VM backend ran";
 }
 
 static void field(const struct rp_run *r, const char *what, char *out, size_t n)
@@ -30,7 +36,6 @@ static void field(const struct rp_run *r, const char *what, char *out, size_t n)
 	const json_t *host = json_object_get(meta, "host");
 	const json_t *virt = json_object_get(host, "virt");
 	const json_t *plan = json_object_get(meta, "plan");
-	const char *v;
 	size_t i;
 	json_t *e;
 
@@ -73,14 +78,11 @@ static void field(const struct rp_run *r, const char *what, char *out, size_t n)
 			 vb_json_int(plan, "warmup", 0), vb_json_int(plan, "min_sample_ms", 0),
 			 json_is_true(json_object_get(plan, "quick")) ? ", quick" : "");
 	} else if (!strcmp(what, "qemu")) {
-		v = backend_info(r, "qemu_version");
-		snprintf(out, n, "%s", v ? v : "no VM backend ran");
+		snprintf(out, n, "%s", backend_info(r, "qemu_version", NULL));
 	} else if (!strcmp(what, "guest")) {
-		v = backend_info(r, "guest_kernel");
-		snprintf(out, n, "%s", v ? v : "no VM backend ran");
+		snprintf(out, n, "%s", backend_info(r, "guest_kernel", NULL));
 	} else if (!strcmp(what, "lab")) {
-		v = backend_info(r, "lab");
-		snprintf(out, n, "%s", v ? v : "no: every backend ran directly on this host");
+		snprintf(out, n, "%s", backend_info(r, "lab", "no: every backend ran directly on this host"));
 	} else if (!strcmp(what, "cmd")) {
 		size_t used = 0;
 

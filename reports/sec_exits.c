@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Section: VM exits by reason per approach, from the host's kvm_exit
- * counters ("kvm_exit.<reason>", see docs/report.md), per operation.
+ * counters ("kvm.exit.<vmx|svm>.<reason>", see docs/report.md), per operation.
  */
 #include <math.h>
 #include <stdio.h>
@@ -13,7 +13,7 @@
 #include "report.h"
 
 #define TOP_REASONS 6
-#define PREFIX "kvm_exit."
+#define PREFIX "kvm.exit."
 
 /* Reasons ordered by their summed per-op rate over every cell, largest first. */
 static json_t *rank_reasons(const struct rp_report *rp)
@@ -88,7 +88,7 @@ static void explain_absence(struct rp_report *rp)
 				reason = NULL;
 			}
 			rp_doc_item(&rp->doc, "%s: %s: %s", rp->runs[r].label, be,
-				    reason ? reason : "no kvm_exit counters recorded");
+				    reason ? reason : "no kvm.exit.* counters recorded");
 		}
 	rp_doc_list_end(&rp->doc);
 }

@@ -49,7 +49,11 @@ static int explain(const struct rp_run *r, const char *full, const char *pv, con
 		}
 	}
 	if (!compared) {
-		snprintf(out, n, "No counted event can explain it: %s.", why ? why : "no counters");
+		if (why && strcmp(why, "not recorded"))
+			snprintf(out, n, "No counted event can explain it: %s.", why);
+		else
+			snprintf(out, n, "No counter that could explain it (VM exits, device traps, "
+				 "guest interrupts) was recorded on both sides.");
 		return -1;
 	}
 	if (bi < 0 || best < 0.2) {

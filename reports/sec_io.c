@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Sections on I/O: trapped device accesses per I/O request (QEMU's device
- * model entered from the guest, "qemu.*" counters over "block.requests")
- * and block latency histograms ("block.lat_hist_us.<bucket>"); names in
- * docs/report.md.
+ * model entered from the guest: uprobe counters "qemu.<function>" over
+ * "block.requests") and block latency histograms
+ * ("block.latency.log2_ns.<k>"); names in docs/report.md.
  */
 #include <math.h>
 #include <stdio.h>
@@ -14,9 +14,16 @@
 #include "chart.h"
 #include "report.h"
 
-static const char *const trap_counters[RP_NTRAP] = {"qemu.mmio_read", "qemu.mmio_write", "qemu.pio_in",
-					    "qemu.pio_out", "qemu.virtio_notify"};
-#define LAT_PREFIX "block.lat_hist_us."
+/*
+ * Port I/O reaches the device model through memory_region_dispatch_* too,
+ * so the accesses are reads + writes; port I/O and virtio notifications
+ * are shown beside them, not added.
+ */
+static const char *const trap_counters[RP_NTRAP] = {
+	"qemu.memory_region_dispatch_read", "qemu.memory_region_dispatch_write",
+	"qemu.cpu_in*", "qemu.cpu_out*", "qemu.virtio_queue_notify"};
+#define ACCESSES 2 /* the first two are the accesses */
+#define LAT_PREFIX "block.latency.log2_ns."
 #define MAX_BUCKETS 40
 
 int rp_traps_per_request(const struct rp_run *r, const char *be, const char *bench,
@@ -39,15 +46,17 @@ int rp_traps_per_request(const struct rp_run *r, const char *be, const char *ben
 		each[k] = 0;
 		if (rp_counter(r, be, bench, trap_counters[k], &sum, &ops, &w2) == 1) {
 			each[k] = sum / reqs;
-			total += sum;
-			any = 1;
+			if (k < ACCESSES) {
+				total += sum;
+				any = 1;
+			}
 		} else if (w2) {
 			*why = w2;
 		}
 	}
 	if (!any) {
 		if (!*why)
-			*why = "no qemu.* device access counters";
+			*why = "no qemu.memory_region_dispatch_* counters";
 		return -1;
 	}
 	*per_req = total / reqs;
@@ -57,9 +66,9 @@ int rp_traps_per_request(const struct rp_run *r, const char *be, const char *ben
 
 void rp_sec_traps(struct rp_report *rp)
 {
-	static const char *const head[] = {"approach", "workload", "requests", "MMIO reads",
-					   "MMIO writes", "port in", "port out", "virtio kicks",
-					   "accesses/request"};
+	static const char *const head[] = {"approach", "workload", "requests", "device reads",
+					   "device writes", "of which port in", "of which port out",
+					   "virtio notifications", "accesses/request"};
 	char buf[9][64], series[80];
 	double per, each[RP_NTRAP], reqs;
 	size_t i, j;
@@ -68,10 +77,10 @@ void rp_sec_traps(struct rp_report *rp)
 	int rows = 0;
 
 	rp_doc_heading(&rp->doc, 2, "Trapped device accesses per I/O request");
-	rp_doc_para(&rp->doc, "Each guest access to an emulated device register (MMIO or port "
-		    "I/O) or each virtio queue notification leaves the guest's code for QEMU's "
-		    "device model. Counted on the host by uprobes on QEMU's dispatch functions, "
-		    "divided by the block requests the guest's I/O caused.");
+	rp_doc_para(&rp->doc, "Each guest access to a device register (MMIO or port I/O) that "
+		    "QEMU's device model handles leaves the guest's code. Counted on the host by "
+		    "uprobes on QEMU's dispatch functions, per block request of the instance; "
+		    "virtio notifications are shown beside them.");
 	for (int r = 0; r < rp->nruns; r++)
 		json_array_foreach(rp->backends, i, b)
 			json_array_foreach(rp->benches, j, w) {
@@ -101,7 +110,7 @@ void rp_sec_traps(struct rp_report *rp)
 			}
 	if (!rows) {
 		rp_doc_note(&rp->doc, "No device accesses per request could be computed: no run has "
-			    "both qemu.* device counters and block.requests for one workload.");
+			    "both QEMU dispatch counters and block.requests for one workload.");
 		/* Say why for each VM approach that ran. */
 		for (int r = 0; r < rp->nruns; r++)
 			json_array_foreach(rp->backends, i, b) {
@@ -142,10 +151,11 @@ static int histogram(const struct rp_run *r, const char *be, const char *bench, 
 	json_array_foreach(names, i, v) {
 		const char *nm = json_string_value(v), *why;
 		char *end;
-		double b = strtod(nm + strlen(LAT_PREFIX), &end), sum, ops;
+		double k2 = strtod(nm + strlen(LAT_PREFIX), &end), sum, ops;
+		double b = ldexp(1, (int)fmin(fmax(k2, 0), 62)) / 1000; /* 2^k ns in us */
 		int k;
 
-		if (*end || !isfinite(b) || b < 0 || n == MAX_BUCKETS ||
+		if (*end || !isfinite(k2) || k2 < 0 || k2 > 62 || n == MAX_BUCKETS ||
 		    rp_counter(r, be, bench, nm, &sum, &ops, &why) != 1)
 			continue;
 		/* Insertion by bucket bound keeps them sorted. */
@@ -178,9 +188,9 @@ static const char *quantile_bucket(const double *lo, const double *count, int n,
 	if (k == n)
 		k = n - 1;
 	if (k + 1 < n)
-		snprintf(buf, len, "%g-%g us", lo[k], lo[k + 1]);
+		snprintf(buf, len, lo[k] >= 1 ? "%.0f-%.0f us" : "%.3g-%.3g us", lo[k], lo[k + 1]);
 	else
-		snprintf(buf, len, ">= %g us", lo[k]);
+		snprintf(buf, len, lo[k] >= 1 ? ">= %.0f us" : ">= %.3g us", lo[k]);
 	return buf;
 }
 

@@ -33,12 +33,12 @@ void rp_sec_lifecycle(struct rp_report *rp)
 	rp_doc_heading(&rp->doc, 2, "Lifecycle");
 	rp_doc_para(&rp->doc, "Start: from the backend's start to the agent's hello inside the "
 		    "environment (for a VM: boot). Memory: what the environment held on the host "
-		    "(counter lifecycle.rss_bytes), where recorded.");
+		    "(the backend's counter memory.peak), where recorded.");
 	for (int r = 0; r < rp->nruns; r++)
 		json_array_foreach(rp->backends, i, b) {
 			const char *be = json_string_value(b), *cells[3];
 			double ms = vb_json_num(rp_backend(&rp->runs[r], be), "start_ms", NAN);
-			double rss = rp_backend_counter(&rp->runs[r], be, "lifecycle.rss_bytes");
+			double rss = rp_backend_counter(&rp->runs[r], be, "memory.peak");
 
 			if (!rp_backend_ok(&rp->runs[r], be) || !isfinite(ms))
 				continue;

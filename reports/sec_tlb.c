@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Section: TLB and page-walk counters ("tlb.*": PMU misses and walk
- * cycles, eBPF TLB flushes by reason), per operation, or why unavailable.
+ * Section: TLB and page-walk counters (any name with "tlb" in it: PMU
+ * dTLB/iTLB misses and walk cycles, eBPF TLB flushes by reason), per
+ * operation, or why unavailable.
  */
 #include <stdio.h>
 #include <string.h>
@@ -9,10 +10,10 @@
 #include "../common/proto.h"
 #include "report.h"
 
-#define PREFIX "tlb."
+#define MATCH "tlb" /* case-insensitive substring */
 #define MAX_COLS 8
 
-/* Every tlb.* name over all runs, approaches and workloads, first seen first. */
+/* Every TLB counter name over all runs, approaches and workloads, first seen first. */
 static json_t *all_names(const struct rp_report *rp)
 {
 	json_t *out = json_array(), *seen = json_object(), *b, *w, *v, *names;
@@ -22,9 +23,10 @@ static json_t *all_names(const struct rp_report *rp)
 		json_array_foreach(rp->backends, i, b)
 			json_array_foreach(rp->benches, j, w) {
 				names = rp_counter_names(&rp->runs[r], json_string_value(b),
-							 json_string_value(w), PREFIX);
+							 json_string_value(w), "");
 				json_array_foreach(names, k, v)
-					if (!json_object_get(seen, json_string_value(v))) {
+					if (strcasestr(json_string_value(v), MATCH) &&
+					    !json_object_get(seen, json_string_value(v))) {
 						json_object_set_new(seen, json_string_value(v), json_true());
 						json_array_append(out, v);
 					}
@@ -48,7 +50,7 @@ void rp_sec_tlb(struct rp_report *rp)
 		    "memory references instead of 4); these counters show it where the hardware "
 		    "and the host let vbench count them.");
 	if (!nc) {
-		rp_doc_note(&rp->doc, "No TLB counter (%s*) was recorded in %s.", PREFIX,
+		rp_doc_note(&rp->doc, "No TLB counter (a name containing \"%s\") was recorded in %s.", MATCH,
 			    rp->nruns > 1 ? "these runs" : "this run");
 		json_decref(names);
 		json_decref(unavail);
