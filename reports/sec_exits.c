@@ -87,6 +87,9 @@ static void explain_absence(struct rp_report *rp)
 					break;
 				reason = NULL;
 			}
+			if (!reason && !strcmp(vb_json_str(json_object_get(rp_backend(&rp->runs[r], be),
+									"info"), "accel", ""), "tcg"))
+				reason = "runs under TCG, so it has no VM exits";
 			rp_doc_item(&rp->doc, "%s: %s: %s", rp->runs[r].label, be,
 				    reason ? reason : "no kvm.exit.* counters recorded");
 		}

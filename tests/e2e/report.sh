@@ -94,6 +94,10 @@ check "recorded A/A pair from this host: no regression" test $? -eq 0
 	>/dev/null 2>&1
 check "report from real bare-only runs" grep -q 'Nothing to compare: only bare ran' \
 	"$T/real/report.md"
+"$VBENCH" report "$DATA/real-tcg-quick-v1.json" -o "$T/tcg" >/dev/null 2>&1
+check "report from a real TCG run: overhead chart" test -s "$T/tcg/overhead.png" -a -s "$T/tcg/overhead.svg"
+check "... TCG guests have no VM exits, said so" grep -q 'type2: runs under TCG' "$T/tcg/report.md"
+check "... claim 5 judged from TCG's counters" grep -q 'translation blocks.*| holds |' "$T/tcg/report.md"
 "$VBENCH" compare --min-effect 200% "$DATA/run-v1.json" "$DATA/run-v1.json" >/dev/null 2>&1
 check "bad --min-effect exits 2" test $? -eq 2
 finish
