@@ -104,9 +104,18 @@ int vb_cmd_compare(int argc, char **argv)
 	printf("vbench compare: BASE %s, NEW %s (alpha %g, min effect %g%%)\n", base.path,
 	       cur.path, o.alpha, 100 * o.min_effect);
 	rp_compare_table(stdout, c, n);
-	for (i = 0; i < n; i++)
+	size_t by_samples = 0;
+
+	for (i = 0; i < n; i++) {
 		if (rp_verdict_fails(c[i].verdict))
 			rc = 1;
+		by_samples += c[i].test && !strcmp(c[i].test, "samples");
+	}
+	if (by_samples)
+		printf("note: %zu comparison%s had too few rounds for the round-level test and used "
+		       "Mann-Whitney U over samples, which assumes independent samples and raises "
+		       "false alarms on a drifting host; run 5 or more rounds for CI\n", by_samples,
+		       by_samples > 1 ? "s" : "");
 	if ((junit && rp_compare_junit(junit, c, n, &o, err, sizeof(err))) ||
 	    (github && rp_compare_github(github, c, n, err, sizeof(err)))) {
 		fprintf(stderr, "compare: %s\n", err);
