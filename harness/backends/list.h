@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* The one list of backends: X(symbol). Symbol vb_backend_<symbol>. */
 #define VB_BACKENDS(X) \
-	X(bare)
+	X(bare) \
+	X(container)
