@@ -42,6 +42,29 @@ static void read_line(const char *path, char *buf, size_t n)
 	fclose(f);
 }
 
+/* Whether the first "flags" line of /proc/cpuinfo lists flag. */
+static int cpuinfo_flag(const char *flag)
+{
+	FILE *f = fopen("/proc/cpuinfo", "re");
+	char line[4096];
+	int found = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		char *colon = strchr(line, ':');
+
+		if (strncmp(line, "flags", 5) || !colon)
+			continue;
+		for (char *save = NULL, *t = strtok_r(colon + 1, " \n", &save); t;
+		     t = strtok_r(NULL, " \n", &save))
+			found |= strcmp(t, flag) == 0;
+		break;
+	}
+	fclose(f);
+	return found;
+}
+
 static const char *vm_from_signature(const char *sig)
 {
 	static const struct { const char *sig, *name; } map[] = {
@@ -122,6 +145,8 @@ json_t *vb_detect_virt(void)
 		evidence(ev, "cpuid.0x40000000 signature", sig);
 		vm = vm_from_signature(sig);
 	}
+	if (cpuinfo_flag("hypervisor"))
+		evidence(ev, "/proc/cpuinfo flags", "hypervisor");
 	read_line("/sys/class/dmi/id/sys_vendor", buf, sizeof(buf));
 	if (buf[0])
 		evidence(ev, "dmi sys_vendor", buf);

@@ -249,6 +249,13 @@ int vb_cmd_run(int argc, char **argv)
 	r.doc = vb_results_new(argc, argv, plan_json(&r.o, &r.ctx, r.be, r.nbe, r.wl, r.nwl));
 	for (int i = 0; i < r.nwl; i++)
 		vb_results_add_workload(r.doc, workload_json(r.wl[i]));
+	/* find an unwritable output now, not after an hour of measuring */
+	if (vb_results_write(r.doc, r.out, err, sizeof(err))) {
+		fprintf(stderr, "vbench run: %s\n", err);
+		stop_all(&r);
+		json_decref(r.doc);
+		return 1;
+	}
 	start_all(&r);
 
 	struct vb_sched s = {
@@ -259,12 +266,10 @@ int vb_cmd_run(int argc, char **argv)
 		.seed = r.o.seed, .doc = r.doc, .out = r.out, .stop = &stop_flag,
 	};
 	rc = stop_flag ? 1 : vb_sched_run(&s, err, sizeof(err));
-	if (rc < 0)
-		fprintf(stderr, "vbench run: %s\n", err);
 	stop_all(&r);
 	vb_results_summarize(r.doc);
 	vb_results_finish(r.doc, rc == 0, stop_flag != 0);
-	if (vb_results_write(r.doc, r.out, err, sizeof(err))) {
+	if (rc < 0 || vb_results_write(r.doc, r.out, err, sizeof(err))) {
 		fprintf(stderr, "vbench run: %s\n", err);
 		rc = -1;
 	} else {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* vbench: measure what virtualization costs. */
 #include "commands.h"
+#include "version.h"
 
 #include <stdio.h>
 #include <string.h>

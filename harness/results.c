@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "results.h"
 #include "hostinfo.h"
+#include "version.h"
 #include "stats.h"
 #include "../common/proto.h"
 
