@@ -4,4 +4,5 @@
 	X(proto)     \
 	X(stats)     \
 	X(results)   \
-	X(cli)
+	X(cli)       \
+	X(oci)
