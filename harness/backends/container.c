@@ -267,6 +267,20 @@ static int container_start(struct vb_instance *in, const struct vb_run_ctx *ctx,
 	return run_step(c, start, -1, err, n);
 }
 
+/* A file holding one number; -1 if unreadable. */
+static long long read_number(const char *file)
+{
+	FILE *f = fopen(file, "re");
+	long long v = -1;
+
+	if (f) {
+		if (fscanf(f, "%lld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
 /* "key N" lines as in memory.events (v2) and memory.oom_control (v1); -1 if absent. */
 static long long read_key(const char *file, const char *key)
 {
@@ -283,16 +297,65 @@ static long long read_key(const char *file, const char *key)
 	return found;
 }
 
-static long long oom_kills(const struct ctr *c)
+/* A file of the container's cgroup in the hierarchy holding `controller`. */
+static int cg_file(const struct ctr *c, const char *controller, const char *name,
+		   char *f, size_t n)
 {
-	char f[PATH_MAX];
 	int len;
 
 	if (c->hybrid)
-		len = snprintf(f, sizeof(f), V1_ROOT "/memory%s/memory.oom_control", c->cgpath);
+		len = snprintf(f, n, V1_ROOT "/%s%s/%s", controller, c->cgpath, name);
 	else
-		len = snprintf(f, sizeof(f), "%s%s/memory.events", vb_cgroup2_root(), c->cgpath);
-	return (size_t)len < sizeof(f) ? read_key(f, "oom_kill") : -1;
+		len = snprintf(f, n, "%s%s/%s", vb_cgroup2_root(), c->cgpath, name);
+	return len > 0 && (size_t)len < n ? 0 : -1;
+}
+
+static long long oom_kills(const struct ctr *c)
+{
+	char f[PATH_MAX];
+
+	if (cg_file(c, "memory", c->hybrid ? "memory.oom_control" : "memory.events", f,
+		    sizeof(f)))
+		return -1;
+	return read_key(f, "oom_kill");
+}
+
+static void add_counter(json_t *counters, const char *name, long long v, const char *unit,
+			const char *file)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s}", "source", "cgroup", "scope", "host", "name",
+			      name);
+
+	if (v >= 0) {
+		json_object_set_new(o, "value", json_integer(v));
+		json_object_set_new(o, "unit", json_string(unit));
+	} else {
+		char why[PATH_MAX + 32];
+
+		snprintf(why, sizeof(why), "not readable from %s", file);
+		json_object_set_new(o, "unavailable", json_string(why));
+	}
+	json_array_append_new(counters, o);
+}
+
+/*
+ * What the limits did over the whole run: CFS throttling (a quota that
+ * bites shows up as a CPU slowdown) and the memory high-water mark.
+ */
+static void container_collect(struct vb_instance *in, json_t *counters)
+{
+	struct ctr *c = in->priv;
+	char f[PATH_MAX];
+	long long v;
+
+	if (!c || !c->created || cg_file(c, "cpu", "cpu.stat", f, sizeof(f)))
+		return;
+	add_counter(counters, "cpu.nr_throttled", read_key(f, "nr_throttled"), "count", f);
+	v = read_key(f, c->hybrid ? "throttled_time" : "throttled_usec");
+	add_counter(counters, "cpu.throttled_us", v < 0 ? v : c->hybrid ? v / 1000 : v, "us", f);
+	if (cg_file(c, "memory", c->hybrid ? "memory.max_usage_in_bytes" : "memory.peak", f,
+		    sizeof(f)) == 0)
+		add_counter(counters, "memory.peak", read_number(f), "bytes", f);
 }
 
 /* The end of the log file as one line, the lines joined with " | ". */
@@ -409,6 +472,7 @@ const struct vb_backend vb_backend_container = {
 	.desc = "an OCI container (crun by default): namespaces, cgroup limits, read-only rootfs",
 	.available = container_available,
 	.start = container_start,
+	.collect = container_collect,
 	.log_tail = container_log_tail,
 	.stop = container_stop,
 };

@@ -27,7 +27,9 @@ check "container started by crun, in its own v2 cgroup under vbench's" jq -e --a
 	and (.info.runtime | test("crun")) and .hello.role == "container"
 	and .hello.env.virt.container == "oci" and .hello.env.pid == 1
 	and (.host.cgroup | endswith("/vbench-" + $p + "/container")) and .host.cgroup_id > 0
-	and .info.cgroups_path == "/vbench-" + $p + "/container"' "$T/r.json"
+	and .info.cgroups_path == "/vbench-" + $p + "/container"
+	and any(.counters[]; .source == "cgroup" and .name == "cpu.nr_throttled" and .value >= 0)
+	and any(.counters[]; .name == "memory.peak" and .value > 0)' "$T/r.json"
 check "every cpu/mem/io workload measured ok on both backends" jq -e '
 	. as $d | [.workloads[].name] as $w
 	| all("bare", "container"; . as $b | all($w[]; . as $n
@@ -83,6 +85,23 @@ check "container failed, the runtime's error in the reason" jq -e '
 	.backends[0].status == "failed" and (.backends[0].reason | test("log tail: .*vbench-agent"))' \
 	"$T/bad.json"
 check "nothing left behind after a failed start" run_left "$pid"
+
+if command -v runc >/dev/null; then
+	echo "runc, on the same bundle"
+	set +e
+	"$VBENCH" run --backend container --container-runtime runc --bench 'cpu.syscall,io.*' \
+		--quick --workdir "$T/w" -o "$T/runc.json" >/dev/null 2>"$T/err" &
+	pid=$!
+	wait $pid; rc=$?
+	set -e
+	check "runc runs the agent: ok measurements" sh -c "test $rc -eq 0 && jq -e '
+		(.backends[0].info.runtime | test(\"runc\")) and
+		all(.measurements[]; .status == \"ok\")' '$T/runc.json'"
+	check "nothing left behind by runc" sh -c "! ls -d /run/runc/vbench-$pid-container \
+		/sys/fs/cgroup/*/vbench-$pid 2>/dev/null | grep -q ."
+else
+	echo "  skip: runc is not installed (optional runtime)"
+fi
 
 echo "a runtime that is not there"
 set +e
