@@ -26,6 +26,8 @@ void vb_cpuid_hv_signature(char sig[13], int *present)
 
 static void evidence(json_t *ev, const char *signal, const char *value)
 {
+	if (!ev)
+		return;
 	json_array_append_new(ev, json_pack("{s:s, s:s}", "signal", signal, "value", value));
 }
 
@@ -106,7 +108,7 @@ static int dmesg_hypervisor(char *out, size_t n)
 	return found;
 }
 
-static const char *container_marker(json_t *ev)
+const char *vb_container_marker(json_t *ev)
 {
 	char line[512];
 	const char *env = getenv("container");
@@ -167,6 +169,6 @@ json_t *vb_detect_virt(void)
 		if (strcmp(vm, "none") == 0)
 			vm = buf[0] == 'x' ? "xen" : "unknown";
 	}
-	const char *ct = container_marker(ev);
+	const char *ct = vb_container_marker(ev);
 	return json_pack("{s:s, s:s, s:o}", "vm", vm, "container", ct, "evidence", ev);
 }

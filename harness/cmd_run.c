@@ -107,6 +107,23 @@ static void print_summary(json_t *doc)
 			       json_number_value(json_array_get(json_object_get(sd, "ci95"), 1)));
 		putchar('\n');
 	}
+	/* what could not be measured, once per (backend, workload) */
+	json_t *seen = json_object(), *m;
+	json_array_foreach(json_object_get(doc, "measurements"), i, m) {
+		const char *st = vb_json_str(m, "status", "");
+		char key[256];
+
+		if (strcmp(st, "ok") == 0)
+			continue;
+		snprintf(key, sizeof(key), "%s %s", vb_json_str(m, "backend", ""),
+			 vb_json_str(m, "bench", ""));
+		if (json_object_get(seen, key))
+			continue;
+		json_object_set_new(seen, key, json_true());
+		printf("%-10s %-16s %s: %s\n", vb_json_str(m, "backend", ""),
+		       vb_json_str(m, "bench", ""), st, vb_json_str(m, "reason", ""));
+	}
+	json_decref(seen);
 }
 
 struct run {

@@ -127,7 +127,7 @@ int vb_instance_start(struct vb_instance *in, const struct vb_backend *be,
 		add_log_tail(in, err, n);
 		return -1;
 	}
-	in->start_ms = now_ms() - t0;
+	in->start_ms = now_ms() - t0 - in->setup_ms;
 	in->hello = hello;
 	return 0;
 }

@@ -2,4 +2,8 @@
 /* The one list of backends: X(symbol). Symbol vb_backend_<symbol>. */
 #define VB_BACKENDS(X) \
 	X(bare) \
-	X(container)
+	X(container) \
+	X(type1) \
+	X(paravirt) \
+	X(type2) \
+	X(type2_pv)

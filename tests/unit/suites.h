@@ -5,4 +5,7 @@
 	X(stats)     \
 	X(results)   \
 	X(cli)       \
+	X(workloads) \
+	X(image)     \
+	X(qemu)      \
 	X(oci)
