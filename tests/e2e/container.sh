@@ -16,7 +16,7 @@ run_left() {
 mkdir "$T/w"
 echo "container beside bare"
 set +e
-"$VBENCH" run --backend bare,container --bench 'cpu.*,mem.*,io.*' --quick \
+"$VBENCH" run --backend bare,container --bench 'cpu.*,mem.*,io.*' --quick --samples 2 \
 	--workdir "$T/w" -o "$T/r.json" >"$T/out" 2>"$T/err" &
 pid=$!
 wait $pid; rc=$?
