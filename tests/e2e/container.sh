@@ -111,4 +111,9 @@ set -e
 check "podman: container unavailable, with the reason" jq -e '
 	.backends[0].status == "unavailable" and (.backends[0].reason | test("podman"))' \
 	"$T/pod.json"
+set +e
+"$VBENCH" run --backend container --container-runtime nosuch -o "$T/x.json" 2>"$T/err"; rc=$?
+set -e
+check "an unknown runtime is a usage error (exit 2, naming the choices)" \
+	sh -c "test $rc -eq 2 && grep -q 'crun, runc' '$T/err'"
 finish
