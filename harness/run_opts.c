@@ -117,7 +117,15 @@ int vb_run_parse(int argc, char **argv, struct vb_run_opts *o, char *err, size_t
 		case 'h': vb_run_usage(stdout); return 1;
 		case O_QUICK: o->quick = 1; break;
 		case O_ALL: o->all = 1; break;
-		case O_RUNTIME: o->container_runtime = a; break;
+		case O_RUNTIME:
+			if (strcmp(a, "crun") && strcmp(a, "runc") && strcmp(a, "podman") &&
+			    strcmp(a, "docker")) {
+				snprintf(err, n, "--container-runtime wants crun, runc, podman or "
+					 "docker, not '%s'", a);
+				return 2;
+			}
+			o->container_runtime = a;
+			break;
 		case O_KERNEL: o->kernel = a; break;
 		case O_MODULES: o->modules = a; break;
 		case O_CACHE: o->cache = a; break;

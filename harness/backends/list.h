@@ -2,6 +2,7 @@
 /* The one list of backends: X(symbol). Symbol vb_backend_<symbol>. */
 #define VB_BACKENDS(X) \
 	X(bare) \
+	X(container) \
 	X(type1) \
 	X(paravirt) \
 	X(type2) \

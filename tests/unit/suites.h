@@ -9,4 +9,5 @@
 	X(image)     \
 	X(qemu)      \
 	X(report)    \
-	X(compare)
+	X(compare)   \
+	X(oci)

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * OCI bundles (runtime-spec 1.0): a config.json and a rootfs holding only
+ * the static agent, for the container backend. Kept apart from the
+ * runtime driving so the generated config can be unit-tested.
+ */
+#ifndef VB_OCI_H
+#define VB_OCI_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+/* Where the agent and the scratch image appear inside the container. */
+#define VB_OCI_AGENT "/vbench-agent"
+#define VB_OCI_SCRATCH "/scratch.img"
+
+struct vb_oci_spec {
+	const char *scratch_host;   /* host file bind-mounted rw at VB_OCI_SCRATCH */
+	const char *cgroups_path;   /* linux.cgroupsPath, e.g. "/vbench-42/container" */
+	long long memory_mb;        /* memory limit (no swap on top); 0: none */
+	int ncpus;                  /* CFS quota of ncpus CPUs; 0: none */
+	const int *pus;             /* cpuset.cpus */
+	int npus;
+};
+
+/* The config.json document (s->scratch_host, s->cgroups_path set); NULL when out of memory. */
+json_t *vb_oci_config(const struct vb_oci_spec *s);
+/*
+ * Make bundle dir `dir` (which must not exist): rootfs/ with the agent
+ * (hard-linked, else copied), the mount points, and config.json from s.
+ * 0 or -1 with err; the caller removes dir either way.
+ */
+int vb_oci_bundle(const char *dir, const char *agent, const struct vb_oci_spec *s,
+		  char *err, size_t n);
+
+#endif

@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: MIT */
+/* The container backend's OCI bundle: config.json contents and rootfs layout. */
+#include <check.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../../harness/oci.h"
+#include "../../harness/paths.h"
+
+static const int pus[] = { 1, 3 };
+static const struct vb_oci_spec spec = {
+	.scratch_host = "/work/x/container.img",
+	.cgroups_path = "/vbench-42/container",
+	.memory_mb = 64,
+	.ncpus = 2,
+	.pus = pus,
+	.npus = 2,
+};
+
+static json_t *find_mount(json_t *cfg, const char *dest)
+{
+	size_t i;
+	json_t *m;
+
+	json_array_foreach(json_object_get(cfg, "mounts"), i, m)
+		if (strcmp(json_string_value(json_object_get(m, "destination")), dest) == 0)
+			return m;
+	return NULL;
+}
+
+static int has_string(json_t *arr, const char *s)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(arr, i, v)
+		if (json_is_string(v) && strcmp(json_string_value(v), s) == 0)
+			return 1;
+	return 0;
+}
+
+START_TEST(config_namespaces)
+{
+	json_t *cfg = vb_oci_config(&spec), *ns, *v;
+	const char *want[] = { "pid", "mount", "uts", "ipc", "network", "cgroup" };
+	size_t i;
+
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_str_eq(json_string_value(json_object_get(cfg, "ociVersion")), "1.0.2");
+	ns = json_object_get(json_object_get(cfg, "linux"), "namespaces");
+	ck_assert_int_eq(json_array_size(ns), 6);
+	for (size_t k = 0; k < 6; k++) {
+		int found = 0;
+
+		json_array_foreach(ns, i, v)
+			found |= strcmp(json_string_value(json_object_get(v, "type")), want[k]) == 0;
+		ck_assert_msg(found, "namespace %s missing", want[k]);
+	}
+	json_decref(cfg);
+}
+END_TEST
+
+START_TEST(config_limits)
+{
+	json_t *cfg = vb_oci_config(&spec);
+	json_t *lnx = json_object_get(cfg, "linux");
+	json_t *res = json_object_get(lnx, "resources");
+	json_t *mem = json_object_get(res, "memory"), *cpu = json_object_get(res, "cpu");
+
+	ck_assert_str_eq(json_string_value(json_object_get(lnx, "cgroupsPath")),
+			 "/vbench-42/container");
+	ck_assert_int_eq(json_integer_value(json_object_get(mem, "limit")), 64LL << 20);
+	/* memory+swap equal to the limit: an overrun is an OOM kill, not swapping */
+	ck_assert_int_eq(json_integer_value(json_object_get(mem, "swap")), 64LL << 20);
+	ck_assert_int_eq(json_integer_value(json_object_get(cpu, "period")), 100000);
+	ck_assert_int_eq(json_integer_value(json_object_get(cpu, "quota")), 200000);
+	ck_assert_str_eq(json_string_value(json_object_get(cpu, "cpus")), "1,3");
+	json_decref(cfg);
+}
+END_TEST
+
+START_TEST(config_no_limits)
+{
+	struct vb_oci_spec s = spec;
+	json_t *cfg, *res;
+
+	s.memory_mb = 0;
+	s.ncpus = 0;
+	s.npus = 0;
+	cfg = vb_oci_config(&s);
+	res = json_object_get(json_object_get(cfg, "linux"), "resources");
+	ck_assert_ptr_null(json_object_get(res, "memory"));
+	ck_assert_ptr_null(json_object_get(json_object_get(res, "cpu"), "quota"));
+	ck_assert_ptr_null(json_object_get(json_object_get(res, "cpu"), "cpus"));
+	json_decref(cfg);
+}
+END_TEST
+
+START_TEST(config_root_and_process)
+{
+	json_t *cfg = vb_oci_config(&spec);
+	json_t *root = json_object_get(cfg, "root"), *proc = json_object_get(cfg, "process");
+	json_t *args = json_object_get(proc, "args");
+
+	ck_assert(json_is_true(json_object_get(root, "readonly")));
+	ck_assert_str_eq(json_string_value(json_object_get(root, "path")), "rootfs");
+	ck_assert(json_is_false(json_object_get(proc, "terminal")));
+	ck_assert_int_eq(json_array_size(args), 5);
+	ck_assert_str_eq(json_string_value(json_array_get(args, 0)), "/vbench-agent");
+	ck_assert_str_eq(json_string_value(json_array_get(args, 2)), "container");
+	ck_assert_str_eq(json_string_value(json_array_get(args, 4)), "/scratch.img");
+	ck_assert(has_string(json_object_get(proc, "env"), "container=oci"));
+	json_decref(cfg);
+}
+END_TEST
+
+START_TEST(config_mounts)
+{
+	json_t *cfg = vb_oci_config(&spec), *m;
+
+	m = find_mount(cfg, "/scratch.img");
+	ck_assert_ptr_nonnull(m);
+	ck_assert_str_eq(json_string_value(json_object_get(m, "type")), "bind");
+	ck_assert_str_eq(json_string_value(json_object_get(m, "source")), "/work/x/container.img");
+	ck_assert(has_string(json_object_get(m, "options"), "rw"));
+	ck_assert(has_string(json_object_get(m, "options"), "bind"));
+	m = find_mount(cfg, "/proc");
+	ck_assert_ptr_nonnull(m);
+	ck_assert_str_eq(json_string_value(json_object_get(m, "type")), "proc");
+	m = find_mount(cfg, "/dev");
+	ck_assert_ptr_nonnull(m);
+	ck_assert_str_eq(json_string_value(json_object_get(m, "type")), "tmpfs");
+	m = find_mount(cfg, "/tmp");
+	ck_assert_ptr_nonnull(m);
+	ck_assert_str_eq(json_string_value(json_object_get(m, "type")), "tmpfs");
+	json_decref(cfg);
+}
+END_TEST
+
+START_TEST(bundle_layout)
+{
+	char dir[] = "/tmp/vbench-oci-test-XXXXXX", bundle[256], p[PATH_MAX], err[256];
+	const char *self = "/proc/self/exe";
+	char agent[PATH_MAX];
+	ssize_t len = readlink(self, agent, sizeof(agent) - 1);
+	struct stat st;
+	json_t *cfg;
+
+	ck_assert_int_gt(len, 0);
+	agent[len] = '\0';
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(bundle, sizeof(bundle), "%s/b", dir);
+	ck_assert_msg(vb_oci_bundle(bundle, agent, &spec, err, sizeof(err)) == 0, "%s", err);
+	snprintf(p, sizeof(p), "%s/rootfs/vbench-agent", bundle);
+	ck_assert_int_eq(stat(p, &st), 0);
+	ck_assert(st.st_mode & S_IXUSR);
+	snprintf(p, sizeof(p), "%s/rootfs/scratch.img", bundle);
+	ck_assert_int_eq(stat(p, &st), 0);
+	ck_assert(S_ISREG(st.st_mode));
+	for (const char *const *d = (const char *const[]){ "proc", "dev", "sys", "tmp", NULL };
+	     *d; d++) {
+		snprintf(p, sizeof(p), "%s/rootfs/%s", bundle, *d);
+		ck_assert_int_eq(stat(p, &st), 0);
+		ck_assert(S_ISDIR(st.st_mode));
+	}
+	snprintf(p, sizeof(p), "%s/config.json", bundle);
+	cfg = json_load_file(p, 0, NULL);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(cfg, "linux"),
+							   "cgroupsPath")),
+			 "/vbench-42/container");
+	json_decref(cfg);
+	/* an existing bundle dir is an error, not silently reused */
+	ck_assert_int_eq(vb_oci_bundle(bundle, agent, &spec, err, sizeof(err)), -1);
+	snprintf(p, sizeof(p), "%s/none", dir);
+	snprintf(bundle, sizeof(bundle), "%s/c", dir);
+	ck_assert_int_eq(vb_oci_bundle(bundle, p, &spec, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "none"));
+	vb_rmtree(dir);
+}
+END_TEST
+
+Suite *suite_oci(void)
+{
+	Suite *s = suite_create("oci");
+	TCase *tc = tcase_create("oci");
+
+	tcase_add_test(tc, config_namespaces);
+	tcase_add_test(tc, config_limits);
+	tcase_add_test(tc, config_no_limits);
+	tcase_add_test(tc, config_root_and_process);
+	tcase_add_test(tc, config_mounts);
+	tcase_add_test(tc, bundle_layout);
+	suite_add_tcase(s, tc);
+	return s;
+}
