@@ -180,12 +180,12 @@ int BPF_PROG(block_rq_insert, struct request *rq)
 	return 0;
 }
 
+/* Issue: who owns it, and when it went to the device (again, after a requeue). */
 SEC("tp_btf/block_rq_issue")
 int BPF_PROG(block_rq_issue, struct request *rq)
 {
 	__u64 key = (__u64)rq;
 	struct rq_owner o = { .cgid = watched_cgroup() }, *prev;
-	__u32 op = rq->cmd_flags & 0xff;   /* REQ_OP_MASK */
 
 	if (!o.cgid) {
 		prev = bpf_map_lookup_elem(&rq_owners, &key);
@@ -195,20 +195,28 @@ int BPF_PROG(block_rq_issue, struct request *rq)
 	}
 	o.issue_ns = bpf_ktime_get_ns();
 	bpf_map_update_elem(&rq_owners, &key, &o, BPF_ANY);
-	add(o.cgid, VB_C_BLK_RQ, op, 1);
-	add(o.cgid, VB_C_BLK_BYTES, op, rq->__data_len);
 	return 0;
 }
 
+/*
+ * Requests and bytes are counted at completion: a request the driver
+ * requeues is issued twice but completes once. A completion may be
+ * partial (nr_bytes < what is left): the request counts at its last one.
+ */
 SEC("tp_btf/block_rq_complete")
-int BPF_PROG(block_rq_complete, struct request *rq)
+int BPF_PROG(block_rq_complete, struct request *rq, blk_status_t error, unsigned int nr_bytes)
 {
 	__u64 key = (__u64)rq, d;
 	struct rq_owner *o = bpf_map_lookup_elem(&rq_owners, &key);
+	__u32 op = rq->cmd_flags & 0xff;   /* REQ_OP_MASK */
 
 	if (!o || !o->issue_ns)
 		return 0;
+	add(o->cgid, VB_C_BLK_BYTES, op, nr_bytes);
+	if (nr_bytes < rq->__data_len)
+		return 0;
 	d = bpf_ktime_get_ns() - o->issue_ns;
+	add(o->cgid, VB_C_BLK_RQ, op, 1);
 	add(o->cgid, VB_C_BLK_LAT_HIST, log2_u64(d), 1);
 	add(o->cgid, VB_C_BLK_LAT_NS, 0, d);
 	bpf_map_delete_elem(&rq_owners, &key);

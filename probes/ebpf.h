@@ -22,8 +22,8 @@ enum vb_ctr_kind {
 	VB_C_KVM_OUT_HIST,   /* sub: log2 of ns from kvm_exit to the next kvm_entry */
 	VB_C_KVM_OUT_NS,     /* sub: 0; the sum of those ns */
 	VB_C_QEMU,           /* sub: index into the QEMU function table (uprobe cookie) */
-	VB_C_BLK_RQ,         /* sub: request op (0 read, 1 write, 2 flush, 3 discard, ...) */
-	VB_C_BLK_BYTES,      /* sub: request op */
+	VB_C_BLK_RQ,         /* sub: request op (0 read, 1 write, 2 flush, 3 discard, ...), completed */
+	VB_C_BLK_BYTES,      /* sub: request op; bytes completed */
 	VB_C_BLK_LAT_HIST,   /* sub: log2 of ns from issue to completion */
 	VB_C_BLK_LAT_NS,     /* sub: 0; the sum of those ns */
 	VB_C_PF_USER,        /* sub: 0 */

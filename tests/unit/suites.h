@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* The unit test suites: X(name) for a `Suite *suite_<name>(void)` in test_<name>.c. */
 #define VB_SUITES(X) \
-	X(proto)
+	X(proto) \
+	X(probes)

@@ -401,6 +401,106 @@ START_TEST(block_requests_match_bytes)
 }
 END_TEST
 
+/* ---- eBPF: QEMU's device dispatches, counted by uprobes ---- */
+
+static const char *find_qemu(void)
+{
+	static const char *const cands[] = { "/usr/bin/qemu-system-x86_64",
+					     "/usr/local/bin/qemu-system-x86_64" };
+
+	for (int i = 0; i < 2; i++)
+		if (access(cands[i], X_OK) == 0)
+			return cands[i];
+	return NULL;
+}
+
+static void sleep_ms(int ms)
+{
+	struct timespec t = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&t, NULL);
+}
+
+static long long dispatches(const json_t *out)
+{
+	return value(out, "qemu.memory_region_dispatch_read") +
+	       value(out, "qemu.memory_region_dispatch_write");
+}
+
+/*
+ * QEMU (TCG, SeaBIOS, no disk) starts paused: a window then sees no
+ * device dispatch; once it runs, the firmware's port I/O shows up.
+ */
+START_TEST(qemu_dispatches)
+{
+	const char *qemu = find_qemu();
+	struct vb_instance in;
+	struct vb_probes *p;
+	json_t *paused = json_array(), *running = json_array();
+	char err[256], exe[64], target[256] = "";
+	int mon[2];
+	pid_t pid;
+
+	if (!qemu || skip_without_bpf() || make_cgroup(&in, "qemu")) {
+		fprintf(stderr, "SKIP qemu_dispatches: needs qemu-system-x86_64, root, BTF, cgroup v2\n");
+		goto out;
+	}
+	ck_assert_int_eq(pipe(mon), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		enter_cgroup(&in);
+		dup2(mon[0], 0);
+		dup2(null, 1);
+		dup2(null, 2);
+		close(mon[1]);
+		execl(qemu, qemu, "-M", "pc", "-accel", "tcg", "-display", "none", "-nodefaults",
+		      "-monitor", "stdio", "-S", "-no-reboot", (char *)NULL);
+		_exit(127);
+	}
+	close(mon[0]);
+	in.pid = pid;
+	snprintf(exe, sizeof(exe), "/proc/%d/exe", (int)pid);
+	for (int i = 0; i < 500 && !strstr(target, "qemu-system"); i++) {
+		ssize_t len = readlink(exe, target, sizeof(target) - 1);
+
+		target[len > 0 ? len : 0] = '\0';
+		sleep_ms(10);
+	}
+	p = vb_probes_open("qemu", err, sizeof(err));
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(vb_probes_watch(p, &in), 0);
+	vb_probes_window_begin(p, &in);
+	sleep_ms(300);
+	vb_probes_window_end(p, &in, paused);
+	vb_probes_window_begin(p, &in);
+	ck_assert_int_eq(write(mon[1], "cont\n", 5), 5);
+	sleep_ms(700);
+	vb_probes_window_end(p, &in, running);
+	if (write(mon[1], "quit\n", 5) != 5)
+		kill(pid, SIGKILL);
+	close(mon[1]);
+	waitpid(pid, NULL, 0);
+	vb_probes_close(p);
+	rmdir(in.cgroup);
+
+	check_all(running);
+	fprintf(stderr, "qemu: paused %lld dispatches; running: %lld reads, %lld writes, "
+		"%lld inb, %lld outb\n", dispatches(paused),
+		value(running, "qemu.memory_region_dispatch_read"),
+		value(running, "qemu.memory_region_dispatch_write"),
+		value(running, "qemu.cpu_inb"), value(running, "qemu.cpu_outb"));
+	ck_assert_int_gt(dispatches(running), 100);
+	ck_assert_int_lt(dispatches(paused) * 10, dispatches(running));
+	ck_assert_int_eq(value(running, "qemu.virtio_queue_notify"), 0);
+out:
+	json_decref(paused);
+	json_decref(running);
+}
+END_TEST
+
 Suite *suite_probes(void)
 {
 	Suite *s = suite_create("probes");
@@ -413,6 +513,7 @@ Suite *suite_probes(void)
 	tcase_add_test(t, pmu_cycles_or_reason);
 	tcase_add_test(t, pmu_software_counts);
 	tcase_add_test(t, block_requests_match_bytes);
+	tcase_add_test(t, qemu_dispatches);
 	suite_add_tcase(s, t);
 	return s;
 }
