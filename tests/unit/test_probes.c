@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -22,6 +23,7 @@
 
 #include "../../common/counter.h"
 #include "../../common/proto.h"
+#include "../../guest-agent/counters.h"
 #include "../../harness/backend.h"
 #include "../../probes/kvm_exits.h"
 #include "../../probes/pmu.h"
@@ -501,6 +503,38 @@ out:
 }
 END_TEST
 
+/* ---- the agent's own counters ---- */
+
+START_TEST(agent_counters)
+{
+	struct vb_agent_counters *ac = vb_agent_counters_begin("guest", "/nonexistent/scratch");
+	size_t len = 256 * 4096;
+	char *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	json_t *out = json_array();
+	const json_t *pf, *disk;
+
+	ck_assert_ptr_nonnull(ac);
+	ck_assert_ptr_ne(m, MAP_FAILED);
+	for (size_t off = 0; off < len; off += 4096)
+		m[off] = 1;   /* 256 first touches: 256 page faults */
+	munmap(m, len);
+	vb_agent_counters_end(ac, out);
+	check_all(out);
+	ck_assert_str_eq(vb_json_str(json_array_get(out, 0), "scope", ""), "guest");
+	ck_assert_int_ge(value(out, "vmstat.pgfault"), 256);
+	pf = counter(out, "perf.page-faults");
+	ck_assert_ptr_nonnull(pf);
+	if (!json_object_get(pf, "unavailable"))
+		ck_assert_int_ge(value(out, "perf.page-faults"), 256);
+	disk = counter(out, "disk");
+	ck_assert_ptr_nonnull(disk);
+	ck_assert_msg(strstr(vb_json_str(disk, "unavailable", ""), "No such file"), "%s",
+		      vb_json_str(disk, "unavailable", "(counted)"));
+	ck_assert_ptr_nonnull(counter(out, "trace.tlb_flush"));
+	json_decref(out);
+}
+END_TEST
+
 Suite *suite_probes(void)
 {
 	Suite *s = suite_create("probes");
@@ -514,6 +548,7 @@ Suite *suite_probes(void)
 	tcase_add_test(t, pmu_software_counts);
 	tcase_add_test(t, block_requests_match_bytes);
 	tcase_add_test(t, qemu_dispatches);
+	tcase_add_test(t, agent_counters);
 	suite_add_tcase(s, t);
 	return s;
 }
