@@ -6,7 +6,9 @@
  * instance, and brackets each sample set with a window.
  *
  * Probe names for a list: kvm, qemu, block, pf, tlb, sched, syscalls, pmu.
- * Default: all but syscalls (one event per system call is too dear).
+ * Default: all but syscalls (one event per system call) and qemu (uprobes:
+ * one trap per device access, ~25-40 us each on this PVM host, so they
+ * perturb what they count; ask for them where device traps are the point).
  *
  * Counters appended by vb_probes_window_end (source "ebpf" or "pmu",
  * scope "host", unit "count" unless said):
