@@ -243,7 +243,8 @@ SEC("tp_btf/sched_switch")
 int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next,
 	     unsigned int prev_state)
 {
-	count(VB_C_SCHED, prev_state == 0 /* TASK_RUNNING */ ? 0 : 1);
+	/* Involuntary: preempted, or switched out while still runnable. */
+	count(VB_C_SCHED, preempt || prev_state == 0 /* TASK_RUNNING */ ? 0 : 1);
 	return 0;
 }
 

@@ -361,8 +361,12 @@ START_TEST(block_requests_match_bytes)
 	pid_t child;
 	int go;
 
-	if (skip_without_bpf() || make_cgroup(&in, "blk"))
+	if (skip_without_bpf())
 		return;
+	if (make_cgroup(&in, "blk")) {
+		fprintf(stderr, "SKIP block test: needs a cgroup v2 to count in\n");
+		return;
+	}
 	snprintf(path, sizeof(path), "/var/tmp/vbench-probes-%d", (int)getpid());
 	ck_assert_int_eq(make_file(path, (size_t)BLK_READ * BLK_N), 0);
 	p = vb_probes_open("block", err, sizeof(err));
