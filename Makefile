@@ -7,15 +7,17 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 BUILD   ?= build
 VERSION := 0.1.0
-GIT_REV := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+GIT_REV := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(shell \
+	git diff --quiet HEAD 2>/dev/null || echo -dirty)
+# Quiet by default; `make V=1` shows the commands.
+Q := $(if $(V),,@)
 
 CC      ?= gcc
 CLANG   ?= clang
 BPFTOOL ?= bpftool
 WARN    := -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=gnu11 $(WARN) -D_GNU_SOURCE -I$(BUILD)/gen \
-	   -DVB_VERSION='"$(VERSION)"' -DVB_GIT_REV='"$(GIT_REV)"'
+CFLAGS  += -std=gnu11 $(WARN) -D_GNU_SOURCE -I$(BUILD)/gen
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 HARNESS_LIBS := -ljansson -lhwloc -lbpf -lelf -lz -lpfm -llzma -lm
@@ -40,30 +42,45 @@ LIB_SRC     := $(HARNESS_SRC) $(AGENT_SRC) $(BENCH_SRC) $(COMMON_SRC)
 UNIT_OBJ    := $(call obj,host,$(UNIT_SRC) $(LIB_SRC))
 ASAN_OBJ    := $(call obj,asan,$(UNIT_SRC) $(LIB_SRC))
 
-.PHONY: all check unit e2e install clean
+.PHONY: all check unit e2e install clean FORCE
 all: $(BUILD)/vbench $(BUILD)/vbench-agent
 
 # The agent is static so that the identical bytes run everywhere: on the
 # host, in a container with an empty rootfs, as /init of a guest.
 $(BUILD)/vbench-agent: $(AGENT_OBJ)
-	$(CC) -static $(CFLAGS) -o $@ $^ $(AGENT_LIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) -static $(CFLAGS) -o $@ $^ $(AGENT_LIBS)
 
 $(BUILD)/vbench: $(HARNESS_OBJ)
-	$(CC) $(CFLAGS) -o $@ $^ $(HARNESS_LIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(HARNESS_LIBS)
 
 $(BUILD)/unit-tests: $(UNIT_OBJ)
-	$(CC) $(CFLAGS) -o $@ $^ $(HARNESS_LIBS) $(CHECK_LIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(HARNESS_LIBS) $(CHECK_LIBS)
 
 $(BUILD)/unit-tests-asan: $(ASAN_OBJ)
-	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(HARNESS_LIBS) $(CHECK_LIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(HARNESS_LIBS) $(CHECK_LIBS)
 
-$(BUILD)/agent/%.o $(BUILD)/host/%.o: %.c $(SKELS)
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+# One object tree per flavour: the static agent, the host tools, ASan+UBSan.
+define compile_rule
+$(BUILD)/$(1)/%.o: %.c $(SKELS) $(BUILD)/gen/version.h
+	@mkdir -p $$(dir $$@)
+	@echo "  CC      $$@"
+	$(Q)$(CC) $(CFLAGS) $(2) -MMD -MP -c -o $$@ $$<
+endef
+$(eval $(call compile_rule,agent,))
+$(eval $(call compile_rule,host,))
+$(eval $(call compile_rule,asan,$(SAN)))
 
-$(BUILD)/asan/%.o: %.c $(SKELS)
+# Rewritten only when the version or revision changes, so a commit does
+# not rebuild everything (only the files that include it).
+$(BUILD)/gen/version.h: FORCE
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(SAN) -MMD -MP -c -o $@ $<
+	@printf '#define VB_VERSION "%s"\n#define VB_GIT_REV "%s"\n' '$(VERSION)' '$(GIT_REV)' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+FORCE:
 
 # eBPF: vmlinux.h from the running kernel's BTF, then a CO-RE object and
 # its libbpf skeleton per probes/x.bpf.c (libbpf-bootstrap's layout).
@@ -85,7 +102,7 @@ unit: $(BUILD)/unit-tests $(BUILD)/unit-tests-asan $(BUILD)/vbench-agent
 		VBENCH_AGENT=$(CURDIR)/$(BUILD)/vbench-agent $(BUILD)/unit-tests-asan
 
 e2e: all
-	@set -e; for t in tests/e2e/*.sh; do \
+	@set -e; for t in $(filter-out tests/e2e/lib.sh,$(wildcard tests/e2e/*.sh)); do \
 		echo "== $$t"; BUILD=$(CURDIR)/$(BUILD) sh $$t; done
 
 check: unit e2e

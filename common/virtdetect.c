@@ -26,6 +26,8 @@ void vb_cpuid_hv_signature(char sig[13], int *present)
 
 static void evidence(json_t *ev, const char *signal, const char *value)
 {
+	if (!ev)
+		return;
 	json_array_append_new(ev, json_pack("{s:s, s:s}", "signal", signal, "value", value));
 }
 
@@ -40,6 +42,29 @@ static void read_line(const char *path, char *buf, size_t n)
 	if (fgets(buf, (int)n, f))
 		buf[strcspn(buf, "\n")] = '\0';
 	fclose(f);
+}
+
+/* Whether the first "flags" line of /proc/cpuinfo lists flag. */
+static int cpuinfo_flag(const char *flag)
+{
+	FILE *f = fopen("/proc/cpuinfo", "re");
+	char line[4096];
+	int found = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		char *colon = strchr(line, ':');
+
+		if (strncmp(line, "flags", 5) || !colon)
+			continue;
+		for (char *save = NULL, *t = strtok_r(colon + 1, " \n", &save); t;
+		     t = strtok_r(NULL, " \n", &save))
+			found |= strcmp(t, flag) == 0;
+		break;
+	}
+	fclose(f);
+	return found;
 }
 
 static const char *vm_from_signature(const char *sig)
@@ -83,7 +108,7 @@ static int dmesg_hypervisor(char *out, size_t n)
 	return found;
 }
 
-static const char *container_marker(json_t *ev)
+const char *vb_container_marker(json_t *ev)
 {
 	char line[512];
 	const char *env = getenv("container");
@@ -122,6 +147,8 @@ json_t *vb_detect_virt(void)
 		evidence(ev, "cpuid.0x40000000 signature", sig);
 		vm = vm_from_signature(sig);
 	}
+	if (cpuinfo_flag("hypervisor"))
+		evidence(ev, "/proc/cpuinfo flags", "hypervisor");
 	read_line("/sys/class/dmi/id/sys_vendor", buf, sizeof(buf));
 	if (buf[0])
 		evidence(ev, "dmi sys_vendor", buf);
@@ -142,6 +169,6 @@ json_t *vb_detect_virt(void)
 		if (strcmp(vm, "none") == 0)
 			vm = buf[0] == 'x' ? "xen" : "unknown";
 	}
-	const char *ct = container_marker(ev);
+	const char *ct = vb_container_marker(ev);
 	return json_pack("{s:s, s:s, s:o}", "vm", vm, "container", ct, "evidence", ev);
 }

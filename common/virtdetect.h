@@ -18,4 +18,11 @@ json_t *vb_detect_virt(void);
 /* CPUID hypervisor signature (leaf 0x40000000), "" when the bit is clear. */
 void vb_cpuid_hv_signature(char sig[13], int *present);
 
+/*
+ * The container we run in ("docker", "podman", "oci", the value of
+ * $container...) or "none", from marker files and the environment; the
+ * evidence is appended to ev when it is not NULL.
+ */
+const char *vb_container_marker(json_t *ev);
+
 #endif

@@ -21,4 +21,9 @@ int vb_agent_serve(const struct vb_agent_opts *o);
 /* Handle one parsed request; returns the reply (never NULL). */
 json_t *vb_agent_handle(json_t *req, const struct vb_agent_opts *o);
 
+/* 1 when we are a VM's init: PID 1 and not inside a container. */
+int vb_agent_is_vm_init(void);
+/* PID-1 duties, serve the channel, power off (guest-agent/init.c). */
+int vb_agent_vm_init(void);
+
 #endif

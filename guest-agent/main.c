@@ -40,6 +40,8 @@ int main(int argc, char **argv)
 	struct vb_agent_opts o = { .in_fd = 0, .out_fd = 1, .role = "bare" };
 	int c;
 
+	if (vb_agent_is_vm_init())
+		return vb_agent_vm_init();
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f': {

@@ -42,7 +42,8 @@ struct vb_instance {
 	char cgroup[PATH_MAX];      /* cgroup v2 dir holding it, "" if none */
 	uint64_t cgroup_id;         /* its id, for eBPF scoping; 0 if none */
 	char scratch[PATH_MAX];     /* host path of its I/O scratch image */
-	double start_ms;            /* start to hello, ms */
+	double start_ms;            /* start to hello, ms, less setup_ms */
+	double setup_ms;            /* start()'s preparation (image builds), ms */
 	json_t *hello;              /* the agent's hello message */
 	json_t *info;               /* backend facts for the results (owned) */
 	int dead;                   /* stopped answering: no more requests */

@@ -7,4 +7,5 @@
 #define VB_COMMANDS(X) \
 	X(run, "run workloads on backends and write a result file") \
 	X(list, "list backends (with availability) and workloads") \
-	X(doctor, "what this host offers: root, KVM, PMU, eBPF, QEMU, OCI runtime, cgroups")
+	X(doctor, "what this host offers: root, KVM, PMU, eBPF, QEMU, OCI runtime, cgroups") \
+	X(image, "build and cache the guest kernel and initramfs the VM backends boot")

@@ -9,48 +9,14 @@
 #include "../bench.h"
 #include "scratch.h"
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <unistd.h>
-
-enum { P_BLOCK_KIB, P_SIZE_MIB };
-
-static int seqread_setup(struct vb_inst *in, char *why, size_t whylen)
-{
-	struct vb_scratch *s = calloc(1, sizeof(*s));
-	int rc;
-
-	if (!s) {
-		snprintf(why, whylen, "out of memory");
-		return -1;
-	}
-	in->priv = s;
-	rc = vb_scratch_open(s, in->env, (size_t)in->param[P_BLOCK_KIB] * 1024,
-			     (uint64_t)in->param[P_SIZE_MIB] << 20, why, whylen);
-	if (rc)
-		return rc;
-	in->op_bytes = s->block;
-	return vb_scratch_fill(s, why, whylen);
-}
-
 static int seqread_run(struct vb_inst *in, uint64_t iters, char *why, size_t whylen)
 {
 	struct vb_scratch *s = in->priv;
 
-	for (uint64_t i = 0; i < iters; i++) {
-		if (vb_scratch_read_block(s, s->next, why, whylen))
+	for (uint64_t i = 0; i < iters; i++)
+		if (vb_scratch_read_block(s, vb_scratch_pick(s, 0), why, whylen))
 			return -1;
-		s->next = (s->next + 1) % s->nblocks;
-	}
 	return 0;
-}
-
-static void seqread_teardown(struct vb_inst *in)
-{
-	if (in->priv)
-		vb_scratch_close(in->priv);
-	free(in->priv);
-	in->priv = NULL;
 }
 
 const struct vb_workload vb_wl_io_seqread = {
@@ -64,7 +30,7 @@ const struct vb_workload vb_wl_io_seqread = {
 		{ "block_kib", 1024, "request size, KiB" },
 		{ "size_mib", 256, "span of the scratch target used, MiB" },
 	},
-	.setup = seqread_setup,
+	.setup = vb_scratch_setup,
 	.run = seqread_run,
-	.teardown = seqread_teardown,
+	.teardown = vb_scratch_teardown,
 };

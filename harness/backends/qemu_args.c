@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: MIT */
+/* QEMU command lines for the VM variants (see ARCHITECTURE.md's table). */
+#include "qemu.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+const struct vb_qemu_variant vb_qemu_type1 = {
+	/* full virtualization: no KVM signature, no hypervisor bit, no PV */
+	"type1", 1, VB_GUEST_EMULATED, "host,kvm=off,hypervisor=off",
+};
+const struct vb_qemu_variant vb_qemu_paravirt = {
+	"paravirt", 1, VB_GUEST_VIRTIO,
+	"host,kvmclock=on,kvm-pv-eoi=on,kvm-pv-tlb-flush=on,kvm-pv-ipi=on,kvm-pv-unhalt=on",
+};
+/*
+ * TCG's "max" model, without LA57: this host has no 5-level paging and a
+ * guest using it would walk one more page-table level than bare does.
+ */
+const struct vb_qemu_variant vb_qemu_type2 = {
+	"type2", 0, VB_GUEST_EMULATED, "max,la57=off,hypervisor=off",
+};
+const struct vb_qemu_variant vb_qemu_type2_pv = {
+	"type2-pv", 0, VB_GUEST_VIRTIO, "max,la57=off",
+};
+
+__attribute__((format(printf, 2, 3))) static void add(struct vb_qemu_argv *a,
+						       const char *fmt, ...)
+{
+	va_list ap;
+	int len;
+
+	if (a->argc < 0 || a->argc >= VB_QEMU_MAX_ARGS || a->used >= sizeof(a->buf)) {
+		a->argc = -1;
+		return;
+	}
+	va_start(ap, fmt);
+	len = vsnprintf(a->buf + a->used, sizeof(a->buf) - a->used, fmt, ap);
+	va_end(ap);
+	if (len < 0 || (size_t)len >= sizeof(a->buf) - a->used) {
+		a->argc = -1;
+		return;
+	}
+	a->argv[a->argc++] = a->buf + a->used;
+	a->argv[a->argc] = NULL;
+	a->used += (size_t)len + 1;
+}
+
+int vb_qemu_build_argv(const struct vb_qemu_variant *v, const struct vb_qemu_cfg *c,
+		       struct vb_qemu_argv *a)
+{
+	int emulated = v->flavor == VB_GUEST_EMULATED;
+
+	a->argc = 0;
+	a->used = 0;
+	add(a, "qemu-system-x86_64");
+	add(a, "-nodefaults");
+	add(a, "-no-user-config");
+	add(a, "-display");
+	add(a, "none");
+	/* a guest that reboots or panics (panic=-1) ends QEMU */
+	add(a, "-no-reboot");
+	add(a, "-M");
+	add(a, "q35");
+	add(a, "-accel");
+	add(a, v->kvm ? "kvm" : "tcg");
+	add(a, "-cpu");
+	add(a, "%s", v->cpu);
+	add(a, "-smp");
+	add(a, "%d", c->cpus);
+	add(a, "-m");
+	add(a, "%lld", c->mem_mb);
+	add(a, "-kernel");
+	add(a, "%s", c->vmlinux);
+	add(a, "-initrd");
+	add(a, "%s", c->initrd);
+	add(a, "-append");
+	add(a, "console=ttyS0 quiet panic=-1 vbench.channel=%s vbench.scratch=%s",
+	    emulated ? "/dev/ttyS1" : "vbench.0", emulated ? "/dev/sda" : "/dev/vda");
+	add(a, "-chardev");
+	add(a, "file,id=console,path=%s", c->console_log);
+	add(a, "-serial");
+	add(a, "chardev:console");
+	add(a, "-chardev");
+	add(a, "socket,id=chan,fd=%d", c->chan_fd);
+	add(a, "-chardev");
+	add(a, "socket,id=qmp,fd=%d", c->qmp_fd);
+	add(a, "-mon");
+	add(a, "chardev=qmp,mode=control");
+	/* the same raw image and host cache mode (O_DIRECT) for every variant */
+	add(a, "-drive");
+	add(a, "file=%s,format=raw,if=none,id=disk,cache=none,aio=threads", c->disk);
+	add(a, "-netdev");
+	add(a, "user,id=net,restrict=on");
+	if (emulated) {
+		/* the second 16550 (ttyS1) is the channel; q35's own AHCI holds the disk */
+		add(a, "-serial");
+		add(a, "chardev:chan");
+		add(a, "-device");
+		add(a, "ide-hd,drive=disk,bus=ide.0");
+		add(a, "-device");
+		add(a, "e1000,netdev=net");
+	} else {
+		add(a, "-device");
+		add(a, "virtio-serial-pci,id=vser");
+		add(a, "-device");
+		add(a, "virtserialport,bus=vser.0,chardev=chan,name=vbench.0");
+		add(a, "-device");
+		add(a, "virtio-blk-pci,drive=disk");
+		add(a, "-device");
+		add(a, "virtio-net-pci,netdev=net");
+	}
+	return a->argc < 0 ? -1 : 0;
+}
+
+void vb_qemu_argv_string(const struct vb_qemu_argv *a, char *out, size_t n)
+{
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (int i = 0; i < a->argc && len < n; i++) {
+		const char *s = a->argv[i];
+		int quote = strpbrk(s, " \t\"'$\\") != NULL;
+
+		len += (size_t)snprintf(out + len, n - len, "%s%s%s%s", i ? " " : "",
+					quote ? "'" : "", s, quote ? "'" : "");
+	}
+}

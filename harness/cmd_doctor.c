@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: MIT */
+/* vbench doctor: what this host offers for each part of vbench, and why not. */
+#include "cgroup.h"
+#include "exec.h"
+#include "hostinfo.h"
+#include "pin.h"
+#include "../common/proto.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <linux/bpf.h>
+#include <linux/kvm.h>
+#include <linux/perf_event.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static json_t *check(const char *name, int ok, const char *detail)
+{
+	return json_pack("{s:s, s:b, s:s}", "name", name, "ok", ok, "detail", detail);
+}
+
+static json_t *check_kvm(void)
+{
+	char d[256];
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0) {
+		snprintf(d, sizeof(d), "unavailable: /dev/kvm: %s", strerror(errno));
+		return check("kvm", 0, d);
+	}
+	int api = ioctl(fd, KVM_GET_API_VERSION, 0);
+	close(fd);
+	snprintf(d, sizeof(d), "/dev/kvm API version %d", api);
+	return check("kvm", api == KVM_API_VERSION, d);
+}
+
+static json_t *check_pmu(void)
+{
+	struct perf_event_attr a = {
+		.type = PERF_TYPE_HARDWARE, .size = sizeof(a),
+		.config = PERF_COUNT_HW_CPU_CYCLES, .disabled = 1, .exclude_kernel = 1,
+	};
+	char d[256];
+	int fd = (int)syscall(SYS_perf_event_open, &a, 0, -1, -1, 0);
+
+	if (fd < 0) {
+		snprintf(d, sizeof(d), "unavailable: perf_event_open(cycles): %s%s",
+			 strerror(errno), errno == ENOENT ? " (no hardware PMU exposed)" : "");
+		return check("pmu", 0, d);
+	}
+	close(fd);
+	return check("pmu", 1, "hardware cycles counter opens");
+}
+
+static json_t *check_ebpf(void)
+{
+	union bpf_attr a = { .map_type = BPF_MAP_TYPE_ARRAY, .key_size = 4,
+			     .value_size = 8, .max_entries = 1 };
+	struct stat st;
+	char d[256];
+	int fd = (int)syscall(SYS_bpf, BPF_MAP_CREATE, &a, sizeof(a));
+
+	if (fd < 0) {
+		snprintf(d, sizeof(d), "unavailable: bpf(MAP_CREATE): %s%s", strerror(errno),
+			 geteuid() ? " (needs root)" : "");
+		return check("ebpf", 0, d);
+	}
+	close(fd);
+	if (stat("/sys/kernel/btf/vmlinux", &st)) {
+		snprintf(d, sizeof(d), "unavailable: no kernel BTF (/sys/kernel/btf/vmlinux)");
+		return check("ebpf", 0, d);
+	}
+	int tracefs = access("/sys/kernel/tracing/events", F_OK) == 0;
+	snprintf(d, sizeof(d), "bpf() works, kernel BTF present, tracefs %s",
+		 tracefs ? "mounted" : "not mounted at /sys/kernel/tracing");
+	return check("ebpf", 1, d);
+}
+
+static json_t *check_tool(const char *name, const char *tool, const char *vflag)
+{
+	char path[512], line[256], d[1024];
+
+	if (!vb_which(tool, path, sizeof(path))) {
+		snprintf(d, sizeof(d), "unavailable: %s not installed", tool);
+		return check(name, 0, d);
+	}
+	/* vflag may hold several words: split on spaces (no quoting needed) */
+	char flags[128], *argv[8] = { path }, *save = NULL;
+	int k = 1;
+
+	snprintf(flags, sizeof(flags), "%s", vflag);
+	for (char *t = strtok_r(flags, " ", &save); t && k < 7; t = strtok_r(NULL, " ", &save))
+		argv[k++] = t;
+	if (vb_exec_line(argv, 1, line, sizeof(line)) != 0) {
+		snprintf(d, sizeof(d), "%s does not run: %s", path, line);
+		return check(name, 0, d);
+	}
+	snprintf(d, sizeof(d), "%s: %s", path, line);
+	return check(name, 1, d);
+}
+
+static json_t *check_cgroups(void)
+{
+	const char *layout = vb_cgroup_layout(), *root = vb_cgroup2_root();
+	char d[256];
+
+	snprintf(d, sizeof(d), "layout %s; cgroup v2 tree at %s%s", layout,
+		 root ? root : "(none)",
+		 strcmp(layout, "hybrid") == 0 ? " (crun refuses hybrid hosts directly; "
+						 "vbench runs it in a private mount namespace)" : "");
+	return check("cgroups", root != NULL, d);
+}
+
+static void print_virt(json_t *virt)
+{
+	size_t i;
+	json_t *e;
+
+	printf("host virtualization: vm=%s container=%s\n", vb_json_str(virt, "vm", "?"),
+	       vb_json_str(virt, "container", "?"));
+	json_array_foreach(json_object_get(virt, "evidence"), i, e)
+		printf("    %-30s %s\n", vb_json_str(e, "signal", ""), vb_json_str(e, "value", ""));
+	if (strcmp(vb_json_str(virt, "vm", "none"), "none"))
+		printf("    note: 'bare' on this host is itself a guest of a hypervisor\n");
+}
+
+int vb_cmd_doctor(int argc, char **argv)
+{
+	int json = argc > 1 && strcmp(argv[1], "--json") == 0;
+
+	if (argc > 1 && !json) {
+		if (strcmp(argv[1], "--help") && strcmp(argv[1], "-h")) {
+			fprintf(stderr, "vbench doctor: unknown argument '%s'\n", argv[1]);
+			return 2;
+		}
+		printf("usage: vbench doctor [--json]\nWhat this host offers vbench, with the "
+		       "reason for anything missing.\n");
+		return 0;
+	}
+	char who[64];
+	snprintf(who, sizeof(who), "euid %d", (int)geteuid());
+	json_t *checks = json_array();
+	json_array_append_new(checks, check("root", geteuid() == 0,
+					    geteuid() == 0 ? "running as root"
+							   : "not root: eBPF, cgroups, KVM and containers need root"));
+	json_array_append_new(checks, check_kvm());
+	json_array_append_new(checks, check_pmu());
+	json_array_append_new(checks, check_ebpf());
+	json_array_append_new(checks, check_cgroups());
+	json_array_append_new(checks, check_tool("qemu", "qemu-system-x86_64", "--version"));
+	json_array_append_new(checks, check_tool("crun", "crun", "--version"));
+	json_array_append_new(checks, check_tool("runc", "runc", "--version"));
+	json_array_append_new(checks, check_tool("podman", "podman", "--version"));
+	json_array_append_new(checks, check_tool("docker", "docker", "version --format=server:{{.Server.Version}}"));
+	json_array_append_new(checks, check_tool("gnuplot", "gnuplot", "--version"));
+	json_t *doc = json_pack("{s:o, s:o}", "host", vb_host_json(), "checks", checks);
+
+	if (json) {
+		json_dumpf(doc, stdout, JSON_INDENT(2));
+		putchar('\n');
+	} else {
+		json_t *host = json_object_get(doc, "host"), *c;
+		size_t i;
+
+		printf("host: %s, kernel %s, %s, %lld CPUs\n", vb_json_str(host, "hostname", ""),
+		       vb_json_str(host, "kernel", ""), vb_json_str(host, "cpu_model", ""),
+		       vb_json_int(host, "cpus", 0));
+		printf("topology: %s\n",
+		       vb_json_str(json_object_get(host, "topology"), "summary", "?"));
+		print_virt(json_object_get(host, "virt"));
+		json_array_foreach(checks, i, c)
+			printf("%-8s %-4s %s\n", vb_json_str(c, "name", ""),
+			       json_is_true(json_object_get(c, "ok")) ? "ok" : "no",
+			       vb_json_str(c, "detail", ""));
+	}
+	json_decref(doc);
+	return 0;
+}

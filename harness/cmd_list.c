@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: MIT */
+/* vbench list: backends with availability, workloads with unit and params. */
+#include "backend.h"
+#include "paths.h"
+#include "select.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+static json_t *backends_json(const struct vb_run_ctx *ctx)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < vb_nbackends; i++) {
+		char why[1024] = "";
+		int ok = vb_backends[i]->available(ctx, why, sizeof(why));
+
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:b, s:o}", "name",
+						     vb_backends[i]->name, "desc",
+						     vb_backends[i]->desc, "available", ok,
+						     "reason", ok ? json_null() : json_string(why)));
+	}
+	return arr;
+}
+
+static json_t *workloads_json(const struct vb_workload **wl, int n)
+{
+	json_t *arr = json_array();
+
+	for (int i = 0; i < n; i++) {
+		json_t *params = json_array();
+
+		for (int p = 0; p < VB_MAX_PARAMS && wl[i]->params[p].name; p++)
+			json_array_append_new(params,
+					      json_pack("{s:s, s:I, s:s}", "name",
+							wl[i]->params[p].name, "default",
+							(json_int_t)wl[i]->params[p].def, "help",
+							wl[i]->params[p].help));
+		json_array_append_new(
+			arr, json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:o}", "name", wl[i]->name,
+				       "desc", wl[i]->desc, "unit", vb_metric_unit(wl[i]->metric),
+				       "direction", vb_direction_name(wl[i]->dir), "needs_root",
+				       !!(wl[i]->needs & VB_NEED_ROOT), "needs_scratch",
+				       !!(wl[i]->needs & VB_NEED_SCRATCH), "params", params));
+	}
+	return arr;
+}
+
+static void print_text(json_t *bes, json_t *wls, int show_params)
+{
+	size_t i, k;
+	json_t *b, *w, *p;
+
+	if (bes) {
+		printf("Backends:\n");
+		json_array_foreach(bes, i, b)
+			printf("  %-10s %-13s %s%s%s\n", vb_json_str(b, "name", ""),
+			       json_is_true(json_object_get(b, "available")) ? "available" : "unavailable",
+			       vb_json_str(b, "desc", ""),
+			       json_is_true(json_object_get(b, "available")) ? "" : "\n             reason: ",
+			       vb_json_str(b, "reason", ""));
+	}
+	printf("Workloads:\n");
+	json_array_foreach(wls, i, w) {
+		printf("  %-14s %-6s %-6s %s\n", vb_json_str(w, "name", ""),
+		       vb_json_str(w, "unit", ""), vb_json_str(w, "direction", ""),
+		       vb_json_str(w, "desc", ""));
+		if (!show_params)
+			continue;
+		json_array_foreach(json_object_get(w, "params"), k, p)
+			printf("      %s=%lld  %s\n", vb_json_str(p, "name", ""),
+			       vb_json_int(p, "default", 0), vb_json_str(p, "help", ""));
+	}
+}
+
+int vb_cmd_list(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "bench", required_argument, NULL, 'w' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const struct vb_workload *wl[256];
+	const char *benches = NULL;
+	char agent[PATH_MAX], err[2048];
+	int json = 0, c, nwl;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "jw:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': json = 1; break;
+		case 'w': benches = optarg; break;
+		case 'h':
+			printf("usage: vbench list [--json] [--bench GLOBS]\n"
+			       "Backends with their availability here (and why not), workloads with\n"
+			       "unit and direction; --bench shows the matching workloads' parameters.\n");
+			return 0;
+		default:
+			fprintf(stderr, "vbench list: bad option (see vbench list --help)\n");
+			return 2;
+		}
+	}
+	nwl = vb_select_benches(benches ? benches : "*", wl, 256, err, sizeof(err));
+	if (nwl < 0) {
+		fprintf(stderr, "vbench list: %s\n", err);
+		return 2;
+	}
+	struct vb_run_ctx ctx = { .agent_path = agent, .container_runtime = "crun" };
+	if (vb_agent_path(agent, sizeof(agent), err, sizeof(err)))
+		snprintf(agent, sizeof(agent), "(not found)");
+	json_t *bes = benches ? NULL : backends_json(&ctx), *wls = workloads_json(wl, nwl);
+	if (json) {
+		json_t *all = json_pack("{s:o, s:o}", "backends", bes ? bes : json_array(),
+					"workloads", wls);
+
+		json_dumpf(all, stdout, JSON_INDENT(2));
+		putchar('\n');
+		json_decref(all);
+	} else {
+		print_text(bes, wls, benches != NULL);
+		json_decref(bes);
+		json_decref(wls);
+	}
+	return 0;
+}

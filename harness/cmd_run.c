@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: MIT */
+/* vbench run: start the environments, run the rounds, keep every result. */
+#include "backend.h"
+#include "cgroup.h"
+#include "paths.h"
+#include "pin.h"
+#include "results.h"
+#include "run_opts.h"
+#include "scheduler.h"
+#include "select.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+/* No SA_RESTART: a blocked read returns EINTR and the run winds down. */
+static void catch_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static json_t *workload_json(const struct vb_workload *wl)
+{
+	json_t *params = json_object();
+
+	for (int i = 0; i < VB_MAX_PARAMS && wl->params[i].name; i++)
+		json_object_set_new(params, wl->params[i].name, json_integer(wl->params[i].def));
+	return json_pack("{s:s, s:s, s:s, s:s, s:o}", "name", wl->name, "desc", wl->desc,
+			 "unit", vb_metric_unit(wl->metric), "direction",
+			 vb_direction_name(wl->dir), "params", params);
+}
+
+static json_t *plan_json(const struct vb_run_opts *o, const struct vb_run_ctx *ctx,
+			 const struct vb_backend **be, int nbe,
+			 const struct vb_workload **wl, int nwl)
+{
+	json_t *pus = json_array(), *bes = json_array(), *wls = json_array();
+
+	for (int i = 0; i < ctx->npus; i++)
+		json_array_append_new(pus, json_integer(ctx->pus[i]));
+	for (int i = 0; i < nbe; i++)
+		json_array_append_new(bes, json_string(be[i]->name));
+	for (int i = 0; i < nwl; i++)
+		json_array_append_new(wls, json_string(wl[i]->name));
+	return json_pack("{s:i, s:i, s:i, s:i, s:b, s:I, s:o, s:o, s:o, s:I, s:I}", "rounds",
+			 o->rounds, "samples", o->samples, "warmup", o->warmup,
+			 "min_sample_ms", o->min_sample_ms, "quick", o->quick, "seed",
+			 (json_int_t)o->seed, "pus", pus, "backends", bes, "benches", wls,
+			 "memory_mb", (json_int_t)o->memory_mb, "scratch_mib",
+			 (json_int_t)o->scratch_mib);
+}
+
+/* What a started instance looks like from the host, for the results. */
+static void describe_instance(json_t *bj, const struct vb_instance *in,
+			      const struct vb_run_ctx *ctx)
+{
+	json_t *pus = json_array();
+
+	for (int i = 0; i < ctx->npus; i++)
+		json_array_append_new(pus, json_integer(ctx->pus[i]));
+	json_object_set_new(bj, "start_ms", json_real(in->start_ms));
+	json_object_set(bj, "hello", in->hello);
+	json_object_set(bj, "info", in->info);
+	json_object_set_new(bj, "host",
+			    json_pack("{s:i, s:s, s:I, s:o}", "pid", (int)in->pid, "cgroup",
+				      in->cgroup[0] ? in->cgroup
+						    : "unavailable: needs root and cgroup v2",
+				      "cgroup_id", (json_int_t)in->cgroup_id, "pus", pus));
+	json_object_set_new(bj, "counters", json_array());
+}
+
+static void print_summary(json_t *doc)
+{
+	size_t i;
+	json_t *s;
+
+	printf("%-10s %-16s %14s %-6s %s\n", "backend", "workload", "median", "unit",
+	       "slowdown vs bare [95% CI]");
+	json_array_foreach(json_object_get(doc, "summary"), i, s) {
+		json_t *sd = json_object_get(s, "slowdown");
+
+		printf("%-10s %-16s %14.4g %-6s", vb_json_str(s, "backend", ""),
+		       vb_json_str(s, "bench", ""), vb_json_num(s, "median", 0),
+		       vb_json_str(s, "unit", ""));
+		if (json_is_object(sd))
+			printf(" %.3fx [%.3f, %.3f]", vb_json_num(sd, "median", 0),
+			       json_number_value(json_array_get(json_object_get(sd, "ci95"), 0)),
+			       json_number_value(json_array_get(json_object_get(sd, "ci95"), 1)));
+		putchar('\n');
+	}
+	/* what could not be measured, once per (backend, workload) */
+	json_t *seen = json_object(), *m;
+	json_array_foreach(json_object_get(doc, "measurements"), i, m) {
+		const char *st = vb_json_str(m, "status", "");
+		char key[256];
+
+		if (strcmp(st, "ok") == 0)
+			continue;
+		snprintf(key, sizeof(key), "%s %s", vb_json_str(m, "backend", ""),
+			 vb_json_str(m, "bench", ""));
+		if (json_object_get(seen, key))
+			continue;
+		json_object_set_new(seen, key, json_true());
+		printf("%-10s %-16s %s: %s\n", vb_json_str(m, "backend", ""),
+		       vb_json_str(m, "bench", ""), st, vb_json_str(m, "reason", ""));
+	}
+	json_decref(seen);
+}
+
+struct run {
+	struct vb_run_opts o;
+	struct vb_run_ctx ctx;
+	char agent[PATH_MAX], cache[PATH_MAX], workdir[PATH_MAX], cgparent[PATH_MAX];
+	char out[PATH_MAX];
+	const struct vb_backend *be[32];
+	const struct vb_workload *wl[256];
+	int nbe, nwl;
+	struct vb_instance inst[32];
+	json_t *inst_json[32];
+	size_t ninst;
+	json_t *doc;
+};
+
+static int prepare(struct run *r, char *err, size_t n)
+{
+	if (vb_agent_path(r->agent, sizeof(r->agent), err, n))
+		return -1;
+	vb_cache_dir(r->o.cache, r->cache, sizeof(r->cache));
+	snprintf(r->workdir, sizeof(r->workdir), "%s/vbench-XXXXXX", r->o.workdir_base);
+	if (!mkdtemp(r->workdir)) {
+		snprintf(err, n, "create a work directory in %s: %s", r->o.workdir_base,
+			 strerror(errno));
+		r->workdir[0] = '\0';
+		return -1;
+	}
+	const char *root = vb_cgroup2_root();
+	if (root && geteuid() == 0) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "vbench-%d", (int)getpid());
+		if (vb_cgroup_create(root, name, r->cgparent, sizeof(r->cgparent), err, n))
+			fprintf(stderr, "vbench: running without cgroups: %s\n", err);
+	}
+	r->ctx = (struct vb_run_ctx){
+		.agent_path = r->agent,
+		.workdir = r->workdir,
+		.cache_dir = r->cache,
+		.cgroup_parent = r->cgparent,
+		.memory_mb = r->o.memory_mb,
+		.scratch_mib = r->o.scratch_mib,
+		.container_runtime = r->o.container_runtime,
+		.kernel = r->o.kernel,
+		.modules = r->o.modules,
+		.hello_timeout_ms = r->o.hello_timeout_s * 1000,
+		.verbose = r->o.verbose,
+	};
+	r->ctx.npus = vb_pin_choose(r->o.cpus, r->ctx.pus, VB_MAX_PUS, err, n);
+	return r->ctx.npus < 0 ? -1 : 0;
+}
+
+static void start_all(struct run *r)
+{
+	for (int i = 0; i < r->nbe && !stop_flag; i++) {
+		const struct vb_backend *be = r->be[i];
+		char why[2048];
+		json_t *bj;
+
+		if (!be->available(&r->ctx, why, sizeof(why))) {
+			fprintf(stderr, "vbench: %s unavailable: %s\n", be->name, why);
+			vb_results_add_backend(r->doc, be->name, be->desc, "unavailable", why);
+			continue;
+		}
+		fprintf(stderr, "vbench: starting %s\n", be->name);
+		struct vb_instance *in = &r->inst[r->ninst];
+		if (vb_instance_start(in, be, &r->ctx, why, sizeof(why))) {
+			fprintf(stderr, "vbench: %s failed to start: %s\n", be->name, why);
+			vb_results_add_backend(r->doc, be->name, be->desc, "failed", why);
+			vb_instance_stop(in);
+			continue;
+		}
+		bj = vb_results_add_backend(r->doc, be->name, be->desc, "ok", NULL);
+		describe_instance(bj, in, &r->ctx);
+		r->inst_json[r->ninst++] = bj;
+	}
+}
+
+static void stop_all(struct run *r)
+{
+	for (size_t i = 0; i < r->ninst; i++) {
+		struct vb_instance *in = &r->inst[i];
+
+		if (in->be && in->be->collect && !in->dead)
+			in->be->collect(in, json_object_get(r->inst_json[i], "counters"));
+		vb_instance_stop(in);
+	}
+	r->ninst = 0;
+	if (r->cgparent[0])
+		vb_cgroup_destroy(r->cgparent);
+	if (r->workdir[0])
+		vb_rmtree(r->workdir);
+}
+
+int vb_cmd_run(int argc, char **argv)
+{
+	static struct run r;
+	char err[2048];
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	rc = vb_run_parse(argc, argv, &r.o, err, sizeof(err));
+	if (rc) {
+		if (rc == 2)
+			fprintf(stderr, "vbench run: %s\n", err);
+		return rc == 1 ? 0 : 2;
+	}
+	r.nbe = vb_select_backends(r.o.all ? "" : r.o.backends ? r.o.backends : "bare",
+				   r.be, 32, err, sizeof(err));
+	if (r.o.all) {
+		for (size_t i = 0; i < vb_nbackends && i < 32; i++)
+			r.be[i] = vb_backends[i];
+		r.nbe = (int)vb_nbackends;
+	}
+	if (r.nbe < 0) {
+		fprintf(stderr, "vbench run: %s\n", err);
+		return 2;
+	}
+	r.nwl = vb_select_benches(r.o.all ? "*" : r.o.benches, r.wl, 256, err, sizeof(err));
+	if (r.nwl < 0) {
+		fprintf(stderr, "vbench run: %s\n", err);
+		return 2;
+	}
+	if (r.o.out) {
+		snprintf(r.out, sizeof(r.out), "%s", r.o.out);
+	} else {
+		time_t t = time(NULL);
+		struct tm tm;
+
+		localtime_r(&t, &tm);
+		strftime(r.out, sizeof(r.out), "vbench-results-%Y%m%d-%H%M%S.json", &tm);
+	}
+	catch_signals();
+	if (prepare(&r, err, sizeof(err))) {
+		fprintf(stderr, "vbench run: %s\n", err);
+		stop_all(&r);
+		return 1;
+	}
+	r.doc = vb_results_new(argc, argv, plan_json(&r.o, &r.ctx, r.be, r.nbe, r.wl, r.nwl));
+	for (int i = 0; i < r.nwl; i++)
+		vb_results_add_workload(r.doc, workload_json(r.wl[i]));
+	/* find an unwritable output now, not after an hour of measuring */
+	if (vb_results_write(r.doc, r.out, err, sizeof(err))) {
+		fprintf(stderr, "vbench run: %s\n", err);
+		stop_all(&r);
+		json_decref(r.doc);
+		return 1;
+	}
+	start_all(&r);
+
+	struct vb_sched s = {
+		.inst = r.inst, .inst_json = r.inst_json, .ninst = r.ninst,
+		.wl = r.wl, .nwl = (size_t)r.nwl,
+		.rounds = r.o.rounds, .samples = r.o.samples, .warmup = r.o.warmup,
+		.min_sample_ms = r.o.min_sample_ms, .timeout_ms = r.o.timeout_s * 1000,
+		.seed = r.o.seed, .doc = r.doc, .out = r.out, .stop = &stop_flag,
+	};
+	rc = stop_flag ? 1 : vb_sched_run(&s, err, sizeof(err));
+	stop_all(&r);
+	vb_results_summarize(r.doc);
+	vb_results_finish(r.doc, rc == 0, stop_flag != 0);
+	if (rc < 0 || vb_results_write(r.doc, r.out, err, sizeof(err))) {
+		fprintf(stderr, "vbench run: %s\n", err);
+		rc = -1;
+	} else {
+		print_summary(r.doc);
+		fprintf(stderr, "vbench: results in %s%s\n", r.out,
+			stop_flag ? " (interrupted: completed measurements kept)" : "");
+	}
+	json_decref(r.doc);
+	if (stop_flag)
+		return 130;
+	return rc == 0 ? 0 : 1;
+}

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+#include "envutil.h"
+#include "cgroup.h"
+#include "pin.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+int vb_env_scratch(struct vb_instance *in, const struct vb_run_ctx *ctx, char *err,
+		   size_t n)
+{
+	off_t size = (off_t)ctx->scratch_mib << 20;
+	int fd, rc;
+
+	snprintf(in->scratch, sizeof(in->scratch), "%s/%s.img", ctx->workdir, in->be->name);
+	fd = open(in->scratch, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		snprintf(err, n, "create %s: %s", in->scratch, strerror(errno));
+		in->scratch[0] = '\0';
+		return -1;
+	}
+	rc = posix_fallocate(fd, 0, size);
+	if (rc == EOPNOTSUPP || rc == EINVAL)
+		rc = ftruncate(fd, size) ? errno : 0;
+	close(fd);
+	if (rc) {
+		snprintf(err, n, "allocate %lld MiB for %s: %s", ctx->scratch_mib, in->scratch,
+			 strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+int vb_env_group(struct vb_instance *in, const struct vb_run_ctx *ctx, pid_t pid,
+		 char *err, size_t n)
+{
+	if (ctx->cgroup_parent && ctx->cgroup_parent[0]) {
+		if (vb_cgroup_create(ctx->cgroup_parent, in->be->name, in->cgroup,
+				     sizeof(in->cgroup), err, n) ||
+		    vb_cgroup_attach(in->cgroup, pid, err, n))
+			return -1;
+		in->cgroup_id = vb_cgroup_id(in->cgroup);
+	}
+	return vb_pin_pid(pid, ctx->pus, ctx->npus, 1, err, n);
+}
+
+void vb_env_reap(pid_t pid, unsigned grace_ms)
+{
+	struct timespec step = { 0, 5 * 1000000 };
+
+	if (pid <= 0)
+		return;
+	for (unsigned waited = 0; waited < grace_ms; waited += 5) {
+		pid_t r = waitpid(pid, NULL, WNOHANG);
+
+		if (r == pid || (r < 0 && errno == ECHILD))
+			return;
+		nanosleep(&step, NULL);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+void vb_env_cleanup(struct vb_instance *in)
+{
+	if (in->cgroup[0]) {
+		vb_cgroup_destroy(in->cgroup);
+		in->cgroup[0] = '\0';
+	}
+	if (in->scratch[0]) {
+		unlink(in->scratch);
+		in->scratch[0] = '\0';
+	}
+}

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: MIT */
+#include "image.h"
+#include "cpio.h"
+#include "fsutil.h"
+#include "../paths.h"
+#include "modules.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_AGENT_BYTES (64u << 20)
+/* Bump when the initramfs layout changes, so cached ones are rebuilt. */
+#define INITRAMFS_FORMAT "vbench-initramfs-1"
+
+/*
+ * crc-t10dif and crc64-rocksoft (under sd_mod) only ask for a crypto
+ * implementation by alias ("softdep=pre: crct10dif") and fail to load
+ * without one: the generic ones are named here, before sd_mod.
+ */
+static const char *const emulated_mods[] = { "ahci", "crct10dif_generic",
+					     "crc64_rocksoft_generic", "sd_mod", "e1000" };
+static const char *const virtio_mods[] = { "virtio_pci", "virtio_blk", "virtio_console",
+					   "virtio_net" };
+
+const char *vb_guest_flavor_name(enum vb_guest_flavor f)
+{
+	return f == VB_GUEST_VIRTIO ? "virtio" : "emulated";
+}
+
+const char *const *vb_guest_flavor_modules(enum vb_guest_flavor f, size_t *n)
+{
+	if (f == VB_GUEST_VIRTIO) {
+		*n = sizeof(virtio_mods) / sizeof(virtio_mods[0]);
+		return virtio_mods;
+	}
+	*n = sizeof(emulated_mods) / sizeof(emulated_mods[0]);
+	return emulated_mods;
+}
+
+unsigned long long vb_fnv1a64(unsigned long long h, const void *p, size_t len)
+{
+	const unsigned char *b = p;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ b[i]) * 0x100000001b3ull;
+	return h;
+}
+
+/*
+ * /init is the agent; /modules/NN-name.ko are loaded by it in name order;
+ * /dev/console lets the kernel give init its stdio before devtmpfs is up.
+ */
+int vb_initramfs_write(const char *path, const unsigned char *agent, size_t agentlen,
+		       const struct vb_modset *s, char *err, size_t n)
+{
+	static const char *const dirs[] = { "dev", "proc", "sys", "tmp", "run", "modules" };
+	char tmp[4096], name[128];
+	struct vb_cpio c;
+	FILE *f;
+	int rc = 0;
+
+	vb_pathf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+	f = fopen(tmp, "we");
+	if (!f) {
+		snprintf(err, n, "%s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	vb_cpio_init(&c, f);
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		rc |= vb_cpio_dir(&c, dirs[i], 0755);
+	rc |= vb_cpio_chardev(&c, "dev/console", 0600, 5, 1);
+	rc |= vb_cpio_file(&c, "init", 0755, agent, agentlen);
+	for (size_t i = 0; s && i < s->norder; i++) {
+		const struct vb_module *m = &s->mod[s->order[i]];
+
+		snprintf(name, sizeof(name), "modules/%03zu-%s.ko", i, m->name);
+		rc |= vb_cpio_file(&c, name, 0644, m->data, m->len);
+	}
+	rc |= vb_cpio_finish(&c);
+	if (fclose(f) || rc) {
+		snprintf(err, n, "write %s: %s", tmp, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	if (rename(tmp, path)) {
+		snprintf(err, n, "rename to %s: %s", path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+int vb_image_ensure(const struct vb_image_req *r, enum vb_guest_flavor f,
+		    struct vb_image *img, char *err, size_t n)
+{
+	char cache[PATH_MAX - 256], dir[PATH_MAX];
+	const char *const *roots;
+	unsigned char *agent = NULL;
+	size_t agentlen, nroots;
+	unsigned long long h;
+	struct vb_modset s = { 0 };
+	int rc = -1;
+
+	memset(img, 0, sizeof(*img));
+	vb_cache_dir(r->cache_dir, cache, sizeof(cache));
+	/* every path below is the cache dir plus less than 256 bytes */
+	if (strlen(cache) >= sizeof(cache) - 1) {
+		snprintf(err, n, "cache dir path too long");
+		return -1;
+	}
+	if (vb_mkdirs(cache, err, n))
+		return -1;
+	rc = vb_kernel_ensure(r, cache, &img->k, err, n);
+	if (rc < 0)
+		return -1;
+	img->built = rc;
+	rc = -1;
+	if (vb_read_file(r->agent, MAX_AGENT_BYTES, &agent, &agentlen, err, n))
+		return -1;
+	if (vb_modset_scan(&s, img->k.modules, err, n))
+		goto out;
+	roots = vb_guest_flavor_modules(f, &nroots);
+	if (vb_modset_resolve(&s, roots, nroots, err, n))
+		goto out;
+	h = vb_fnv1a64(VB_FNV_SEED, INITRAMFS_FORMAT, sizeof(INITRAMFS_FORMAT));
+	h = vb_fnv1a64(h, agent, agentlen);
+	for (size_t i = 0; i < s.norder; i++) {
+		const struct vb_module *m = &s.mod[s.order[i]];
+
+		h = vb_fnv1a64(h, m->name, strlen(m->name) + 1);
+		h = vb_fnv1a64(h, m->data, m->len);
+	}
+	vb_pathf(dir, sizeof(dir), "%s/initramfs", cache);
+	if (vb_mkdirs(dir, err, n))
+		goto out;
+	vb_pathf(img->initrd, sizeof(img->initrd), "%s/%s-%s-%016llx.cpio", dir, img->k.release,
+		 vb_guest_flavor_name(f), h);
+	if (!vb_file_nonempty(img->initrd)) {
+		if (r->verbose)
+			fprintf(stderr, "vbench: writing %s\n", img->initrd);
+		if (vb_initramfs_write(img->initrd, agent, agentlen, &s, err, n))
+			goto out;
+		img->built = 1;
+	}
+	rc = 0;
+out:
+	vb_modset_free(&s);
+	free(agent);
+	return rc;
+}

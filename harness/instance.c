@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: MIT */
+/* The core's side of an environment: start, hello, requests, stop. */
+#include "backend.h"
+#include "backends/list.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define VB_DECLARE(b) extern const struct vb_backend vb_backend_##b;
+VB_BACKENDS(VB_DECLARE)
+#undef VB_DECLARE
+#define VB_ENTRY(b) &vb_backend_##b,
+const struct vb_backend *const vb_backends[] = { VB_BACKENDS(VB_ENTRY) };
+#undef VB_ENTRY
+const size_t vb_nbackends = sizeof(vb_backends) / sizeof(vb_backends[0]);
+
+/* Garbage lines tolerated per request before the channel is declared bad. */
+#define MAX_GARBAGE 64
+
+const struct vb_backend *vb_backend_find(const char *name)
+{
+	for (size_t i = 0; i < vb_nbackends; i++)
+		if (strcmp(vb_backends[i]->name, name) == 0)
+			return vb_backends[i];
+	return NULL;
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Append the backend's log tail to err, so failures carry their evidence. */
+static void add_log_tail(struct vb_instance *in, char *err, size_t n)
+{
+	char tail[1024] = "";
+	size_t len = strlen(err);
+
+	if (!in->be->log_tail)
+		return;
+	in->be->log_tail(in, tail, sizeof(tail));
+	if (tail[0] && len < n)
+		snprintf(err + len, n - len, "; log tail: %s", tail);
+}
+
+/* Read lines until a valid protocol object arrives; NULL on failure. */
+static json_t *read_msg(struct vb_instance *in, int timeout_ms, char *err, size_t n)
+{
+	double deadline = now_ms() + timeout_ms;
+	int garbage = 0;
+
+	for (;;) {
+		char *line, perr[200];
+		size_t len;
+		int left = (int)(deadline - now_ms());
+		int rc = vb_line_read(in->lb, left > 0 ? left : 0, &line, &len);
+		json_t *msg;
+
+		switch (rc) {
+		case VB_LINE_TIMEOUT:
+			snprintf(err, n, "no answer within %d ms", timeout_ms);
+			return NULL;
+		case VB_LINE_EOF:
+			snprintf(err, n, "agent closed the channel");
+			return NULL;
+		case VB_LINE_ERR:
+			snprintf(err, n, "reading from agent: %s", strerror(errno));
+			return NULL;
+		case VB_LINE_TOO_LONG:
+			snprintf(perr, sizeof(perr), "over-long line");
+			msg = NULL;
+			break;
+		default:
+			msg = len ? vb_proto_parse(line, len, perr, sizeof(perr)) : NULL;
+			if (!len)
+				continue;
+		}
+		if (msg)
+			return msg;
+		if (++garbage > MAX_GARBAGE) {
+			snprintf(err, n, "agent sends garbage (last: %s)", perr);
+			return NULL;
+		}
+		if (in->be && garbage == 1)
+			fprintf(stderr, "vbench: %s: ignoring a bad line from the agent: %s\n",
+				in->be->name, perr);
+	}
+}
+
+int vb_instance_start(struct vb_instance *in, const struct vb_backend *be,
+		      const struct vb_run_ctx *ctx, char *err, size_t n)
+{
+	double t0 = now_ms();
+	json_t *hello;
+
+	memset(in, 0, sizeof(*in));
+	in->be = be;
+	in->fd = -1;
+	in->info = json_object();
+	in->lb = malloc(sizeof(*in->lb));
+	if (!in->lb || !in->info) {
+		snprintf(err, n, "out of memory");
+		return -1;
+	}
+	if (be->start(in, ctx, err, n)) {
+		in->dead = 1;
+		add_log_tail(in, err, n);
+		return -1;
+	}
+	vb_linebuf_init(in->lb, in->fd);
+	hello = read_msg(in, (int)ctx->hello_timeout_ms, err, n);
+	if (!hello || strcmp(vb_json_str(hello, "op", ""), "hello") != 0 ||
+	    vb_json_int(hello, "proto", -1) != VB_PROTO_VERSION) {
+		if (hello)
+			snprintf(err, n, "agent did not say hello with protocol %d", VB_PROTO_VERSION);
+		else if (strncmp(err, "no answer", 9) == 0)
+			snprintf(err, n, "no hello within %u ms", ctx->hello_timeout_ms);
+		json_decref(hello);
+		in->dead = 1;
+		add_log_tail(in, err, n);
+		return -1;
+	}
+	in->start_ms = now_ms() - t0 - in->setup_ms;
+	in->hello = hello;
+	return 0;
+}
+
+json_t *vb_instance_request(struct vb_instance *in, json_t *req, unsigned timeout_ms,
+			    char *err, size_t n)
+{
+	json_int_t id = ++in->next_id;
+	double deadline = now_ms() + timeout_ms;
+
+	if (in->dead) {
+		snprintf(err, n, "environment is no longer running");
+		return NULL;
+	}
+	json_object_set_new(req, "id", json_integer(id));
+	if (vb_proto_send(in->fd, req)) {
+		snprintf(err, n, "sending to agent: %s", strerror(errno));
+		goto dead;
+	}
+	for (;;) {
+		int left = (int)(deadline - now_ms());
+		json_t *msg = read_msg(in, left > 0 ? left : 0, err, n);
+
+		if (!msg)
+			goto dead;
+		if (vb_json_int(msg, "id", -2) == id)
+			return msg;
+		/* a stale or unsolicited message: not ours, keep waiting */
+		json_decref(msg);
+	}
+dead:
+	in->dead = 1;
+	add_log_tail(in, err, n);
+	return NULL;
+}
+
+void vb_instance_stop(struct vb_instance *in)
+{
+	if (!in->be)
+		return;
+	if (!in->dead && in->fd >= 0) {
+		json_t *bye = json_pack("{s:s}", "op", "bye");
+
+		vb_proto_send(in->fd, bye);
+		json_decref(bye);
+	}
+	in->be->stop(in);
+	if (in->fd >= 0)
+		close(in->fd);
+	in->fd = -1;
+	json_decref(in->hello);
+	json_decref(in->info);
+	free(in->lb);
+	in->hello = in->info = NULL;
+	in->lb = NULL;
+	in->be = NULL;
+}

@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: MIT */
+#include "run_opts.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum {
+	O_ROUNDS = 256, O_SAMPLES, O_WARMUP, O_MINMS, O_QUICK, O_ALL, O_CPUS, O_MEMORY,
+	O_SCRATCH, O_RUNTIME, O_KERNEL, O_MODULES, O_CACHE, O_TIMEOUT, O_HELLO, O_SEED,
+	O_PROBES, O_NOPROBES, O_WORKDIR,
+};
+
+void vb_run_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: vbench run [--all | --backend LIST] [--bench GLOBS] [options]\n"
+		"Run workloads in each environment, in interleaved rounds, and write results.\n"
+		"  -b, --backend LIST     backends, comma-separated (default: bare)\n"
+		"  -w, --bench GLOBS      workloads, comma-separated globs (default: '*')\n"
+		"      --all              every backend and every workload; unavailable\n"
+		"                         backends are recorded with the reason\n"
+		"  -o, --output FILE      result file (default: vbench-results-DATE.json)\n"
+		"      --rounds N         rounds (default 5; --quick 2)\n"
+		"      --samples N        samples per workload per round (default 5; --quick 3)\n"
+		"      --warmup N         discarded samples before them (default 1)\n"
+		"      --min-sample-ms N  each sample lasts at least N ms (default 100; --quick 20)\n"
+		"      --quick            short run for smoke tests and CI\n"
+		"      --cpus N           CPUs (vCPUs) per environment (default 1)\n"
+		"      --memory MB        memory limit / guest RAM (default 1024)\n"
+		"      --scratch-mib N    size of each I/O scratch image (default 512)\n"
+		"      --container-runtime NAME  crun (default), runc, podman, docker\n"
+		"      --kernel PATH      guest kernel (default: Debian's, fetched and cached)\n"
+		"      --modules DIR      its modules (lib/modules/VERSION)\n"
+		"      --cache DIR        guest image cache (default: $XDG_CACHE_HOME/vbench)\n"
+		"      --workdir DIR      where per-run files go (default: /var/tmp)\n"
+		"      --probes LIST      probe sets to attach (see vbench doctor)\n"
+		"      --no-probes        attach no probes\n"
+		"      --timeout S        per-request limit, seconds (default 300)\n"
+		"      --hello-timeout S  start-to-hello limit, seconds (default 120)\n"
+		"      --seed N           shuffle seed (default: time)\n"
+		"  -v, --verbose\n"
+		"  -h, --help\n");
+}
+
+static int number(const char *s, long long lo, long long hi, long long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoll(s, &end, 10);
+	return !errno && end != s && !*end && *v >= lo && *v <= hi;
+}
+
+static const char *optname(const struct option *opts, int val)
+{
+	for (; opts->name; opts++)
+		if (opts->val == val)
+			return opts->name;
+	return "?";
+}
+
+int vb_run_parse(int argc, char **argv, struct vb_run_opts *o, char *err, size_t n)
+{
+	static const struct option opts[] = {
+		{ "backend", required_argument, NULL, 'b' },
+		{ "bench", required_argument, NULL, 'w' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "rounds", required_argument, NULL, O_ROUNDS },
+		{ "samples", required_argument, NULL, O_SAMPLES },
+		{ "warmup", required_argument, NULL, O_WARMUP },
+		{ "min-sample-ms", required_argument, NULL, O_MINMS },
+		{ "quick", no_argument, NULL, O_QUICK },
+		{ "all", no_argument, NULL, O_ALL },
+		{ "cpus", required_argument, NULL, O_CPUS },
+		{ "memory", required_argument, NULL, O_MEMORY },
+		{ "scratch-mib", required_argument, NULL, O_SCRATCH },
+		{ "container-runtime", required_argument, NULL, O_RUNTIME },
+		{ "kernel", required_argument, NULL, O_KERNEL },
+		{ "modules", required_argument, NULL, O_MODULES },
+		{ "cache", required_argument, NULL, O_CACHE },
+		{ "workdir", required_argument, NULL, O_WORKDIR },
+		{ "timeout", required_argument, NULL, O_TIMEOUT },
+		{ "hello-timeout", required_argument, NULL, O_HELLO },
+		{ "seed", required_argument, NULL, O_SEED },
+		{ "probes", required_argument, NULL, O_PROBES },
+		{ "no-probes", no_argument, NULL, O_NOPROBES },
+		{ 0 },
+	};
+	long long v, rounds = -1, samples = -1, minms = -1;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->warmup = 1;
+	o->cpus = 1;
+	o->memory_mb = 1024;
+	o->scratch_mib = 512;
+	o->timeout_s = 300;
+	o->hello_timeout_s = 120;
+	o->workdir_base = "/var/tmp";
+	o->container_runtime = "crun";
+	o->seed = (uint64_t)time(NULL);
+	optind = 0; /* reset getopt: tests parse more than once */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "b:w:o:vh", opts, NULL)) != -1) {
+		const char *a = optarg;
+
+		switch (c) {
+		case 'b': o->backends = a; break;
+		case 'w': o->benches = a; break;
+		case 'o': o->out = a; break;
+		case 'v': o->verbose++; break;
+		case 'h': vb_run_usage(stdout); return 1;
+		case O_QUICK: o->quick = 1; break;
+		case O_ALL: o->all = 1; break;
+		case O_RUNTIME: o->container_runtime = a; break;
+		case O_KERNEL: o->kernel = a; break;
+		case O_MODULES: o->modules = a; break;
+		case O_CACHE: o->cache = a; break;
+		case O_WORKDIR: o->workdir_base = a; break;
+		case O_PROBES: o->probes = a; break;
+		case O_NOPROBES: o->no_probes = 1; break;
+#define NUM(opt, lo, hi, dst)                                                          \
+	case opt:                                                                      \
+		if (!number(a, lo, hi, &v)) {                                          \
+			snprintf(err, n, "--%s wants a number in %lld..%lld, not '%s'", \
+				 optname(opts, opt), (long long)(lo),        \
+				 (long long)(hi), a);                                  \
+			return 2;                                                      \
+		}                                                                      \
+		dst = v;                                                               \
+		break;
+		NUM(O_ROUNDS, 1, 1000, rounds)
+		NUM(O_SAMPLES, 1, 10000, samples)
+		NUM(O_WARMUP, 0, 1000, o->warmup)
+		NUM(O_MINMS, 1, 60000, minms)
+		NUM(O_CPUS, 1, 64, o->cpus)
+		NUM(O_MEMORY, 64, 1 << 20, o->memory_mb)
+		NUM(O_SCRATCH, 16, 1 << 20, o->scratch_mib)
+		NUM(O_TIMEOUT, 1, 86400, o->timeout_s)
+		NUM(O_HELLO, 1, 3600, o->hello_timeout_s)
+		NUM(O_SEED, 0, 0x7fffffffffffffffll, o->seed)
+#undef NUM
+		case '?':
+		default:
+			if (optopt && optopt < 256)
+				snprintf(err, n, "unknown option '-%c' (see vbench run --help)", optopt);
+			else
+				snprintf(err, n, "unknown or incomplete option '%s' (see vbench run --help)",
+					 argv[optind - 1]);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		snprintf(err, n, "unexpected argument '%s' (see vbench run --help)", argv[optind]);
+		return 2;
+	}
+	if (o->all && o->backends) {
+		snprintf(err, n, "--all and --backend exclude each other");
+		return 2;
+	}
+	if (o->no_probes && o->probes) {
+		snprintf(err, n, "--probes and --no-probes exclude each other");
+		return 2;
+	}
+	o->rounds = (unsigned)(rounds > 0 ? rounds : o->quick ? 2 : 5);
+	o->samples = (unsigned)(samples > 0 ? samples : o->quick ? 3 : 5);
+	o->min_sample_ms = (unsigned)(minms > 0 ? minms : o->quick ? 20 : 100);
+	if (!o->benches)
+		o->benches = "*";
+	return 0;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/* `vbench run` options: parsed apart from running, so tests can check them. */
+#ifndef VB_RUN_OPTS_H
+#define VB_RUN_OPTS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+struct vb_run_opts {
+	const char *backends;       /* comma list */
+	const char *benches;        /* comma list of globs */
+	const char *out;            /* result file */
+	const char *cache;
+	const char *workdir_base;   /* where per-run dirs go (O_DIRECT-capable) */
+	const char *container_runtime;
+	const char *kernel, *modules;
+	const char *probes;         /* NULL: default set */
+	int no_probes;
+	unsigned rounds, samples, warmup, min_sample_ms;
+	unsigned timeout_s, hello_timeout_s;
+	int cpus;
+	long long memory_mb, scratch_mib;
+	uint64_t seed;
+	int quick, all, verbose;
+};
+
+/*
+ * Parse argv (argv[0] = "run"). Returns 0 to run, 1 when --help was
+ * printed, 2 on a usage error (message in err).
+ */
+int vb_run_parse(int argc, char **argv, struct vb_run_opts *o, char *err, size_t n);
+void vb_run_usage(FILE *f);
+
+#endif

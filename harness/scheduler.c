@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: MIT */
+#include "scheduler.h"
+#include "results.h"
+#include "stats.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct pair {
+	size_t inst, wl;
+};
+
+struct cell {                 /* per (instance, workload) */
+	uint64_t iters;       /* calibrated in the first round, reused after */
+	int skip;             /* unsupported here: measured once, not again */
+};
+
+static void progress(const struct vb_sched *s, unsigned round, size_t done, size_t total,
+		     const struct pair *p)
+{
+	int tty = isatty(2);
+
+	fprintf(stderr, "%svbench: round %u/%u [%zu/%zu] %s %s%s", tty ? "\r\033[K" : "",
+		round + 1, s->rounds, done + 1, total, s->inst[p->inst].be->name,
+		s->wl[p->wl]->name, tty ? "" : "\n");
+	fflush(stderr);
+}
+
+static json_t *request(const struct vb_sched *s, const struct cell *c,
+		       const struct vb_workload *wl)
+{
+	return json_pack("{s:s, s:s, s:i, s:i, s:i, s:I}", "op", "run", "bench", wl->name,
+			 "samples", s->samples, "warmup", s->warmup, "min_sample_ms",
+			 s->min_sample_ms, "iters", (json_int_t)c->iters);
+}
+
+/* Run one (instance, workload) pair; returns the measurement entry. */
+static json_t *measure(struct vb_sched *s, struct pair *p, struct cell *c, unsigned round)
+{
+	struct vb_instance *in = &s->inst[p->inst];
+	const struct vb_workload *wl = s->wl[p->wl];
+	json_t *counters = json_array(), *req = request(s, c, wl), *reply, *m;
+	char err[1536];
+
+	if (s->obs && s->obs->begin)
+		s->obs->begin(s->obs->arg, in);
+	reply = vb_instance_request(in, req, s->timeout_ms, err, sizeof(err));
+	if (s->obs && s->obs->end)
+		s->obs->end(s->obs->arg, in, counters);
+	json_decref(req);
+	m = json_pack("{s:s, s:s, s:i}", "backend", in->be->name, "bench", wl->name, "round",
+		      (int)round);
+	if (!reply) {
+		json_object_set_new(m, "status", json_string("error"));
+		json_object_set_new(m, "reason", json_string(err));
+		json_decref(counters);
+		return m;
+	}
+	const char *op = vb_json_str(reply, "op", "");
+	if (strcmp(op, "result") == 0) {
+		json_t *agent_counters = json_object_get(reply, "counters");
+
+		if (json_is_array(agent_counters))
+			json_array_extend(counters, agent_counters);
+		c->iters = (uint64_t)vb_json_int(reply, "iters", 0);
+		json_object_set_new(m, "status", json_string("ok"));
+		json_object_set_new(m, "unit", json_string(vb_metric_unit(wl->metric)));
+		json_object_set_new(m, "iters", json_integer((json_int_t)c->iters));
+		json_object_set(m, "samples", json_object_get(reply, "samples"));
+		json_object_set(m, "elapsed_ns", json_object_get(reply, "elapsed_ns"));
+		json_object_set(m, "extras", json_object_get(reply, "extras"));
+	} else if (strcmp(op, "unsupported") == 0) {
+		c->skip = 1;
+		json_object_set_new(m, "status", json_string("unsupported"));
+		json_object_set_new(m, "reason",
+				    json_string(vb_json_str(reply, "reason", "unsupported")));
+	} else {
+		json_object_set_new(m, "status", json_string("error"));
+		json_object_set_new(m, "reason", json_string(vb_json_str(reply, "msg", op)));
+	}
+	json_object_set_new(m, "counters", counters);
+	json_decref(reply);
+	return m;
+}
+
+int vb_sched_run(struct vb_sched *s, char *err, size_t n)
+{
+	size_t total = s->ninst * s->nwl;
+	struct pair *order = calloc(total ? total : 1, sizeof(*order));
+	struct cell *cells = calloc(total ? total : 1, sizeof(*cells));
+	uint64_t rng = s->seed;
+	int rc = 0;
+
+	if (!order || !cells) {
+		free(order);
+		free(cells);
+		snprintf(err, n, "out of memory");
+		return -1;
+	}
+	for (unsigned round = 0; round < s->rounds && rc == 0; round++) {
+		size_t k = 0;
+
+		for (size_t i = 0; i < s->ninst; i++)
+			for (size_t w = 0; w < s->nwl; w++)
+				order[k++] = (struct pair){ i, w };
+		for (size_t i = total; i > 1; i--) { /* Fisher-Yates */
+			size_t j = vb_rand_below(&rng, i);
+			struct pair t = order[i - 1];
+
+			order[i - 1] = order[j];
+			order[j] = t;
+		}
+		for (size_t i = 0; i < total; i++) {
+			struct pair *p = &order[i];
+			struct cell *c = &cells[p->inst * s->nwl + p->wl];
+			struct vb_instance *in = &s->inst[p->inst];
+
+			if (*s->stop) {
+				rc = 1;
+				break;
+			}
+			if (c->skip || in->dead)
+				continue;
+			progress(s, round, i, total, p);
+			json_t *m = measure(s, p, c, round);
+			if (*s->stop) {
+				/* cut off mid-measurement: nothing complete to keep */
+				json_decref(m);
+				rc = 1;
+				break;
+			}
+			vb_results_add_measurement(s->doc, m);
+			if (in->dead) {
+				json_object_set_new(s->inst_json[p->inst], "status",
+						    json_string("failed"));
+				json_object_set(s->inst_json[p->inst], "reason",
+						json_object_get(m, "reason"));
+				fprintf(stderr, "\nvbench: %s stopped answering: %s\n", in->be->name,
+					vb_json_str(m, "reason", ""));
+			}
+			vb_results_summarize(s->doc);
+			if (s->out && vb_results_write(s->doc, s->out, err, n)) {
+				rc = -1;
+				break;
+			}
+		}
+	}
+	if (isatty(2))
+		fputc('\n', stderr);
+	free(order);
+	free(cells);
+	return rc;
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The scheduler runs rounds: in each round every live environment runs
+ * each workload once, in a freshly shuffled order, so slow drifts of a
+ * noisy host hit every environment alike; ratios are then taken per round.
+ */
+#ifndef VB_SCHEDULER_H
+#define VB_SCHEDULER_H
+
+#include <jansson.h>
+#include <signal.h>
+
+#include "backend.h"
+#include "../bench/bench.h"
+
+/* Watches each measurement window (the probes); members may be NULL. */
+struct vb_observer {
+	void (*begin)(void *arg, struct vb_instance *in);
+	void (*end)(void *arg, struct vb_instance *in, json_t *counters);
+	void *arg;
+};
+
+struct vb_sched {
+	struct vb_instance *inst;      /* started environments */
+	json_t **inst_json;            /* their entries in doc "backends" */
+	size_t ninst;
+	const struct vb_workload **wl;
+	size_t nwl;
+	unsigned rounds, samples, warmup, min_sample_ms, timeout_ms;
+	uint64_t seed;
+	json_t *doc;                   /* results, written to out after each step */
+	const char *out;
+	volatile sig_atomic_t *stop;   /* set by SIGINT/SIGTERM */
+	const struct vb_observer *obs;
+};
+
+/* 0: all rounds done; 1: interrupted; -1: results could not be written (err). */
+int vb_sched_run(struct vb_sched *s, char *err, size_t n);
+
+#endif

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/* Turning --backend and --bench arguments into lists, with clear errors. */
+#ifndef VB_SELECT_H
+#define VB_SELECT_H
+
+#include <stddef.h>
+
+#include "backend.h"
+#include "../bench/bench.h"
+
+/*
+ * "bare,container" -> backends in registry order, no duplicates. An
+ * unknown name fails with err naming the valid choices. Returns the count
+ * or -1.
+ */
+int vb_select_backends(const char *spec, const struct vb_backend **out, size_t max, char *err,
+		       size_t n);
+/*
+ * "cpu.*,mem.stream" (comma-separated fnmatch globs) -> workloads in
+ * registry order. A pattern that matches nothing fails with err naming
+ * the valid choices. Returns the count or -1.
+ */
+int vb_select_benches(const char *spec, const struct vb_workload **out, size_t max,
+		      char *err, size_t n);
+
+#endif

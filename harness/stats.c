@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: MIT */
+#include "stats.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Median of a scratch copy that may be reordered. */
+static double median_inplace(double *x, size_t n)
+{
+	qsort(x, n, sizeof(*x), cmp_double);
+	return n % 2 ? x[n / 2] : (x[n / 2 - 1] + x[n / 2]) / 2;
+}
+
+double vb_median(const double *x, size_t n)
+{
+	double *c, m;
+
+	if (n == 0)
+		return NAN;
+	c = malloc(n * sizeof(*c));
+	if (!c)
+		return NAN;
+	memcpy(c, x, n * sizeof(*c));
+	m = median_inplace(c, n);
+	free(c);
+	return m;
+}
+
+double vb_mad(const double *x, size_t n)
+{
+	double *d, med, m;
+
+	if (n == 0)
+		return NAN;
+	d = malloc(n * sizeof(*d));
+	if (!d)
+		return NAN;
+	med = vb_median(x, n);
+	for (size_t i = 0; i < n; i++)
+		d[i] = fabs(x[i] - med);
+	m = median_inplace(d, n);
+	free(d);
+	return m;
+}
+
+uint64_t vb_rand_next(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+size_t vb_rand_below(uint64_t *s, size_t n)
+{
+	return n ? (size_t)(vb_rand_next(s) % n) : 0;
+}
+
+int vb_bootstrap_median_ci(const double *x, size_t n, unsigned reps, uint64_t seed,
+			   double *lo, double *hi)
+{
+	double *meds, *res;
+	uint64_t st = seed;
+
+	if (n == 0 || reps == 0)
+		return -1;
+	meds = malloc(reps * sizeof(*meds));
+	res = malloc(n * sizeof(*res));
+	if (!meds || !res) {
+		free(meds);
+		free(res);
+		return -1;
+	}
+	for (unsigned r = 0; r < reps; r++) {
+		for (size_t i = 0; i < n; i++)
+			res[i] = x[vb_rand_below(&st, n)];
+		meds[r] = median_inplace(res, n);
+	}
+	qsort(meds, reps, sizeof(*meds), cmp_double);
+	*lo = meds[(size_t)floor(0.025 * (reps - 1))];
+	*hi = meds[(size_t)ceil(0.975 * (reps - 1))];
+	free(meds);
+	free(res);
+	return 0;
+}

@@ -1,0 +1,86 @@
+# End-to-end: the bare backend, bad input, interruption, a broken agent.
+. "$(dirname "$0")/lib.sh"
+
+echo "bare backend"
+"$VBENCH" run --backend bare --quick -o "$T/r.json" >"$T/out" 2>"$T/err"
+check "run --backend bare --quick exits 0" test $? -eq 0
+check "result file has the schema and is complete" \
+	jq -e '.schema == "vbench-results" and .version == 1 and .complete == true' "$T/r.json"
+check "every workload measured or said why not" jq -e '
+	[.workloads[].name] as $w
+	| [.measurements[] | select(.backend == "bare")] as $m
+	| all($w[]; . as $n | any($m[]; .bench == $n and
+		((.status == "ok" and (.samples | length) == 3) or
+		 (.status == "unsupported" and (.reason | length) > 0))))' "$T/r.json"
+check "metadata: host virtualization evidence, topology, command line" jq -e '
+	(.meta.host.virt.evidence | length) > 0 and .meta.host.topology.pus >= 1
+	and .meta.command_line[0] != null and .meta.git_rev != null' "$T/r.json"
+check "bare instance recorded with pid, PUs and start time" \
+	jq -e '.backends[0].status == "ok" and .backends[0].host.pid > 0
+		and (.backends[0].host.pus | length) == 1 and .backends[0].start_ms > 0' "$T/r.json"
+check "summary table printed" grep -q 'cpu.syscall' "$T/out"
+check "nothing left behind" nothing_left
+
+echo "bad input"
+set +e
+"$VBENCH" run --backend nosuch 2>"$T/err"; rc=$?
+check "unknown backend exits 2" test $rc -eq 2
+check "... with one line naming the valid choices" \
+	sh -c "test \$(wc -l <'$T/err') -eq 1 && grep -q 'valid: bare' '$T/err'"
+"$VBENCH" run --bench nosuch 2>"$T/err"; rc=$?
+check "unknown workload exits 2 naming the choices" \
+	sh -c "test $rc -eq 2 && grep -q 'cpu.syscall' '$T/err' && test \$(wc -l <'$T/err') -eq 1"
+"$VBENCH" frobnicate 2>/dev/null; rc=$?
+check "unknown command exits 2" test $rc -eq 2
+set -e
+
+echo "Ctrl-C keeps completed measurements and cleans up"
+"$VBENCH" run --backend bare --bench 'cpu.*' --rounds 50 --samples 3 --min-sample-ms 50 \
+	-o "$T/int.json" >/dev/null 2>"$T/err" &
+pid=$!
+n=0
+until [ -s "$T/int.json" ] && jq -e '(.measurements | length) >= 1' "$T/int.json" >/dev/null 2>&1; do
+	sleep 0.2; n=$((n + 1)); [ $n -lt 100 ] || break
+done
+kill -INT $pid
+set +e; wait $pid; rc=$?; set -e
+check "interrupted run exits 130" test $rc -eq 130
+check "its result file says interrupted and keeps measurements" jq -e \
+	'.interrupted == true and .complete == false and (.measurements | length) >= 1
+	 and all(.measurements[]; .status == "ok")' "$T/int.json"
+check "nothing left behind after Ctrl-C" nothing_left
+
+echo "an agent that sends garbage and hangs"
+cat >"$T/bad-agent" <<'SH'
+#!/bin/sh
+echo $$ >"${0%/*}/bad-agent.pid"
+echo 'garbage from a broken agent'
+printf '\001\002\003 binary\n'
+exec sleep 60
+SH
+chmod +x "$T/bad-agent"
+set +e
+VBENCH_AGENT="$T/bad-agent" "$VBENCH" run --backend bare --bench cpu.syscall --quick \
+	--hello-timeout 2 -o "$T/bad.json" >/dev/null 2>"$T/err"; rc=$?
+set -e
+check "run ends (exit 0: nothing measured is not a crash)" test $rc -eq 0
+check "backend recorded as failed with the reason" jq -e \
+	'.backends[0].status == "failed" and (.backends[0].reason | test("hello"))' "$T/bad.json"
+check "no hung agent left" sh -c "! kill -0 \$(cat '$T/bad-agent.pid') 2>/dev/null"
+
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+	echo "not root"
+	chmod 755 "$T"
+	mkdir "$T/u" && chmod 777 "$T/u"
+	set +e
+	setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME="$T/u" \
+		"$VBENCH" run --backend bare --bench 'cpu.syscall,io.seqread' --quick \
+		-o "$T/u/user.json" >/dev/null 2>"$T/err"; rc=$?
+	set -e
+	check "bare runs as an ordinary user" test $rc -eq 0
+	check "... and says the cgroup needs root" jq -e \
+		'.backends[0].host.cgroup | test("needs root")' "$T/u/user.json"
+else
+	echo "  skip: not-root test needs root (to become nobody) and setpriv"
+fi
+finish

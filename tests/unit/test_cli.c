@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT */
+/* `vbench run` option parsing and backend/workload selection. */
+#include <check.h>
+#include <string.h>
+
+#include "../../harness/run_opts.h"
+#include "../../harness/select.h"
+
+static int parse(struct vb_run_opts *o, char *err, size_t n, int argc, char **argv)
+{
+	return vb_run_parse(argc, argv, o, err, n);
+}
+
+START_TEST(defaults_and_quick)
+{
+	struct vb_run_opts o;
+	char err[256];
+	char *a1[] = { "run" }, *a2[] = { "run", "--quick", "-o", "x.json", "--rounds", "7" };
+
+	ck_assert_int_eq(parse(&o, err, sizeof(err), 1, a1), 0);
+	ck_assert_uint_eq(o.rounds, 5);
+	ck_assert_uint_eq(o.samples, 5);
+	ck_assert_str_eq(o.benches, "*");
+	ck_assert_ptr_null(o.backends);
+	ck_assert_int_eq(parse(&o, err, sizeof(err), 6, a2), 0);
+	ck_assert_uint_eq(o.rounds, 7); /* explicit beats --quick */
+	ck_assert_uint_eq(o.samples, 3);
+	ck_assert_uint_eq(o.min_sample_ms, 20);
+	ck_assert_str_eq(o.out, "x.json");
+}
+END_TEST
+
+START_TEST(usage_errors)
+{
+	static char *cases[][4] = {
+		{ "run", "--rounds", "0", NULL },  { "run", "--rounds", "x", NULL },
+		{ "run", "--nosuch", NULL, NULL }, { "run", "stray", NULL, NULL },
+		{ "run", "--all", "-b", "bare" },  { "run", "--probes", "kvm", "--no-probes" },
+		{ "run", "--memory", "12", NULL },
+	};
+	struct vb_run_opts o;
+	char err[256];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int argc = 0;
+
+		while (argc < 4 && cases[i][argc])
+			argc++;
+		err[0] = '\0';
+		ck_assert_int_eq(parse(&o, err, sizeof(err), argc, cases[i]), 2);
+		ck_assert_msg(err[0], "no message for case %zu", i);
+	}
+}
+END_TEST
+
+START_TEST(select_backends_and_benches)
+{
+	const struct vb_backend *be[8];
+	const struct vb_workload *wl[256];
+	char err[4096];
+	int n;
+
+	ck_assert_int_eq(vb_select_backends("bare,bare", be, 8, err, sizeof(err)), 1);
+	ck_assert_str_eq(be[0]->name, "bare");
+	ck_assert_int_eq(vb_select_backends("bare,nosuch", be, 8, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "unknown backend 'nosuch'"));
+	ck_assert_ptr_nonnull(strstr(err, "valid: bare"));
+	n = vb_select_benches("cpu.*", wl, 256, err, sizeof(err));
+	ck_assert_int_ge(n, 2);
+	for (int i = 0; i < n; i++)
+		ck_assert(strncmp(wl[i]->name, "cpu.", 4) == 0);
+	ck_assert_int_eq(vb_select_benches("mem.stream,nosuch*", wl, 256, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "no workload matches 'nosuch*'"));
+	ck_assert_ptr_nonnull(strstr(err, "mem.stream"));
+	ck_assert_int_eq(vb_select_benches("*", wl, 256, err, sizeof(err)), (int)vb_nworkloads);
+}
+END_TEST
+
+Suite *suite_cli(void)
+{
+	Suite *s = suite_create("cli");
+	TCase *t = tcase_create("core");
+
+	tcase_add_test(t, defaults_and_quick);
+	tcase_add_test(t, usage_errors);
+	tcase_add_test(t, select_backends_and_benches);
+	suite_add_tcase(s, t);
+	return s;
+}

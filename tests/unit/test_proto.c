@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: MIT */
+/* The protocol framing and parsing: the channel from a guest is untrusted. */
+#include <check.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../../common/proto.h"
+
+/* A linebuf reading `data` through a pipe, written in one go. */
+static void feed(struct vb_linebuf *lb, const char *data, size_t len)
+{
+	int p[2];
+
+	ck_assert_int_eq(pipe(p), 0);
+	ck_assert_int_eq(write(p[1], data, len), (ssize_t)len);
+	close(p[1]);
+	vb_linebuf_init(lb, p[0]);
+}
+
+static struct vb_linebuf lb;
+
+START_TEST(lines_split_and_cr_dropped)
+{
+	char *line;
+	size_t len;
+
+	feed(&lb, "a\r\nbb\n\nlast", 11);
+	ck_assert_int_eq(vb_line_read(&lb, 1000, &line, &len), VB_LINE_OK);
+	ck_assert_str_eq(line, "a");
+	ck_assert_int_eq(vb_line_read(&lb, 1000, &line, &len), VB_LINE_OK);
+	ck_assert_str_eq(line, "bb");
+	ck_assert_int_eq(vb_line_read(&lb, 1000, &line, &len), VB_LINE_OK);
+	ck_assert_uint_eq(len, 0);
+	ck_assert_int_eq(vb_line_read(&lb, 1000, &line, &len), VB_LINE_OK);
+	ck_assert_str_eq(line, "last");
+	ck_assert_int_eq(vb_line_read(&lb, 1000, &line, &len), VB_LINE_EOF);
+	close(lb.fd);
+}
+END_TEST
+
+START_TEST(over_long_line_dropped_then_next_ok)
+{
+	static char data[VB_LINE_MAX * 2 + 64];
+	char *line;
+	size_t len, n = VB_LINE_MAX * 2;
+	int p[2];
+
+	memset(data, 'x', n);
+	memcpy(data + n, "\n{\"op\":\"ok\"}\n", 14);
+	ck_assert_int_eq(pipe(p), 0);
+	/* the pipe holds 64 KiB: write from a child while we read */
+	if (fork() == 0) {
+		close(p[0]);
+		_exit(write(p[1], data, n + 14) == (ssize_t)(n + 14) ? 0 : 1);
+	}
+	close(p[1]);
+	vb_linebuf_init(&lb, p[0]);
+	ck_assert_int_eq(vb_line_read(&lb, 5000, &line, &len), VB_LINE_TOO_LONG);
+	ck_assert_int_eq(vb_line_read(&lb, 5000, &line, &len), VB_LINE_OK);
+	ck_assert_str_eq(line, "{\"op\":\"ok\"}");
+	close(p[0]);
+	wait(NULL);
+}
+END_TEST
+
+START_TEST(timeout_when_silent)
+{
+	char *line;
+	size_t len;
+	int p[2];
+
+	ck_assert_int_eq(pipe(p), 0);
+	vb_linebuf_init(&lb, p[0]);
+	ck_assert_int_eq(vb_line_read(&lb, 50, &line, &len), VB_LINE_TIMEOUT);
+	close(p[0]);
+	close(p[1]);
+}
+END_TEST
+
+START_TEST(parse_rejects_bad_input)
+{
+	char err[256];
+	static const char *bad[] = {
+		"not json", "[1,2]", "{\"op\":3}", "{\"id\":1}", "{\"op\":\"a\",\"op\":\"b\"}",
+		"{\"op\":\"x\"", "\xff\xfe{\"op\":\"x\"}",
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		ck_assert_msg(vb_proto_parse(bad[i], strlen(bad[i]), err, sizeof(err)) == NULL,
+			      "accepted: %s", bad[i]);
+		ck_assert_msg(err[0], "no reason for: %s", bad[i]);
+	}
+	/* a NUL inside the line is binary data, not the end of the string */
+	ck_assert_ptr_null(vb_proto_parse("{\"op\":\"a\"}\0xx", 13, err, sizeof(err)));
+	ck_assert_ptr_nonnull(strstr(err, "binary"));
+}
+END_TEST
+
+START_TEST(parse_accepts_and_send_roundtrips)
+{
+	char err[256], *line;
+	size_t len;
+	int p[2];
+	json_t *m = json_pack("{s:s, s:i, s:s}", "op", "result", "id", 7, "s", "a\nb");
+
+	ck_assert_int_eq(pipe(p), 0);
+	ck_assert_int_eq(vb_proto_send(p[1], m), 0);
+	close(p[1]);
+	json_decref(m);
+	vb_linebuf_init(&lb, p[0]);
+	ck_assert_int_eq(vb_line_read(&lb, 1000, &line, &len), VB_LINE_OK);
+	m = vb_proto_parse(line, len, err, sizeof(err));
+	ck_assert_ptr_nonnull(m);
+	ck_assert_str_eq(vb_json_str(m, "op", ""), "result");
+	ck_assert_int_eq(vb_json_int(m, "id", 0), 7);
+	ck_assert_str_eq(vb_json_str(m, "s", ""), "a\nb");
+	ck_assert_int_eq(vb_json_int(m, "op", -5), -5); /* wrong type: default */
+	json_decref(m);
+	close(p[0]);
+}
+END_TEST
+
+Suite *suite_proto(void)
+{
+	Suite *s = suite_create("proto");
+	TCase *t = tcase_create("core");
+
+	tcase_add_test(t, lines_split_and_cr_dropped);
+	tcase_add_test(t, over_long_line_dropped_then_next_ok);
+	tcase_add_test(t, timeout_when_silent);
+	tcase_add_test(t, parse_rejects_bad_input);
+	tcase_add_test(t, parse_accepts_and_send_roundtrips);
+	suite_add_tcase(s, t);
+	return s;
+}

@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: MIT */
+/* The VM backends' QEMU command lines, QMP counter parsing, KVM availability. */
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../harness/backend.h"
+#include "../../harness/backends/qemu.h"
+#include "../../harness/qmp.h"
+
+static const struct vb_qemu_cfg cfg = {
+	.vmlinux = "/c/vmlinux", .initrd = "/c/initrd.cpio", .console_log = "/w/console.log",
+	.disk = "/w/disk.img", .chan_fd = 3, .qmp_fd = 4, .cpus = 2, .mem_mb = 1024,
+};
+
+static void line_of(const struct vb_qemu_variant *v, char *out, size_t n)
+{
+	static struct vb_qemu_argv a;
+
+	ck_assert_int_eq(vb_qemu_build_argv(v, &cfg, &a), 0);
+	ck_assert_ptr_null(a.argv[a.argc]);
+	vb_qemu_argv_string(&a, out, n);
+}
+
+#define HAS(line, s) ck_assert_msg(strstr(line, s) != NULL, "missing '%s' in %s", s, line)
+#define HASNT(line, s) ck_assert_msg(strstr(line, s) == NULL, "unexpected '%s' in %s", s, line)
+
+/* What every variant shares: only the approach may differ. */
+static void common(const char *l)
+{
+	HAS(l, "-M q35 ");
+	HAS(l, "-smp 2 -m 1024 ");
+	HAS(l, "-kernel /c/vmlinux -initrd /c/initrd.cpio ");
+	HAS(l, "-no-reboot");
+	HAS(l, "panic=-1");
+	HAS(l, "file=/w/disk.img,format=raw,if=none,id=disk,cache=none,aio=threads");
+	HAS(l, "-chardev socket,id=chan,fd=3 ");
+	HAS(l, "-chardev socket,id=qmp,fd=4 -mon chardev=qmp,mode=control");
+	HAS(l, "-chardev file,id=console,path=/w/console.log -serial chardev:console");
+}
+
+static void emulated(const char *l)
+{
+	HAS(l, "-serial chardev:chan");
+	HAS(l, "vbench.channel=/dev/ttyS1 vbench.scratch=/dev/sda");
+	HAS(l, "-device ide-hd,drive=disk,bus=ide.0");
+	HAS(l, "-device e1000,netdev=net");
+	HASNT(l, "virtio");
+}
+
+static void virtio(const char *l)
+{
+	HAS(l, "virtserialport,bus=vser.0,chardev=chan,name=vbench.0");
+	HAS(l, "vbench.channel=vbench.0 vbench.scratch=/dev/vda");
+	HAS(l, "-device virtio-blk-pci,drive=disk");
+	HAS(l, "-device virtio-net-pci,netdev=net");
+	HASNT(l, "ide-hd");
+	HASNT(l, "e1000");
+}
+
+START_TEST(type1_line)
+{
+	char l[VB_QEMU_ARG_BYTES];
+
+	line_of(&vb_qemu_type1, l, sizeof(l));
+	common(l);
+	emulated(l);
+	HAS(l, "-accel kvm -cpu host,kvm=off,hypervisor=off ");
+}
+END_TEST
+
+START_TEST(paravirt_line)
+{
+	char l[VB_QEMU_ARG_BYTES];
+
+	line_of(&vb_qemu_paravirt, l, sizeof(l));
+	common(l);
+	virtio(l);
+	HAS(l, "-accel kvm -cpu host,kvmclock=on,kvm-pv-eoi=on,kvm-pv-tlb-flush=on,"
+	       "kvm-pv-ipi=on,kvm-pv-unhalt=on ");
+}
+END_TEST
+
+START_TEST(type2_lines)
+{
+	char l[VB_QEMU_ARG_BYTES];
+
+	line_of(&vb_qemu_type2, l, sizeof(l));
+	common(l);
+	emulated(l);
+	HAS(l, "-accel tcg -cpu max,la57=off,hypervisor=off ");
+	line_of(&vb_qemu_type2_pv, l, sizeof(l));
+	common(l);
+	virtio(l);
+	HAS(l, "-accel tcg -cpu max,la57=off ");
+}
+END_TEST
+
+START_TEST(argv_overflow_is_an_error)
+{
+	static struct vb_qemu_argv a;
+	static char big[VB_QEMU_ARG_BYTES];
+	struct vb_qemu_cfg c = cfg;
+
+	memset(big, 'x', sizeof(big) - 1);
+	c.vmlinux = big;
+	ck_assert_int_eq(vb_qemu_build_argv(&vb_qemu_type2, &c, &a), -1);
+}
+END_TEST
+
+static double counter(json_t *counters, const char *name)
+{
+	size_t i;
+	json_t *c;
+
+	json_array_foreach(counters, i, c)
+		if (strcmp(json_string_value(json_object_get(c, "name")), name) == 0)
+			return json_number_value(json_object_get(c, "value"));
+	return -1;
+}
+
+START_TEST(jit_text_counters)
+{
+	const char *text = "Translation buffer state:\n"
+			   "gen code size       51339971/1073736704\n"
+			   "TB count            93146\n"
+			   "TB avg target size  17 max=1994 bytes\n"
+			   "cross page TB count 290 (0%)\n"
+			   "\nStatistics:\nTB flush count      2\n"
+			   "TLB full flushes    1234\nTLB partial flushes 55\n"
+			   "TB count garbage\n";
+	json_t *c = json_array();
+
+	vb_qmp_jit_counters(text, c);
+	ck_assert_double_eq(counter(c, "tcg.tb_count"), 93146);
+	ck_assert_double_eq(counter(c, "tcg.code_bytes"), 51339971);
+	ck_assert_double_eq(counter(c, "tcg.tb_cross_page"), 290);
+	ck_assert_double_eq(counter(c, "tcg.tb_flushes"), 2);
+	ck_assert_double_eq(counter(c, "tcg.tlb_full_flushes"), 1234);
+	ck_assert_double_eq(counter(c, "tcg.tlb_partial_flushes"), 55);
+	ck_assert_double_eq(counter(c, "tcg.tb_invalidates"), -1);
+	ck_assert_uint_eq(json_array_size(c), 6);
+	json_decref(c);
+}
+END_TEST
+
+START_TEST(kvm_stats_counters)
+{
+	json_t *stats = json_loads(
+		"[{\"provider\":\"kvm\",\"stats\":[{\"name\":\"exits\",\"value\":10},"
+		"{\"name\":\"halt_poll_hist\",\"value\":[1,2]}]},"
+		"{\"provider\":\"kvm\",\"stats\":[{\"name\":\"exits\",\"value\":5},"
+		"{\"name\":\"io_exits\",\"value\":3}]}, 7, {\"stats\":\"x\"}]", 0, NULL);
+	json_t *c = json_array();
+
+	vb_qmp_stats_counters(stats, c);
+	ck_assert_double_eq(counter(c, "kvm.exits"), 15);
+	ck_assert_double_eq(counter(c, "kvm.io_exits"), 3);
+	ck_assert_uint_eq(json_array_size(c), 2);
+	json_decref(c);
+	json_decref(stats);
+}
+END_TEST
+
+START_TEST(kvm_availability)
+{
+	const struct vb_backend *be = vb_backend_find("type1");
+	struct vb_run_ctx ctx = { .agent_path = "/proc/self/exe" };
+	char why[256] = "";
+
+	ck_assert_ptr_nonnull(be);
+	ck_assert_ptr_nonnull(vb_backend_find("paravirt"));
+	ck_assert_ptr_nonnull(vb_backend_find("type2"));
+	ck_assert_ptr_nonnull(vb_backend_find("type2-pv"));
+	if (access("/dev/kvm", F_OK) == 0) {
+		printf("skip: this host has /dev/kvm; the unavailable path is not reachable\n");
+		return;
+	}
+	if (access("/usr/bin/qemu-system-x86_64", X_OK)) {
+		printf("skip: no qemu-system-x86_64\n");
+		return;
+	}
+	ck_assert_int_eq(be->available(&ctx, why, sizeof(why)), 0);
+	ck_assert_ptr_nonnull(strstr(why, "/dev/kvm"));
+}
+END_TEST
+
+Suite *suite_qemu(void)
+{
+	Suite *s = suite_create("qemu");
+	TCase *tc = tcase_create("qemu");
+
+	tcase_add_test(tc, type1_line);
+	tcase_add_test(tc, paravirt_line);
+	tcase_add_test(tc, type2_lines);
+	tcase_add_test(tc, argv_overflow_is_an_error);
+	tcase_add_test(tc, jit_text_counters);
+	tcase_add_test(tc, kvm_stats_counters);
+	tcase_add_test(tc, kvm_availability);
+	suite_add_tcase(s, tc);
+	return s;
+}

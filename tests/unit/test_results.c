@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: MIT */
+/* Result documents: round trip, paired ratios, and refusal of bad files. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../harness/results.h"
+#include "../../common/proto.h"
+
+static char path[64];
+
+static void setup(void)
+{
+	int fd;
+
+	snprintf(path, sizeof(path), "/tmp/vbench-test-XXXXXX");
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+}
+
+static void teardown(void)
+{
+	unlink(path);
+}
+
+static json_t *measurement(const char *be, int round, double a, double b)
+{
+	return json_pack("{s:s, s:s, s:i, s:s, s:[f, f]}", "backend", be, "bench", "cpu.x",
+			 "round", round, "status", "ok", "samples", a, b);
+}
+
+/* A document with bare and a backend twice as slow, higher-is-better unit. */
+static json_t *doc_with_data(void)
+{
+	char *argv[] = { "vbench", "run" };
+	json_t *doc = vb_results_new(2, argv, json_pack("{s:i}", "rounds", 3));
+
+	vb_results_add_backend(doc, "bare", "host", "ok", NULL);
+	vb_results_add_backend(doc, "slow", "test", "ok", NULL);
+	vb_results_add_backend(doc, "gone", "test", "unavailable", "no /dev/kvm");
+	vb_results_add_workload(doc, json_pack("{s:s, s:s, s:s}", "name", "cpu.x", "unit",
+					       "MB/s", "direction", "higher"));
+	for (int r = 0; r < 3; r++) {
+		vb_results_add_measurement(doc, measurement("bare", r, 100 + r, 102 + r));
+		vb_results_add_measurement(doc, measurement("slow", r, (100 + r) / 2.0,
+							    (102 + r) / 2.0));
+	}
+	vb_results_add_measurement(doc, json_pack("{s:s, s:s, s:i, s:s, s:s}", "backend",
+						  "slow", "bench", "cpu.x", "round", 3, "status",
+						  "error", "reason", "timeout"));
+	vb_results_summarize(doc);
+	vb_results_finish(doc, 1, 0);
+	return doc;
+}
+
+START_TEST(roundtrip_and_ratios)
+{
+	char err[512];
+	json_t *doc = doc_with_data(), *back, *s;
+	size_t i;
+	int seen = 0;
+
+	ck_assert_int_eq(vb_results_write(doc, path, err, sizeof(err)), 0);
+	back = vb_results_load(path, err, sizeof(err));
+	ck_assert_msg(back != NULL, "%s", err);
+	ck_assert(json_equal(doc, back));
+	ck_assert(json_is_true(json_object_get(back, "complete")));
+	json_array_foreach(json_object_get(back, "summary"), i, s) {
+		json_t *ratio = json_object_get(s, "ratio");
+
+		if (strcmp(vb_json_str(s, "backend", ""), "slow"))
+			continue;
+		seen = 1;
+		ck_assert_double_eq_tol(vb_json_num(ratio, "median", 0), 0.5, 1e-9);
+		/* higher is better: half the rate is twice as slow */
+		ck_assert_double_eq_tol(vb_json_num(json_object_get(s, "slowdown"), "median", 0),
+					2.0, 1e-9);
+		ck_assert_int_eq(vb_json_int(ratio, "rounds", 0), 3);
+		ck_assert_int_eq(vb_json_int(s, "n", 0), 6); /* the error adds no sample */
+	}
+	ck_assert(seen);
+	json_decref(doc);
+	json_decref(back);
+}
+END_TEST
+
+static void write_file(const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+START_TEST(load_refuses_bad_files)
+{
+	static const struct { const char *text, *want; } cases[] = {
+		{ "{\"schema\": \"vbench-results\", \"version\": 1,", "not a valid JSON" },
+		{ "[]", "not a vbench result file" },
+		{ "{\"schema\": \"other\", \"version\": 1}", "not a vbench result file" },
+		{ "{\"schema\": \"vbench-results\", \"version\": 99}", "version 99" },
+		{ "{\"schema\": \"vbench-results\"}", "no result schema version" },
+		{ "{\"schema\": \"vbench-results\", \"version\": 1, \"backends\": {}}", "malformed" },
+	};
+	char err[512];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		write_file(cases[i].text);
+		err[0] = '\0';
+		ck_assert_ptr_null(vb_results_load(path, err, sizeof(err)));
+		ck_assert_msg(strstr(err, cases[i].want), "case %zu: '%s'", i, err);
+	}
+	ck_assert_ptr_null(vb_results_load("/nonexistent/r.json", err, sizeof(err)));
+}
+END_TEST
+
+START_TEST(write_is_atomic_on_failure)
+{
+	char err[512];
+	json_t *doc = doc_with_data();
+
+	ck_assert_int_eq(vb_results_write(doc, "/nonexistent/dir/r.json", err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "/nonexistent/dir/r.json.tmp"));
+	json_decref(doc);
+}
+END_TEST
+
+Suite *suite_results(void)
+{
+	Suite *s = suite_create("results");
+	TCase *t = tcase_create("core");
+
+	tcase_add_checked_fixture(t, setup, teardown);
+	tcase_add_test(t, roundtrip_and_ratios);
+	tcase_add_test(t, load_refuses_bad_files);
+	tcase_add_test(t, write_is_atomic_on_failure);
+	suite_add_tcase(s, t);
+	return s;
+}

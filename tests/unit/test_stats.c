@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+#include <check.h>
+#include <math.h>
+
+#include "../../harness/stats.h"
+
+START_TEST(median_and_mad)
+{
+	double odd[] = { 5, 1, 3 }, even[] = { 4, 1, 3, 2 }, mad[] = { 1, 1, 2, 2, 4, 6, 9 };
+
+	ck_assert_double_eq(vb_median(odd, 3), 3);
+	ck_assert_double_eq(odd[0], 5); /* input untouched */
+	ck_assert_double_eq(vb_median(even, 4), 2.5);
+	ck_assert_double_eq(vb_mad(mad, 7), 1);
+	ck_assert(isnan(vb_median(odd, 0)));
+}
+END_TEST
+
+START_TEST(bootstrap_ci_brackets_median)
+{
+	double x[40], lo, hi;
+	uint64_t st = 1;
+
+	for (int i = 0; i < 40; i++)
+		x[i] = 1.0 + (double)vb_rand_below(&st, 1000) / 10000.0; /* 1.0 .. 1.1 */
+	ck_assert_int_eq(vb_bootstrap_median_ci(x, 40, 2000, 42, &lo, &hi), 0);
+	ck_assert(lo <= vb_median(x, 40) && vb_median(x, 40) <= hi);
+	ck_assert(lo >= 1.0 && hi <= 1.1 && hi - lo < 0.05);
+	/* constant data: the interval collapses */
+	for (int i = 0; i < 40; i++)
+		x[i] = 2.0;
+	ck_assert_int_eq(vb_bootstrap_median_ci(x, 40, 500, 1, &lo, &hi), 0);
+	ck_assert_double_eq(lo, 2.0);
+	ck_assert_double_eq(hi, 2.0);
+	ck_assert_int_eq(vb_bootstrap_median_ci(x, 0, 500, 1, &lo, &hi), -1);
+}
+END_TEST
+
+START_TEST(rand_below_in_range_and_seeded)
+{
+	uint64_t a = 7, b = 7;
+	int seen[5] = { 0 };
+
+	for (int i = 0; i < 1000; i++) {
+		size_t v = vb_rand_below(&a, 5);
+
+		ck_assert_uint_lt(v, 5);
+		seen[v]++;
+		ck_assert_uint_eq(v, vb_rand_below(&b, 5));
+	}
+	for (int i = 0; i < 5; i++)
+		ck_assert_int_gt(seen[i], 100);
+}
+END_TEST
+
+Suite *suite_stats(void)
+{
+	Suite *s = suite_create("stats");
+	TCase *t = tcase_create("core");
+
+	tcase_add_test(t, median_and_mad);
+	tcase_add_test(t, bootstrap_ci_brackets_median);
+	tcase_add_test(t, rand_below_in_range_and_seeded);
+	suite_add_tcase(s, t);
+	return s;
+}

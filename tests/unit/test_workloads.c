@@ -1,0 +1,524 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The workload catalogue: correctness, never speed. Every registered
+ * workload sets up, runs and tears down (or says why it cannot here), the
+ * pointer ring is one cycle, the io workloads read back what they wrote and
+ * catch a corrupted or lost block, and workloads that change process state
+ * (signal handlers, affinity, children) put it back.
+ */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../../bench/bench.h"
+#include "../../bench/io/scratch.h"
+#include "../../bench/mem/ring.h"
+
+/* Small parameters, so that every workload runs in milliseconds. */
+static const struct { const char *name; long long value; } small[] = {
+	{ "size_mib", 4 }, { "array_mib", 2 }, { "size_kib", 256 }, { "pages", 64 },
+	{ "touch_mib", 1 }, { "n", 45 },
+};
+
+static char scratch_path[64];
+static const char *scratch; /* NULL where O_DIRECT files are not to be had */
+
+/*
+ * One scratch file on /var/tmp for the whole case (/tmp may be tmpfs, which
+ * refused O_DIRECT before Linux 6.6). An unchecked fixture: it runs in the
+ * runner's process, so the file goes even when a test fails.
+ */
+static void scratch_up(void)
+{
+	int fd;
+
+	scratch = NULL;
+	snprintf(scratch_path, sizeof(scratch_path), "/var/tmp/vbench-wl-XXXXXX");
+	fd = mkstemp(scratch_path);
+	if (fd < 0) {
+		fprintf(stderr, "SKIP io tests: cannot create a file in /var/tmp: %s\n",
+			strerror(errno));
+		return;
+	}
+	close(fd);
+	fd = open(scratch_path, O_RDWR | O_DIRECT);
+	if (fd < 0) {
+		fprintf(stderr, "SKIP io tests: /var/tmp refuses O_DIRECT: %s\n", strerror(errno));
+		unlink(scratch_path);
+		return;
+	}
+	close(fd);
+	scratch = scratch_path;
+}
+
+static void scratch_down(void)
+{
+	if (scratch)
+		unlink(scratch);
+	scratch = NULL;
+}
+
+static void init_small(struct vb_inst *in, const struct vb_workload *wl,
+		       const struct vb_env *env)
+{
+	vb_inst_init(in, wl, env);
+	for (size_t i = 0; i < sizeof(small) / sizeof(small[0]); i++) {
+		int k = vb_param_index(wl, small[i].name);
+
+		if (k >= 0)
+			in->param[k] = small[i].value;
+	}
+}
+
+START_TEST(test_registry_is_described)
+{
+	ck_assert_uint_ge(vb_nworkloads, 21);
+	for (size_t i = 0; i < vb_nworkloads; i++) {
+		const struct vb_workload *wl = vb_workloads[i];
+
+		ck_assert_msg(strchr(wl->name, '.'), "%s is not group.name", wl->name);
+		ck_assert_msg(wl->desc && *wl->desc, "%s has no description", wl->name);
+		ck_assert_msg(wl->run, "%s has no run", wl->name);
+		ck_assert_msg(wl->min_iters >= 1, "%s: min_iters 0", wl->name);
+		ck_assert_ptr_eq(vb_workload_find(wl->name), wl);
+		for (int p = 0; p < VB_MAX_PARAMS && wl->params[p].name; p++)
+			ck_assert_msg(wl->params[p].help && *wl->params[p].help,
+				      "%s.%s has no help", wl->name, wl->params[p].name);
+	}
+}
+END_TEST
+
+/* Every workload: setup, a short run, a measurement, teardown; or a reason. */
+START_TEST(test_every_workload_runs_or_says_why)
+{
+	const char *path = scratch;
+	struct vb_env env = { .scratch = path, .cpu = -1 };
+
+	for (size_t i = 0; i < vb_nworkloads; i++) {
+		const struct vb_workload *wl = vb_workloads[i];
+		struct vb_sample_plan plan = { .samples = 2, .iters = wl->min_iters };
+		char why[VB_WHY_LEN] = "";
+		struct vb_samples s;
+		struct vb_inst in;
+		int rc;
+
+		if ((wl->needs & VB_NEED_SCRATCH) && !path)
+			continue;
+		init_small(&in, wl, &env);
+		rc = wl->setup ? wl->setup(&in, why, sizeof(why)) : 0;
+		if (rc == 0)
+			rc = wl->run(&in, wl->min_iters, why, sizeof(why));
+		if (rc == 0)
+			rc = vb_measure(&in, &plan, &s, why, sizeof(why));
+		if (wl->teardown)
+			wl->teardown(&in);
+		if (rc == VB_UNSUPPORTED) {
+			ck_assert_msg(*why, "%s unsupported without a reason", wl->name);
+			fprintf(stderr, "note: %s unsupported here: %s\n", wl->name, why);
+			continue;
+		}
+		ck_assert_msg(rc == 0, "%s failed: %s", wl->name, why);
+		ck_assert_uint_eq(s.n, 2);
+		for (unsigned k = 0; k < s.n; k++)
+			ck_assert_msg(isfinite(s.value[k]) && s.value[k] > 0,
+				      "%s: sample %u is %g", wl->name, k, s.value[k]);
+		vb_samples_free(&s);
+	}
+}
+END_TEST
+
+START_TEST(test_io_without_scratch_is_unsupported)
+{
+	struct vb_env env = { .scratch = NULL, .cpu = -1 };
+	int seen = 0;
+
+	for (size_t i = 0; i < vb_nworkloads; i++) {
+		const struct vb_workload *wl = vb_workloads[i];
+		char why[VB_WHY_LEN] = "";
+		struct vb_inst in;
+
+		if (!(wl->needs & VB_NEED_SCRATCH))
+			continue;
+		seen++;
+		init_small(&in, wl, &env);
+		ck_assert_int_eq(wl->setup(&in, why, sizeof(why)), VB_UNSUPPORTED);
+		ck_assert_msg(strstr(why, "scratch"), "%s: reason '%s'", wl->name, why);
+		wl->teardown(&in);
+	}
+	ck_assert_int_eq(seen, 5);
+}
+END_TEST
+
+/* tmpfs refuses O_DIRECT: that is an environment without a scratch target. */
+START_TEST(test_io_on_tmpfs_is_unsupported)
+{
+	char path[] = "/dev/shm/vbench-wl-XXXXXX";
+	struct vb_env env = { .scratch = path, .cpu = -1 };
+	struct vb_scratch s;
+	char why[VB_WHY_LEN] = "";
+	int fd = mkstemp(path), direct, rc;
+
+	if (fd < 0) {
+		fprintf(stderr, "SKIP tmpfs test: no /dev/shm: %s\n", strerror(errno));
+		return;
+	}
+	close(fd);
+	direct = open(path, O_RDWR | O_DIRECT);
+	if (direct >= 0) {
+		close(direct);
+		unlink(path);
+		fprintf(stderr, "SKIP tmpfs test: /dev/shm accepts O_DIRECT here\n");
+		return;
+	}
+	rc = vb_scratch_open(&s, &env, 4096, 1 << 20, why, sizeof(why));
+	vb_scratch_close(&s);
+	unlink(path);
+	ck_assert_int_eq(rc, VB_UNSUPPORTED);
+	ck_assert_ptr_nonnull(strstr(why, "O_DIRECT"));
+}
+END_TEST
+
+static char *page_alloc(size_t len)
+{
+	void *p = NULL;
+
+	ck_assert_int_eq(posix_memalign(&p, 4096, len), 0);
+	return p;
+}
+
+/* Follow the ring n steps: every slot once, then back to the start. */
+static void assert_one_cycle(struct vb_ring *r)
+{
+	unsigned char *seen = calloc(r->n, 1);
+	void **p = r->cur;
+
+	ck_assert_ptr_nonnull(seen);
+	for (size_t k = 0; k < r->n; k++) {
+		size_t i = vb_ring_slot(r, p);
+
+		ck_assert_uint_lt(i, r->n);
+		ck_assert_msg(!seen[i], "slot %zu visited twice", i);
+		seen[i] = 1;
+		p = *p;
+	}
+	ck_assert_ptr_eq(p, r->cur);
+	free(seen);
+}
+
+START_TEST(test_ring_is_one_cycle)
+{
+	size_t sizes[] = { 2, 3, 64, 1000, 4096 };
+
+	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		size_t n = sizes[k];
+		char *line_buf = page_alloc(n * 64);
+		char *page_buf = page_alloc(n * 4096);
+		struct vb_ring lines, pages;
+
+		ck_assert_int_eq(vb_ring_build(&lines, line_buf, n, 64, 0, 42 + k), 0);
+		ck_assert_int_eq(vb_ring_build(&pages, page_buf, n, 4096, 1, 7 + k), 0);
+		assert_one_cycle(&lines);
+		assert_one_cycle(&pages);
+		/* a chase of any length ends where the cycle says */
+		ck_assert_int_eq(vb_ring_chase(&lines, 3 * n + 1), 0);
+		ck_assert_int_eq(vb_ring_chase(&pages, n / 2 + 5), 0);
+		vb_ring_free(&lines);
+		vb_ring_free(&pages);
+		free(line_buf);
+		free(page_buf);
+	}
+}
+END_TEST
+
+START_TEST(test_ring_spreads_lines_over_pages)
+{
+	char *buf = page_alloc(128 * 4096);
+	struct vb_ring r;
+	unsigned char used[64] = { 0 };
+	void **p;
+
+	ck_assert_int_eq(vb_ring_build(&r, buf, 128, 4096, 1, 1), 0);
+	p = r.cur;
+	for (size_t k = 0; k < r.n; k++, p = *p)
+		used[((uintptr_t)p % 4096) / 64] = 1;
+	for (int l = 0; l < 64; l++)
+		ck_assert_msg(used[l], "cache line %d of the page never used", l);
+	vb_ring_free(&r);
+	free(buf);
+}
+END_TEST
+
+START_TEST(test_ring_chase_detects_a_broken_ring)
+{
+	char *buf = page_alloc(256 * 64);
+	struct vb_ring r;
+	void **p;
+
+	ck_assert_int_eq(vb_ring_build(&r, buf, 256, 64, 0, 99), 0);
+	/* short-circuit one link: the cycle loses a slot */
+	p = r.cur;
+	*p = *(void **)*p;
+	ck_assert_int_eq(vb_ring_chase(&r, 256), -1);
+	vb_ring_free(&r);
+	ck_assert_int_eq(vb_ring_build(&r, buf, 1, 64, 0, 1), -1);
+	free(buf);
+}
+END_TEST
+
+START_TEST(test_scratch_reads_back_and_catches_lost_and_misplaced_writes)
+{
+	const char *path = scratch;
+	struct vb_env env = { .scratch = path, .cpu = -1 };
+	char why[VB_WHY_LEN] = "";
+	struct vb_scratch s;
+
+	if (!path)
+		return;
+	ck_assert_int_eq(vb_scratch_open(&s, &env, 4096, 1 << 20, why, sizeof(why)), 0);
+	ck_assert_int_eq(vb_scratch_fill(&s, why, sizeof(why)), 0);
+	for (uint64_t i = 0; i < s.nblocks; i++)
+		ck_assert_msg(vb_scratch_read_block(&s, i, why, sizeof(why)) == 0, "%s", why);
+	ck_assert_int_eq(vb_scratch_write_block(&s, 5, why, sizeof(why)), 0);
+	ck_assert_int_eq(vb_scratch_verify_last(&s, why, sizeof(why)), 0);
+	ck_assert_int_eq(vb_scratch_write_block(&s, 6, why, sizeof(why)), 0);
+	ck_assert_int_eq(vb_scratch_read_block(&s, 5, why, sizeof(why)), 0);
+	/* pretend the newest write went to block 5: it holds an older one */
+	s.last = 5;
+	ck_assert_int_eq(vb_scratch_verify_last(&s, why, sizeof(why)), -1);
+	ck_assert_ptr_nonnull(strstr(why, "lost write"));
+	/* a well-formed block in the wrong place: block 2's data at block 1 */
+	ck_assert_int_eq(vb_scratch_read_block(&s, 2, why, sizeof(why)), 0);
+	ck_assert_int_eq(pwrite(s.fd, s.buf, s.block, (off_t)s.block), (ssize_t)s.block);
+	ck_assert_int_eq(vb_scratch_read_block(&s, 1, why, sizeof(why)), -1);
+	ck_assert_ptr_nonnull(strstr(why, "data check failed"));
+	vb_scratch_close(&s);
+}
+END_TEST
+
+START_TEST(test_scratch_detects_a_corrupted_block)
+{
+	const char *path = scratch;
+	struct vb_env env = { .scratch = path, .cpu = -1 };
+	const struct vb_workload *wl = vb_workload_find("io.seqread");
+	char why[VB_WHY_LEN] = "";
+	struct vb_scratch *s;
+	struct vb_inst in;
+
+	if (!path)
+		return;
+	init_small(&in, wl, &env);
+	ck_assert_int_eq(wl->setup(&in, why, sizeof(why)), 0);
+	s = in.priv;
+	ck_assert_int_eq(wl->run(&in, s->nblocks, why, sizeof(why)), 0);
+	/* overwrite the middle 4 KiB of block 1 with garbage, behind its back */
+	memset(s->buf, 0x5a, 4096);
+	ck_assert_int_eq(pwrite(s->fd, s->buf, 4096, (off_t)(s->block + s->block / 2)), 4096);
+	s->next = 0;
+	ck_assert_int_eq(wl->run(&in, 2, why, sizeof(why)), -1);
+	ck_assert_msg(strstr(why, "data check failed"), "reason: %s", why);
+	wl->teardown(&in);
+}
+END_TEST
+
+START_TEST(test_qd1_latency_extras)
+{
+	const char *path = scratch;
+	struct vb_env env = { .scratch = path, .cpu = -1 };
+	const char *names[] = { "io.randread", "io.randwrite", "io.fsync" };
+
+	if (!path)
+		return;
+	for (int k = 0; k < 3; k++) {
+		const struct vb_workload *wl = vb_workload_find(names[k]);
+		char why[VB_WHY_LEN] = "";
+		struct vb_inst in;
+		double p50 = -1, p99 = -1;
+
+		init_small(&in, wl, &env);
+		ck_assert_int_eq(wl->setup(&in, why, sizeof(why)), 0);
+		ck_assert_msg(wl->run(&in, 32, why, sizeof(why)) == 0, "%s: %s", names[k], why);
+		for (int e = 0; e < in.nextra; e++) {
+			if (!strcmp(in.extra[e].name, "p50_us"))
+				p50 = in.extra[e].value;
+			if (!strcmp(in.extra[e].name, "p99_us"))
+				p99 = in.extra[e].value;
+		}
+		ck_assert_msg(p50 > 0 && p99 >= p50, "%s: p50 %g p99 %g", names[k], p50, p99);
+		wl->teardown(&in);
+	}
+}
+END_TEST
+
+static double extra_of(const struct vb_inst *in, const char *name)
+{
+	for (int e = 0; e < in->nextra; e++)
+		if (!strcmp(in->extra[e].name, name))
+			return in->extra[e].value;
+	return -1;
+}
+
+START_TEST(test_tlb_reports_thp)
+{
+	const struct vb_workload *wl = vb_workload_find("mem.tlb");
+	struct vb_env env = { .cpu = -1 };
+
+	for (int thp = 0; thp <= 1; thp++) {
+		char why[VB_WHY_LEN] = "";
+		struct vb_inst in;
+		int rc;
+
+		vb_inst_init(&in, wl, &env);
+		in.param[vb_param_index(wl, "pages")] = 2048; /* 8 MiB: four huge pages */
+		in.param[vb_param_index(wl, "thp")] = thp;
+		rc = wl->setup(&in, why, sizeof(why));
+		if (rc == VB_UNSUPPORTED) {
+			ck_assert_int_eq(thp, 1);
+			ck_assert_msg(strstr(why, "THP") || strstr(why, "huge"), "reason: %s", why);
+			fprintf(stderr, "note: mem.tlb thp=1 unsupported here: %s\n", why);
+		} else {
+			ck_assert_msg(rc == 0, "%s", why);
+			ck_assert_int_eq(wl->run(&in, 4096, why, sizeof(why)), 0);
+			if (thp)
+				ck_assert_double_gt(extra_of(&in, "thp_pct"), 0);
+			else
+				ck_assert_double_ge(extra_of(&in, "thp_pct"), 0);
+		}
+		wl->teardown(&in);
+	}
+}
+END_TEST
+
+/* Huge pages cannot back 256 KiB: thp=1 there must say so, not measure 4 KiB pages. */
+START_TEST(test_tlb_without_huge_pages_is_unsupported)
+{
+	const struct vb_workload *wl = vb_workload_find("mem.tlb");
+	struct vb_env env = { .cpu = -1 };
+	char why[VB_WHY_LEN] = "";
+	struct vb_inst in;
+
+	vb_inst_init(&in, wl, &env);
+	in.param[vb_param_index(wl, "pages")] = 64;
+	in.param[vb_param_index(wl, "thp")] = 1;
+	ck_assert_int_eq(wl->setup(&in, why, sizeof(why)), VB_UNSUPPORTED);
+	ck_assert_msg(strstr(why, "THP") || strstr(why, "huge"), "reason: %s", why);
+	wl->teardown(&in);
+}
+END_TEST
+
+START_TEST(test_faults_are_counted)
+{
+	const char *names[] = { "cpu.pgfault", "mem.pagefault" };
+	struct vb_env env = { .cpu = -1 };
+
+	for (int k = 0; k < 2; k++) {
+		const struct vb_workload *wl = vb_workload_find(names[k]);
+		char why[VB_WHY_LEN] = "";
+		struct vb_inst in;
+
+		init_small(&in, wl, &env);
+		ck_assert_int_eq(wl->setup(&in, why, sizeof(why)), 0);
+		/* several rounds of the window, so re-faulting is exercised too */
+		ck_assert_msg(wl->run(&in, 1000, why, sizeof(why)) == 0, "%s", why);
+		/* each touch faults once: allow a little for the rest of the process */
+		ck_assert_double_ge(extra_of(&in, "minflt_per_op"), 0.9);
+		wl->teardown(&in);
+	}
+}
+END_TEST
+
+START_TEST(test_portio_runs_or_says_why)
+{
+	const struct vb_workload *wl = vb_workload_find("cpu.portio");
+	struct vb_env env = { .cpu = -1 };
+	char why[VB_WHY_LEN] = "";
+	struct vb_inst in;
+	int rc;
+
+	vb_inst_init(&in, wl, &env);
+	rc = wl->setup(&in, why, sizeof(why));
+	if (rc == VB_UNSUPPORTED) {
+		ck_assert_msg(strstr(why, "ioperm") || strstr(why, "outb"), "reason: %s", why);
+		fprintf(stderr, "note: cpu.portio unsupported here: %s\n", why);
+	} else {
+		ck_assert_int_eq(rc, 0);
+		ck_assert_int_eq(wl->run(&in, 100, why, sizeof(why)), 0);
+	}
+	wl->teardown(&in);
+}
+END_TEST
+
+START_TEST(test_divzero_restores_sigfpe)
+{
+	const struct vb_workload *wl = vb_workload_find("cpu.divzero");
+	struct vb_env env = { .cpu = -1 };
+	struct sigaction before, after;
+	char why[VB_WHY_LEN] = "";
+	struct vb_inst in;
+
+	sigaction(SIGFPE, NULL, &before);
+	vb_inst_init(&in, wl, &env);
+	ck_assert_int_eq(wl->setup(&in, why, sizeof(why)), 0);
+	ck_assert_msg(wl->run(&in, 500, why, sizeof(why)) == 0, "%s", why);
+	ck_assert_msg(wl->run(&in, 3, why, sizeof(why)) == 0, "%s", why);
+	wl->teardown(&in);
+	sigaction(SIGFPE, NULL, &after);
+	ck_assert_ptr_eq((void *)after.sa_handler, (void *)before.sa_handler);
+}
+END_TEST
+
+START_TEST(test_ctxsw_restores_affinity_and_reaps)
+{
+	const struct vb_workload *wl = vb_workload_find("cpu.ctxsw");
+	struct vb_env env = { .cpu = -1 };
+	cpu_set_t before, during, after;
+	char why[VB_WHY_LEN] = "";
+	struct vb_inst in;
+
+	ck_assert_int_eq(sched_getaffinity(0, sizeof(before), &before), 0);
+	vb_inst_init(&in, wl, &env);
+	ck_assert_int_eq(wl->setup(&in, why, sizeof(why)), 0);
+	ck_assert_int_eq(sched_getaffinity(0, sizeof(during), &during), 0);
+	ck_assert_int_eq(CPU_COUNT(&during), 1);
+	ck_assert_msg(wl->run(&in, 200, why, sizeof(why)) == 0, "%s", why);
+	wl->teardown(&in);
+	ck_assert_int_eq(sched_getaffinity(0, sizeof(after), &after), 0);
+	ck_assert(CPU_EQUAL(&before, &after));
+	ck_assert_int_eq(waitpid(-1, NULL, WNOHANG), -1);
+	ck_assert_int_eq(errno, ECHILD);
+}
+END_TEST
+
+Suite *suite_workloads(void)
+{
+	Suite *s = suite_create("workloads");
+	TCase *tc = tcase_create("core");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_unchecked_fixture(tc, scratch_up, scratch_down);
+	tcase_add_test(tc, test_registry_is_described);
+	tcase_add_test(tc, test_every_workload_runs_or_says_why);
+	tcase_add_test(tc, test_io_without_scratch_is_unsupported);
+	tcase_add_test(tc, test_io_on_tmpfs_is_unsupported);
+	tcase_add_test(tc, test_ring_is_one_cycle);
+	tcase_add_test(tc, test_ring_spreads_lines_over_pages);
+	tcase_add_test(tc, test_ring_chase_detects_a_broken_ring);
+	tcase_add_test(tc, test_scratch_reads_back_and_catches_lost_and_misplaced_writes);
+	tcase_add_test(tc, test_scratch_detects_a_corrupted_block);
+	tcase_add_test(tc, test_qd1_latency_extras);
+	tcase_add_test(tc, test_tlb_reports_thp);
+	tcase_add_test(tc, test_tlb_without_huge_pages_is_unsupported);
+	tcase_add_test(tc, test_faults_are_counted);
+	tcase_add_test(tc, test_portio_runs_or_says_why);
+	tcase_add_test(tc, test_divzero_restores_sigfpe);
+	tcase_add_test(tc, test_ctxsw_restores_affinity_and_reaps);
+	suite_add_tcase(s, tc);
+	return s;
+}
