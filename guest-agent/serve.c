@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The agent's protocol loop and the "run" request. */
 #include "agent.h"
+#include "counters.h"
 #include "../bench/bench.h"
 #include "../common/proto.h"
 
@@ -73,7 +74,7 @@ static json_t *handle_run(json_t *req, json_int_t id, const struct vb_agent_opts
 	struct vb_samples s;
 	struct vb_inst in;
 	char why[VB_WHY_LEN] = "";
-	json_t *reply;
+	json_t *reply, *counters = NULL;
 	int rc;
 
 	if (!wl)
@@ -87,16 +88,25 @@ static json_t *handle_run(json_t *req, json_int_t id, const struct vb_agent_opts
 		return json_pack("{s:s, s:I, s:s, s:s}", "op", "unsupported", "id", id,
 				 "bench", wl->name, "reason", "needs root");
 	rc = wl->setup ? wl->setup(&in, why, sizeof(why)) : 0;
-	if (rc == 0)
+	if (rc == 0) {
+		struct vb_agent_counters *ac = vb_agent_counters_begin(
+			strcmp(o->role, "vm") ? "host" : "guest", o->scratch);
+
 		rc = vb_measure(&in, &plan, &s, why, sizeof(why));
+		counters = json_array();
+		vb_agent_counters_end(ac, counters);
+	}
 	if (wl->teardown)
 		wl->teardown(&in);
+	if (rc)
+		json_decref(counters);
 	if (rc == VB_UNSUPPORTED)
 		return json_pack("{s:s, s:I, s:s, s:s}", "op", "unsupported", "id", id,
 				 "bench", wl->name, "reason", why);
 	if (rc)
 		return error_reply(id, why);
 	reply = samples_reply(id, &in, &s);
+	json_object_set_new(reply, "counters", counters);
 	vb_samples_free(&s);
 	return reply;
 }

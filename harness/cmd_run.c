@@ -8,6 +8,7 @@
 #include "run_opts.h"
 #include "scheduler.h"
 #include "select.h"
+#include "../probes/probes.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -27,6 +28,16 @@ static void on_signal(int sig)
 }
 
 /* No SA_RESTART: a blocked read returns EINTR and the run winds down. */
+static void probes_begin(void *arg, struct vb_instance *in)
+{
+	vb_probes_window_begin(arg, in);
+}
+
+static void probes_end(void *arg, struct vb_instance *in, json_t *counters)
+{
+	vb_probes_window_end(arg, in, counters);
+}
+
 static void catch_signals(void)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -257,10 +268,16 @@ int vb_cmd_run(int argc, char **argv)
 		localtime_r(&t, &tm);
 		strftime(r.out, sizeof(r.out), "vbench-results-%Y%m%d-%H%M%S.json", &tm);
 	}
+	struct vb_probes *probes = NULL;
+	if (!r.o.no_probes && !(probes = vb_probes_open(r.o.probes, err, sizeof(err)))) {
+		fprintf(stderr, "vbench run: --probes: %s\n", err);
+		return 2;
+	}
 	catch_signals();
 	if (prepare(&r, err, sizeof(err))) {
 		fprintf(stderr, "vbench run: %s\n", err);
 		stop_all(&r);
+		vb_probes_close(probes);
 		return 1;
 	}
 	r.doc = vb_results_new(argc, argv, plan_json(&r.o, &r.ctx, r.be, r.nbe, r.wl, r.nwl));
@@ -270,10 +287,18 @@ int vb_cmd_run(int argc, char **argv)
 	if (vb_results_write(r.doc, r.out, err, sizeof(err))) {
 		fprintf(stderr, "vbench run: %s\n", err);
 		stop_all(&r);
+		vb_probes_close(probes);
 		json_decref(r.doc);
 		return 1;
 	}
 	start_all(&r);
+	if (probes) {
+		for (size_t i = 0; i < r.ninst; i++)
+			vb_probes_watch(probes, &r.inst[i]);
+		json_object_set_new(json_object_get(r.doc, "meta"), "probes",
+				    vb_probes_status(probes));
+	}
+	struct vb_observer obs = { probes_begin, probes_end, probes };
 
 	struct vb_sched s = {
 		.inst = r.inst, .inst_json = r.inst_json, .ninst = r.ninst,
@@ -281,8 +306,10 @@ int vb_cmd_run(int argc, char **argv)
 		.rounds = r.o.rounds, .samples = r.o.samples, .warmup = r.o.warmup,
 		.min_sample_ms = r.o.min_sample_ms, .timeout_ms = r.o.timeout_s * 1000,
 		.seed = r.o.seed, .doc = r.doc, .out = r.out, .stop = &stop_flag,
+		.obs = probes ? &obs : NULL,
 	};
 	rc = stop_flag ? 1 : vb_sched_run(&s, err, sizeof(err));
+	vb_probes_close(probes);
 	stop_all(&r);
 	vb_results_summarize(r.doc);
 	vb_results_finish(r.doc, rc == 0, stop_flag != 0);

@@ -10,4 +10,5 @@
 	X(qemu)      \
 	X(report)    \
 	X(compare)   \
-	X(oci)
+	X(oci)       \
+	X(probes)

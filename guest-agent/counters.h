@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the agent counts itself, inside its environment, around one sample
+ * set: perf software events of its own process (and children), deltas of
+ * /proc/vmstat, /proc/interrupts and /proc/diskstats (the scratch device),
+ * and where tracefs is mounted the tlb_flush/page_fault_user tracepoints.
+ * Counter names: perf.<event>, trace.<tracepoint>, vmstat.<key>,
+ * interrupts.<line>[.<device>], disk.<dev>.<field>; source "agent".
+ */
+#ifndef VB_AGENT_COUNTERS_H
+#define VB_AGENT_COUNTERS_H
+
+#include <jansson.h>
+
+struct vb_agent_counters;
+
+/* Start counting. scope: "guest" inside a VM, else "host"; scratch may be NULL. */
+struct vb_agent_counters *vb_agent_counters_begin(const char *scope, const char *scratch);
+/* Stop, append the deltas (or why not) to the JSON array, free c. */
+void vb_agent_counters_end(struct vb_agent_counters *c, json_t *counters);
+
+#endif

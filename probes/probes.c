@@ -1,0 +1,412 @@
+/* SPDX-License-Identifier: MIT */
+/* The probe set of a run: parse the list, load, watch instances, windows. */
+#include "probes.h"
+#include "ebpf.h"
+#include "kvm_exits.h"
+#include "pmu.h"
+#include "../common/counter.h"
+#include "../harness/backend.h"
+
+#include <bpf/libbpf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define G_PMU VB_G_N               /* the PMU's bit after the eBPF groups */
+/*
+ * Not by default: syscalls (one event per system call) and qemu (a uprobe
+ * hit costs 25-40 us on this PVM host, 1-3 us on bare metal: it would slow
+ * an emulated disk several-fold). Runs that count device traps ask for it.
+ */
+#define DEFAULT_MASK ((1u << (G_PMU + 1)) - 1 - (1u << VB_G_SYSCALLS) - (1u << VB_G_QEMU))
+#define MAX_QEMU_FNS 16
+
+struct watch {
+	const struct vb_instance *in;
+	uint64_t cgid;
+	int qemu;                               /* its pid runs qemu-system-* */
+	struct bpf_link *uprobe[MAX_QEMU_FNS];
+	char uprobe_why[MAX_QEMU_FNS][VB_EBPF_WHY];
+	struct vb_pmu *pmu;
+	struct vb_ctr_set begin;
+};
+
+struct vb_probes {
+	unsigned mask;                          /* requested: eBPF groups + G_PMU */
+	char why[VB_G_N][VB_EBPF_WHY];          /* per group, "" when attached */
+	char load_err[256];                     /* the object did not load at all */
+	struct vb_ebpf *ebpf;
+	struct watch *w;
+	size_t nw;
+};
+
+static const char *probe_name(int g)
+{
+	return g == G_PMU ? "pmu" : vb_ebpf_group_names[g];
+}
+
+static int parse_list(const char *list, unsigned *mask, char *err, size_t n)
+{
+	char *copy, *tok, *save;
+
+	*mask = 0;
+	if (!list) {
+		*mask = DEFAULT_MASK;
+		return 0;
+	}
+	if (!(copy = strdup(list))) {
+		snprintf(err, n, "out of memory");
+		return -1;
+	}
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int g;
+
+		for (g = 0; g <= G_PMU && strcmp(tok, probe_name(g)); g++)
+			;
+		if (g > G_PMU) {
+			snprintf(err, n, "unknown probe '%s' (known: kvm, qemu, block, pf, tlb, "
+				 "sched, syscalls, pmu)", tok);
+			free(copy);
+			return -1;
+		}
+		*mask |= 1u << g;
+	}
+	free(copy);
+	return 0;
+}
+
+struct vb_probes *vb_probes_open(const char *list, char *err, size_t n)
+{
+	struct vb_probes *p = calloc(1, sizeof(*p));
+	unsigned bpf_mask;
+
+	if (!p) {
+		snprintf(err, n, "out of memory");
+		return NULL;
+	}
+	if (parse_list(list, &p->mask, err, n)) {
+		free(p);
+		return NULL;
+	}
+	bpf_mask = p->mask & ((1u << VB_G_N) - 1);
+	if (bpf_mask)
+		p->ebpf = vb_ebpf_open(bpf_mask, p->why, p->load_err, sizeof(p->load_err));
+	return p;
+}
+
+static struct watch *find(struct vb_probes *p, const struct vb_instance *in)
+{
+	for (size_t i = 0; i < p->nw; i++)
+		if (p->w[i].in == in)
+			return &p->w[i];
+	return NULL;
+}
+
+static int on(const struct vb_probes *p, int g)
+{
+	return (p->mask >> g) & 1;
+}
+
+/* A QEMU process gets a uprobe per function, each counting under its index. */
+static void attach_qemu(struct vb_probes *p, struct watch *w, pid_t pid)
+{
+	char exe[64], target[4096];
+	ssize_t len;
+	const char *base;
+
+	snprintf(exe, sizeof(exe), "/proc/%d/exe", (int)pid);
+	len = readlink(exe, target, sizeof(target) - 1);
+	if (len <= 0)
+		return;
+	target[len] = '\0';
+	base = strrchr(target, '/') ? strrchr(target, '/') + 1 : target;
+	if (strncmp(base, "qemu-system", 11))
+		return;
+	w->qemu = 1;
+	for (size_t f = 0; f < vb_qemu_nfns && f < MAX_QEMU_FNS; f++) {
+		if (p->why[VB_G_QEMU][0])
+			snprintf(w->uprobe_why[f], VB_EBPF_WHY, "%s", p->why[VB_G_QEMU]);
+		else
+			w->uprobe[f] = vb_ebpf_attach_uprobe(p->ebpf, pid, exe, vb_qemu_fns[f], f,
+							     w->uprobe_why[f], VB_EBPF_WHY);
+	}
+}
+
+int vb_probes_watch(struct vb_probes *p, const struct vb_instance *in)
+{
+	struct watch *w = find(p, in), *nw;
+	char err[256];
+	int ok = 0;
+
+	if (w)
+		return 0;
+	if (!(nw = realloc(p->w, (p->nw + 1) * sizeof(*p->w))))
+		return -1;
+	p->w = nw;
+	w = &p->w[p->nw++];
+	memset(w, 0, sizeof(*w));
+	w->in = in;
+	w->cgid = in->cgroup_id;
+	if (p->ebpf && w->cgid && vb_ebpf_watch_cgroup(p->ebpf, w->cgid, err, sizeof(err)) == 0)
+		ok = 1;
+	if (p->ebpf && on(p, VB_G_QEMU) && in->pid > 0)
+		attach_qemu(p, w, in->pid);
+	if (on(p, G_PMU) && (in->cgroup[0] || in->pid > 0)) {
+		w->pmu = vb_pmu_open(in->cgroup, in->pid, NULL);
+		ok |= w->pmu && vb_pmu_counting(w->pmu) > 0;
+	}
+	return ok ? 0 : -1;
+}
+
+void vb_probes_window_begin(struct vb_probes *p, const struct vb_instance *in)
+{
+	struct watch *w = find(p, in);
+	char err[128];
+
+	if (!w)
+		return;
+	vb_ctr_set_free(&w->begin);
+	if (p->ebpf && w->cgid)
+		vb_ebpf_snapshot(p->ebpf, w->cgid, &w->begin, err, sizeof(err));
+	if (w->pmu)
+		vb_pmu_begin(w->pmu);
+}
+
+/* ---- turning deltas into counters ---- */
+
+struct window {
+	const struct vb_ctr_set *b, *e;
+	json_t *out;
+};
+
+static uint64_t delta(const struct window *x, uint32_t kind, uint32_t sub)
+{
+	return vb_ctr_get(x->e, kind, sub) - vb_ctr_get(x->b, kind, sub);
+}
+
+static uint64_t delta_sum(const struct window *x, uint32_t kind)
+{
+	uint64_t s = 0;
+
+	for (size_t i = 0; i < x->e->n; i++)
+		if (x->e->v[i].kind == kind)
+			s += delta(x, kind, x->e->v[i].sub);
+	return s;
+}
+
+static void put(const struct window *x, const char *name, uint64_t v, const char *unit)
+{
+	json_array_append_new(x->out, vb_counter("ebpf", "host", name, (long long)v, unit));
+}
+
+/* Each non-zero sub of kind as "<prefix><name(sub)>". */
+static void put_each(const struct window *x, uint32_t kind, const char *prefix,
+		     const char *(*name)(uint32_t sub, char *buf, size_t n), const char *unit)
+{
+	for (size_t i = 0; i < x->e->n; i++) {
+		char sub[64], full[128];
+		uint64_t d;
+
+		if (x->e->v[i].kind != kind || !(d = delta(x, kind, x->e->v[i].sub)))
+			continue;
+		snprintf(full, sizeof(full), "%s%s", prefix, name(x->e->v[i].sub, sub, sizeof(sub)));
+		put(x, full, d, unit);
+	}
+}
+
+static const char *exit_name(uint32_t sub, char *buf, size_t n)
+{
+	return vb_kvm_exit_name(sub >> 24, sub & 0xffffff, buf, n);
+}
+
+static const char *bucket_name(uint32_t sub, char *buf, size_t n)
+{
+	snprintf(buf, n, "%u", sub);
+	return buf;
+}
+
+static const char *blk_op_name(uint32_t op, char *buf, size_t n)
+{
+	static const char *const ops[] = { "read", "write", "flush", "discard" };
+
+	if (op < 4)
+		return ops[op];
+	snprintf(buf, n, "op%u", op);
+	return buf;
+}
+
+static const char *blk_rq_name(uint32_t op, char *buf, size_t n)
+{
+	char o[16];
+
+	snprintf(buf, n, "%s.requests", blk_op_name(op, o, sizeof(o)));
+	return buf;
+}
+
+static const char *blk_bytes_name(uint32_t op, char *buf, size_t n)
+{
+	char o[16];
+
+	snprintf(buf, n, "%s.bytes", blk_op_name(op, o, sizeof(o)));
+	return buf;
+}
+
+static const char *tlb_reason_name(uint32_t r, char *buf, size_t n)
+{
+	static const char *const names[] = { "task_switch", "remote_shootdown",
+		"local_shootdown", "local_mm_shootdown", "remote_send_ipi" };
+
+	if (r < sizeof(names) / sizeof(names[0]))
+		return names[r];
+	snprintf(buf, n, "reason%u", r);
+	return buf;
+}
+
+static void put_kvm(const struct window *x)
+{
+	put(x, "kvm.exits", delta_sum(x, VB_C_KVM_EXIT), "count");
+	put_each(x, VB_C_KVM_EXIT, "kvm.exit.", exit_name, "count");
+	put(x, "kvm.pio.in", delta(x, VB_C_KVM_PIO, 0), "count");
+	put(x, "kvm.pio.out", delta(x, VB_C_KVM_PIO, 1), "count");
+	put(x, "kvm.mmio.read", delta(x, VB_C_KVM_MMIO, 1), "count");
+	put(x, "kvm.mmio.write", delta(x, VB_C_KVM_MMIO, 2), "count");
+	if (delta(x, VB_C_KVM_MMIO, 0))
+		put(x, "kvm.mmio.unsatisfied_read", delta(x, VB_C_KVM_MMIO, 0), "count");
+	put(x, "kvm.msr.read", delta(x, VB_C_KVM_MSR, 0), "count");
+	put(x, "kvm.msr.write", delta(x, VB_C_KVM_MSR, 1), "count");
+	put(x, "kvm.hypercalls", delta(x, VB_C_KVM_HYPERCALL, 0), "count");
+	put(x, "kvm.outside_guest_time", delta(x, VB_C_KVM_OUT_NS, 0), "ns");
+	put_each(x, VB_C_KVM_OUT_HIST, "kvm.outside_guest_time.log2_ns.", bucket_name, "count");
+}
+
+static void put_block(const struct window *x)
+{
+	put(x, "block.requests", delta_sum(x, VB_C_BLK_RQ), "count");
+	put(x, "block.bytes", delta_sum(x, VB_C_BLK_BYTES), "bytes");
+	put_each(x, VB_C_BLK_RQ, "block.", blk_rq_name, "count");
+	put_each(x, VB_C_BLK_BYTES, "block.", blk_bytes_name, "bytes");
+	put(x, "block.latency", delta(x, VB_C_BLK_LAT_NS, 0), "ns");
+	put_each(x, VB_C_BLK_LAT_HIST, "block.latency.log2_ns.", bucket_name, "count");
+}
+
+static void put_qemu(const struct window *x, const struct watch *w)
+{
+	for (size_t f = 0; f < vb_qemu_nfns && f < MAX_QEMU_FNS; f++) {
+		char name[96];
+
+		snprintf(name, sizeof(name), "qemu.%s", vb_qemu_fns[f]);
+		if (w->uprobe[f])
+			put(x, name, delta(x, VB_C_QEMU, (uint32_t)f), "count");
+		else
+			json_array_append_new(x->out, vb_counter_unavailable("ebpf", "host", name,
+									     "%s", w->uprobe_why[f]));
+	}
+}
+
+/* The counter that stands for a whole group when the group cannot count. */
+static const char *group_headline(int g)
+{
+	static const char *const names[VB_G_N] = {
+		[VB_G_KVM] = "kvm.exits", [VB_G_QEMU] = "qemu.memory_region_dispatch_read",
+		[VB_G_BLOCK] = "block.requests", [VB_G_PF] = "mem.page_faults_user",
+		[VB_G_TLB] = "tlb.flushes", [VB_G_SCHED] = "sched.involuntary_switches",
+		[VB_G_SYSCALLS] = "syscalls",
+	};
+	return names[g];
+}
+
+static void put_group(const struct window *x, const struct watch *w, int g)
+{
+	switch (g) {
+	case VB_G_KVM: put_kvm(x); break;
+	case VB_G_QEMU:
+		if (w->qemu)
+			put_qemu(x, w);
+		break;
+	case VB_G_BLOCK: put_block(x); break;
+	case VB_G_PF: put(x, "mem.page_faults_user", delta(x, VB_C_PF_USER, 0), "count"); break;
+	case VB_G_TLB:
+		put(x, "tlb.flushes", delta_sum(x, VB_C_TLB_FLUSH), "count");
+		put_each(x, VB_C_TLB_FLUSH, "tlb.flush.", tlb_reason_name, "count");
+		break;
+	case VB_G_SCHED:
+		put(x, "sched.involuntary_switches", delta(x, VB_C_SCHED, 0), "count");
+		put(x, "sched.voluntary_switches", delta(x, VB_C_SCHED, 1), "count");
+		break;
+	case VB_G_SYSCALLS: put(x, "syscalls", delta(x, VB_C_SYSCALL, 0), "count"); break;
+	}
+}
+
+void vb_probes_window_end(struct vb_probes *p, const struct vb_instance *in, json_t *counters)
+{
+	struct watch *w = find(p, in);
+	struct vb_ctr_set end = { 0 };
+	struct window x = { .e = &end, .out = counters };
+	char err[256] = "";
+
+	if (!w)
+		snprintf(err, sizeof(err), "instance not watched");
+	else if (!p->ebpf)
+		snprintf(err, sizeof(err), "%s", p->load_err);
+	else if (!w->cgid)
+		snprintf(err, sizeof(err), "the instance has no cgroup v2 to count");
+	else
+		vb_ebpf_snapshot(p->ebpf, w->cgid, &end, err, sizeof(err));
+	x.b = w ? &w->begin : &end;
+	for (int g = 0; g < VB_G_N; g++) {
+		const char *why = err[0] ? err : p->why[g];
+
+		if (!on(p, g) || (g == VB_G_QEMU && !(w && w->qemu) && !err[0]))
+			continue;
+		if (why[0])
+			json_array_append_new(counters, vb_counter_unavailable(
+				"ebpf", "host", group_headline(g), "%s", why));
+		else
+			put_group(&x, w, g);
+	}
+	vb_ctr_set_free(&end);
+	if (on(p, G_PMU)) {
+		if (w && w->pmu)
+			vb_pmu_end(w->pmu, counters);
+		else
+			json_array_append_new(counters, vb_counter_unavailable(
+				"pmu", "host", "cycles", "%s",
+				w ? "the instance has neither cgroup nor pid" : "instance not watched"));
+	}
+}
+
+json_t *vb_probes_status(const struct vb_probes *p)
+{
+	json_t *a = json_array();
+
+	for (int g = 0; g <= G_PMU; g++) {
+		const char *why = g == G_PMU ? "" : p->ebpf ? p->why[g] : p->load_err;
+
+		if (!on(p, g))
+			json_array_append_new(a, json_pack("{s:s, s:s}", "probe", probe_name(g),
+							   "status", "off"));
+		else if (why[0])
+			json_array_append_new(a, json_pack("{s:s, s:s, s:s}", "probe", probe_name(g),
+							   "status", "unavailable", "reason", why));
+		else
+			json_array_append_new(a, json_pack("{s:s, s:s}", "probe", probe_name(g),
+							   "status", "ok"));
+	}
+	return a;
+}
+
+void vb_probes_close(struct vb_probes *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->nw; i++) {
+		for (int f = 0; f < MAX_QEMU_FNS; f++)
+			bpf_link__destroy(p->w[i].uprobe[f]);
+		vb_pmu_close(p->w[i].pmu);
+		vb_ctr_set_free(&p->w[i].begin);
+	}
+	free(p->w);
+	vb_ebpf_close(p->ebpf);
+	free(p);
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Host-side probes of the environments vbench runs: one eBPF object
+ * (probes/ebpf.bpf.c) counting per cgroup v2 id, plus hardware counters
+ * (probes/pmu.c). The scheduler opens them once per run, watches each
+ * instance, and brackets each sample set with a window.
+ *
+ * Probe names for a list: kvm, qemu, block, pf, tlb, sched, syscalls, pmu.
+ * Default: all but syscalls (one event per system call) and qemu (uprobes:
+ * one trap per device access, ~25-40 us each on this PVM host, so they
+ * perturb what they count; ask for them where device traps are the point).
+ *
+ * Counters appended by vb_probes_window_end (source "ebpf" or "pmu",
+ * scope "host", unit "count" unless said):
+ *   kvm.exits, kvm.exit.<vmx|svm>.<reason>, kvm.pio.{in,out},
+ *   kvm.mmio.{read,write,unsatisfied_read}, kvm.msr.{read,write}, kvm.hypercalls,
+ *   kvm.outside_guest_time (ns, kvm_exit to the next kvm_entry of that thread);
+ *   qemu.<function> for QEMU processes (uprobes: device dispatches, port I/O,
+ *   virtio notifications);
+ *   block.requests, block.bytes (bytes), block.<op>.{requests,bytes},
+ *   block.latency (ns, issue to completion, summed);
+ *   mem.page_faults_user; tlb.flushes, tlb.flush.<reason>;
+ *   sched.involuntary_switches, sched.voluntary_switches; syscalls;
+ *   pmu: cycles, instructions, dTLB-load-misses, iTLB-load-misses,
+ *   dtlb-walk-cycles, itlb-walk-cycles, each also ".in_guest".
+ * Histograms come as one counter per non-empty log2 bucket:
+ *   <name>.log2_ns.<k> counts the events that took [2^k, 2^(k+1)) ns
+ *   (kvm.outside_guest_time.log2_ns.<k>, block.latency.log2_ns.<k>).
+ * What cannot be counted comes as {..., "unavailable": reason}.
+ */
+#ifndef VB_PROBES_H
+#define VB_PROBES_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+struct vb_instance;
+struct vb_probes;
+
+/*
+ * Open and attach the probe set; list = NULL for the default set, else a
+ * comma list. Probes that cannot attach are kept as unavailable with the
+ * reason. Returns NULL on OOM, or on a name it does not know (err says
+ * which: a usage error).
+ */
+struct vb_probes *vb_probes_open(const char *list, char *err, size_t n);
+/*
+ * Watch an instance: count its cgroup (cgroup_id), attach the QEMU uprobes
+ * when its pid runs a qemu-system binary, open its PMU events. 0, or -1
+ * when nothing can be counted for it (its windows then say why).
+ */
+int vb_probes_watch(struct vb_probes *p, const struct vb_instance *in);
+/* A measurement window around one sample set of one instance. */
+void vb_probes_window_begin(struct vb_probes *p, const struct vb_instance *in);
+/* Append the window's counters to `counters` (a JSON array). */
+void vb_probes_window_end(struct vb_probes *p, const struct vb_instance *in, json_t *counters);
+/* Every probe with its status: [{probe, status: ok|unavailable|off, reason}]. */
+json_t *vb_probes_status(const struct vb_probes *p);
+void vb_probes_close(struct vb_probes *p);
+
+#endif
