@@ -93,6 +93,9 @@ $(BUILD)/gen/%.bpf.o: probes/%.bpf.c $(BUILD)/gen/vmlinux.h $(wildcard probes/*.
 		-Wall -Werror -c $< -o $@
 	llvm-strip -g $@
 
+# Keep the BPF objects and skeletons: make would delete them as intermediates.
+.SECONDARY: $(SKELS) $(SKELS:.skel.h=.bpf.o) $(BUILD)/gen/vmlinux.h
+
 $(BUILD)/gen/%.skel.h: $(BUILD)/gen/%.bpf.o
 	$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
 

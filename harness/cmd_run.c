@@ -49,12 +49,14 @@ static void catch_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-static json_t *workload_json(const struct vb_workload *wl)
+/* The workload as run: its defaults with the --param overrides on top. */
+static json_t *workload_json(const struct vb_workload *wl, json_t *overrides)
 {
 	json_t *params = json_object();
 
 	for (int i = 0; i < VB_MAX_PARAMS && wl->params[i].name; i++)
 		json_object_set_new(params, wl->params[i].name, json_integer(wl->params[i].def));
+	json_object_update(params, overrides);
 	return json_pack("{s:s, s:s, s:s, s:s, s:o}", "name", wl->name, "desc", wl->desc,
 			 "unit", vb_metric_unit(wl->metric), "direction",
 			 vb_direction_name(wl->dir), "params", params);
@@ -137,6 +139,10 @@ static void print_summary(json_t *doc)
 	json_decref(seen);
 }
 
+struct run;
+static int apply_params(struct run *r, char *err, size_t n);
+static void free_params(struct run *r);
+
 struct run {
 	struct vb_run_opts o;
 	struct vb_run_ctx ctx;
@@ -144,6 +150,7 @@ struct run {
 	char out[PATH_MAX];
 	const struct vb_backend *be[32];
 	const struct vb_workload *wl[256];
+	json_t *params[256];        /* per selected workload: --param overrides */
 	int nbe, nwl;
 	struct vb_instance inst[32];
 	json_t *inst_json[32];
@@ -230,6 +237,35 @@ static void stop_all(struct run *r)
 		vb_rmtree(r->workdir);
 }
 
+static int apply_params(struct run *r, char *err, size_t n)
+{
+	for (int i = 0; i < r->nwl; i++)
+		r->params[i] = json_object();
+	for (int k = 0; k < r->o.nparams; k++) {
+		const struct vb_workload *wl;
+		long long v;
+		int idx, i;
+
+		if (vb_select_param(r->o.params[k], &wl, &idx, &v, err, n))
+			return -1;
+		for (i = 0; i < r->nwl && r->wl[i] != wl; i++)
+			;
+		if (i == r->nwl) {
+			snprintf(err, n, "--param '%s': %s is not among the selected workloads",
+				 r->o.params[k], wl->name);
+			return -1;
+		}
+		json_object_set_new(r->params[i], wl->params[idx].name, json_integer(v));
+	}
+	return 0;
+}
+
+static void free_params(struct run *r)
+{
+	for (int i = 0; i < r->nwl; i++)
+		json_decref(r->params[i]);
+}
+
 int vb_cmd_run(int argc, char **argv)
 {
 	static struct run r;
@@ -259,6 +295,11 @@ int vb_cmd_run(int argc, char **argv)
 		fprintf(stderr, "vbench run: %s\n", err);
 		return 2;
 	}
+	if (apply_params(&r, err, sizeof(err))) {
+		fprintf(stderr, "vbench run: %s\n", err);
+		free_params(&r);
+		return 2;
+	}
 	if (r.o.out) {
 		snprintf(r.out, sizeof(r.out), "%s", r.o.out);
 	} else {
@@ -282,7 +323,7 @@ int vb_cmd_run(int argc, char **argv)
 	}
 	r.doc = vb_results_new(argc, argv, plan_json(&r.o, &r.ctx, r.be, r.nbe, r.wl, r.nwl));
 	for (int i = 0; i < r.nwl; i++)
-		vb_results_add_workload(r.doc, workload_json(r.wl[i]));
+		vb_results_add_workload(r.doc, workload_json(r.wl[i], r.params[i]));
 	/* find an unwritable output now, not after an hour of measuring */
 	if (vb_results_write(r.doc, r.out, err, sizeof(err))) {
 		fprintf(stderr, "vbench run: %s\n", err);
@@ -302,7 +343,7 @@ int vb_cmd_run(int argc, char **argv)
 
 	struct vb_sched s = {
 		.inst = r.inst, .inst_json = r.inst_json, .ninst = r.ninst,
-		.wl = r.wl, .nwl = (size_t)r.nwl,
+		.wl = r.wl, .params = r.params, .nwl = (size_t)r.nwl,
 		.rounds = r.o.rounds, .samples = r.o.samples, .warmup = r.o.warmup,
 		.min_sample_ms = r.o.min_sample_ms, .timeout_ms = r.o.timeout_s * 1000,
 		.seed = r.o.seed, .doc = r.doc, .out = r.out, .stop = &stop_flag,
@@ -322,6 +363,7 @@ int vb_cmd_run(int argc, char **argv)
 			stop_flag ? " (interrupted: completed measurements kept)" : "");
 	}
 	json_decref(r.doc);
+	free_params(&r);
 	if (stop_flag)
 		return 130;
 	return rc == 0 ? 0 : 1;

@@ -10,7 +10,7 @@
 enum {
 	O_ROUNDS = 256, O_SAMPLES, O_WARMUP, O_MINMS, O_QUICK, O_ALL, O_CPUS, O_MEMORY,
 	O_SCRATCH, O_RUNTIME, O_KERNEL, O_MODULES, O_CACHE, O_TIMEOUT, O_HELLO, O_SEED,
-	O_PROBES, O_NOPROBES, O_WORKDIR,
+	O_PROBES, O_NOPROBES, O_WORKDIR, O_PARAM,
 };
 
 void vb_run_usage(FILE *f)
@@ -28,6 +28,8 @@ void vb_run_usage(FILE *f)
 		"      --warmup N         discarded samples before them (default 1)\n"
 		"      --min-sample-ms N  each sample lasts at least N ms (default 100; --quick 20)\n"
 		"      --quick            short run for smoke tests and CI\n"
+		"  -p, --param W.P=V      set parameter P of workload W (repeatable),\n"
+		"                         e.g. --param mem.stream.array_mib=128\n"
 		"      --cpus N           CPUs (vCPUs) per environment (default 1)\n"
 		"      --memory MB        memory limit / guest RAM (default 1024)\n"
 		"      --scratch-mib N    size of each I/O scratch image (default 512)\n"
@@ -35,7 +37,7 @@ void vb_run_usage(FILE *f)
 		"      --kernel PATH      guest kernel (default: Debian's, fetched and cached)\n"
 		"      --modules DIR      its modules (lib/modules/VERSION)\n"
 		"      --cache DIR        guest image cache (default: $XDG_CACHE_HOME/vbench)\n"
-		"      --workdir DIR      where per-run files go (default: /var/tmp)\n"
+		"      --workdir DIR      where per-run files go (default: $VBENCH_WORKDIR or /var/tmp)\n"
 		"      --probes LIST      probe sets to attach (see vbench doctor)\n"
 		"      --no-probes        attach no probes\n"
 		"      --timeout S        per-request limit, seconds (default 300)\n"
@@ -89,6 +91,7 @@ int vb_run_parse(int argc, char **argv, struct vb_run_opts *o, char *err, size_t
 		{ "seed", required_argument, NULL, O_SEED },
 		{ "probes", required_argument, NULL, O_PROBES },
 		{ "no-probes", no_argument, NULL, O_NOPROBES },
+		{ "param", required_argument, NULL, 'p' },
 		{ 0 },
 	};
 	long long v, rounds = -1, samples = -1, minms = -1;
@@ -101,18 +104,25 @@ int vb_run_parse(int argc, char **argv, struct vb_run_opts *o, char *err, size_t
 	o->scratch_mib = 512;
 	o->timeout_s = 300;
 	o->hello_timeout_s = 120;
-	o->workdir_base = "/var/tmp";
+	o->workdir_base = getenv("VBENCH_WORKDIR") ? getenv("VBENCH_WORKDIR") : "/var/tmp";
 	o->container_runtime = "crun";
 	o->seed = (uint64_t)time(NULL);
 	optind = 0; /* reset getopt: tests parse more than once */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "b:w:o:vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "b:w:o:p:vh", opts, NULL)) != -1) {
 		const char *a = optarg;
 
 		switch (c) {
 		case 'b': o->backends = a; break;
 		case 'w': o->benches = a; break;
 		case 'o': o->out = a; break;
+		case 'p':
+			if (o->nparams == (int)(sizeof(o->params) / sizeof(o->params[0]))) {
+				snprintf(err, n, "too many --param options");
+				return 2;
+			}
+			o->params[o->nparams++] = a;
+			break;
 		case 'v': o->verbose++; break;
 		case 'h': vb_run_usage(stdout); return 1;
 		case O_QUICK: o->quick = 1; break;

@@ -15,6 +15,8 @@ struct vb_run_opts {
 	const char *container_runtime;
 	const char *kernel, *modules;
 	const char *probes;         /* NULL: default set */
+	const char *params[32];     /* --param BENCH.PARAM=VALUE, checked by the caller */
+	int nparams;
 	int no_probes;
 	unsigned rounds, samples, warmup, min_sample_ms;
 	unsigned timeout_s, hello_timeout_s;

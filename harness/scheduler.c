@@ -2,6 +2,7 @@
 #include "scheduler.h"
 #include "results.h"
 #include "stats.h"
+#include "../common/counter.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,12 +29,39 @@ static void progress(const struct vb_sched *s, unsigned round, size_t done, size
 	fflush(stderr);
 }
 
-static json_t *request(const struct vb_sched *s, const struct cell *c,
-		       const struct vb_workload *wl)
+/*
+ * The agent's counters come from inside the environment, a guest's
+ * included: untrusted. Keep the well-formed ones, say how many were not.
+ */
+static void add_agent_counters(json_t *counters, json_t *from_agent, const char *backend)
 {
-	return json_pack("{s:s, s:s, s:i, s:i, s:i, s:I}", "op", "run", "bench", wl->name,
-			 "samples", s->samples, "warmup", s->warmup, "min_sample_ms",
-			 s->min_sample_ms, "iters", (json_int_t)c->iters);
+	size_t i, bad = 0;
+	json_t *c;
+	char why[256];
+
+	if (!json_is_array(from_agent))
+		return;
+	json_array_foreach(from_agent, i, c) {
+		if (vb_counter_check(c, why, sizeof(why)) == 0)
+			json_array_append(counters, c);
+		else if (bad++ == 0)
+			fprintf(stderr, "\nvbench: %s: dropping a malformed counter from the agent: %s\n",
+				backend, why);
+	}
+	if (bad)
+		json_array_append_new(counters, vb_counter_unavailable(
+			"agent", "guest", "malformed", "%zu malformed counters dropped", bad));
+}
+
+static json_t *request(const struct vb_sched *s, const struct cell *c, size_t w)
+{
+	json_t *req = json_pack("{s:s, s:s, s:i, s:i, s:i, s:I}", "op", "run", "bench",
+				s->wl[w]->name, "samples", s->samples, "warmup", s->warmup,
+				"min_sample_ms", s->min_sample_ms, "iters", (json_int_t)c->iters);
+
+	if (s->params && json_object_size(s->params[w]))
+		json_object_set(req, "params", s->params[w]);
+	return req;
 }
 
 /* Run one (instance, workload) pair; returns the measurement entry. */
@@ -41,7 +69,7 @@ static json_t *measure(struct vb_sched *s, struct pair *p, struct cell *c, unsig
 {
 	struct vb_instance *in = &s->inst[p->inst];
 	const struct vb_workload *wl = s->wl[p->wl];
-	json_t *counters = json_array(), *req = request(s, c, wl), *reply, *m;
+	json_t *counters = json_array(), *req = request(s, c, p->wl), *reply, *m;
 	char err[1536];
 
 	if (s->obs && s->obs->begin)
@@ -60,10 +88,7 @@ static json_t *measure(struct vb_sched *s, struct pair *p, struct cell *c, unsig
 	}
 	const char *op = vb_json_str(reply, "op", "");
 	if (strcmp(op, "result") == 0) {
-		json_t *agent_counters = json_object_get(reply, "counters");
-
-		if (json_is_array(agent_counters))
-			json_array_extend(counters, agent_counters);
+		add_agent_counters(counters, json_object_get(reply, "counters"), in->be->name);
 		c->iters = (uint64_t)vb_json_int(reply, "iters", 0);
 		json_object_set_new(m, "status", json_string("ok"));
 		json_object_set_new(m, "unit", json_string(vb_metric_unit(wl->metric)));

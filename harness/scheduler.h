@@ -25,6 +25,7 @@ struct vb_sched {
 	json_t **inst_json;            /* their entries in doc "backends" */
 	size_t ninst;
 	const struct vb_workload **wl;
+	json_t **params;               /* per workload: parameter overrides, or NULL */
 	size_t nwl;
 	unsigned rounds, samples, warmup, min_sample_ms, timeout_ms;
 	uint64_t seed;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "select.h"
 
+#include <errno.h>
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,4 +102,47 @@ int vb_select_benches(const char *spec, const struct vb_workload **out, size_t m
 		return -1;
 	}
 	return (int)k;
+}
+
+int vb_select_param(const char *spec, const struct vb_workload **wl, int *index,
+		    long long *value, char *err, size_t n)
+{
+	const char *eq = strchr(spec, '='), *dot;
+	char name[128], *end;
+
+	if (!eq || (size_t)(eq - spec) >= sizeof(name)) {
+		snprintf(err, n, "--param '%s': want WORKLOAD.PARAM=VALUE", spec);
+		return -1;
+	}
+	snprintf(name, sizeof(name), "%.*s", (int)(eq - spec), spec);
+	dot = strrchr(name, '.');
+	if (!dot) {
+		snprintf(err, n, "--param '%s': want WORKLOAD.PARAM=VALUE", spec);
+		return -1;
+	}
+	name[dot - name] = '\0';
+	*wl = vb_workload_find(name);
+	if (!*wl) {
+		snprintf(err, n, "--param '%s': no workload '%s' (see vbench list)", spec, name);
+		return -1;
+	}
+	*index = vb_param_index(*wl, dot + 1);
+	if (*index < 0) {
+		char valid[512] = "";
+		size_t len = 0;
+
+		for (int i = 0; i < VB_MAX_PARAMS && (*wl)->params[i].name && len < sizeof(valid); i++)
+			len += (size_t)snprintf(valid + len, sizeof(valid) - len, "%s%s",
+						i ? ", " : "", (*wl)->params[i].name);
+		snprintf(err, n, "--param '%s': %s has no parameter '%s' (valid: %s)", spec, name,
+			 dot + 1, valid[0] ? valid : "none");
+		return -1;
+	}
+	errno = 0;
+	*value = strtoll(eq + 1, &end, 10);
+	if (errno || end == eq + 1 || *end) {
+		snprintf(err, n, "--param '%s': the value must be an integer", spec);
+		return -1;
+	}
+	return 0;
 }

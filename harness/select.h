@@ -23,4 +23,11 @@ int vb_select_backends(const char *spec, const struct vb_backend **out, size_t m
 int vb_select_benches(const char *spec, const struct vb_workload **out, size_t max,
 		      char *err, size_t n);
 
+/*
+ * Parse "cpu.int.n=4096": the workload (exact name), the index of its
+ * parameter and the value. 0, or -1 with err naming the valid choices.
+ */
+int vb_select_param(const char *spec, const struct vb_workload **wl, int *index,
+		    long long *value, char *err, size_t n);
+
 #endif

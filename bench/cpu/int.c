@@ -11,12 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define N 4096          /* elements sorted per operation */
-#define HBITS 13        /* hash table of 8192 slots */
+enum { P_N };
+
+#define MAX_N (1 << 22)
 
 struct int_state {
-	uint32_t a[N], tmp[N];
-	uint32_t hkey[1u << HBITS], hcount[1u << HBITS];
+	size_t n;
+	uint32_t *a, *tmp;
+	uint32_t *hkey, *hcount;  /* open addressing, 2^hbits slots */
+	unsigned hbits;
 	uint32_t seed;
 };
 
@@ -49,10 +52,10 @@ static void merge_sort(uint32_t *a, uint32_t *tmp, size_t n)
 	}
 }
 
-/* Count v in an open-addressing table; returns the slot's new count. */
+/* Count v in the table; returns the slot's new count. */
 static uint32_t hash_count(struct int_state *s, uint32_t v)
 {
-	uint32_t mask = (1u << HBITS) - 1, h = (v * 2654435761u) >> (32 - HBITS);
+	uint32_t mask = (1u << s->hbits) - 1, h = (v * 2654435761u) >> (32 - s->hbits);
 
 	while (s->hcount[h] && s->hkey[h] != v)
 		h = (h + 1) & mask;
@@ -62,32 +65,51 @@ static uint32_t hash_count(struct int_state *s, uint32_t v)
 
 static int int_setup(struct vb_inst *in, char *why, size_t whylen)
 {
-	struct int_state *s = calloc(1, sizeof(*s));
+	long long n = in->param[P_N];
+	struct int_state *s;
 
+	if (n < 16 || n > MAX_N) {
+		snprintf(why, whylen, "n must be 16..%d", MAX_N);
+		return -1;
+	}
+	s = calloc(1, sizeof(*s));
 	if (!s) {
 		snprintf(why, whylen, "out of memory");
 		return -1;
 	}
-	s->seed = 2463534242u;
 	in->priv = s;
+	s->n = (size_t)n;
+	/* values come from [0, 2n): a table of >= 4n slots never fills */
+	for (s->hbits = 4; (1ull << s->hbits) < 4ull * s->n; s->hbits++)
+		;
+	s->a = malloc(s->n * sizeof(*s->a));
+	s->tmp = malloc(s->n * sizeof(*s->tmp));
+	s->hkey = malloc(sizeof(*s->hkey) << s->hbits);
+	s->hcount = malloc(sizeof(*s->hcount) << s->hbits);
+	s->seed = 2463534242u;
+	if (!s->a || !s->tmp || !s->hkey || !s->hcount) {
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
 	return 0;
 }
 
 static int int_run(struct vb_inst *in, uint64_t iters, char *why, size_t whylen)
 {
 	struct int_state *s = in->priv;
+	size_t n = s->n;
 
 	for (uint64_t it = 0; it < iters; it++) {
 		uint64_t sum_in = 0, sum_out = 0, counted = 0;
 
-		memset(s->hcount, 0, sizeof(s->hcount));
-		for (size_t i = 0; i < N; i++) {
+		memset(s->hcount, 0, sizeof(*s->hcount) << s->hbits);
+		for (size_t i = 0; i < n; i++) {
 			/* values from a small range so the table sees repeats */
-			s->a[i] = xorshift(&s->seed) % (N * 2);
+			s->a[i] = xorshift(&s->seed) % (uint32_t)(n * 2);
 			sum_in += s->a[i];
 		}
-		merge_sort(s->a, s->tmp, N);
-		for (size_t i = 0; i < N; i++) {
+		merge_sort(s->a, s->tmp, n);
+		for (size_t i = 0; i < n; i++) {
 			if (i && s->a[i - 1] > s->a[i]) {
 				snprintf(why, whylen, "array not sorted at %zu", i);
 				return -1;
@@ -96,7 +118,7 @@ static int int_run(struct vb_inst *in, uint64_t iters, char *why, size_t whylen)
 			if (hash_count(s, s->a[i]) == 1)
 				counted++;
 		}
-		if (sum_in != sum_out || counted == 0 || counted > N) {
+		if (sum_in != sum_out || counted == 0 || counted > n) {
 			snprintf(why, whylen, "checksum mismatch (%llu != %llu)",
 				 (unsigned long long)sum_in, (unsigned long long)sum_out);
 			return -1;
@@ -107,16 +129,25 @@ static int int_run(struct vb_inst *in, uint64_t iters, char *why, size_t whylen)
 
 static void int_teardown(struct vb_inst *in)
 {
-	free(in->priv);
+	struct int_state *s = in->priv;
+
+	if (s) {
+		free(s->a);
+		free(s->tmp);
+		free(s->hkey);
+		free(s->hcount);
+		free(s);
+	}
 	in->priv = NULL;
 }
 
 const struct vb_workload vb_wl_cpu_int = {
 	.name = "cpu.int",
-	.desc = "merge sort of 4096 integers and a hash count of their values",
+	.desc = "merge sort of n integers and a hash count of their values",
 	.metric = VB_US_PER_OP,
 	.dir = VB_LOWER_IS_BETTER,
 	.min_iters = 1,
+	.params = { { "n", 4096, "integers sorted and counted per operation" } },
 	.setup = int_setup,
 	.run = int_run,
 	.teardown = int_teardown,

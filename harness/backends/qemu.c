@@ -119,6 +119,23 @@ static void pin_vcpus(struct vb_instance *in, const struct vb_run_ctx *ctx)
 	json_decref(cpus);
 }
 
+/* The version of the QEMU really started, for the results' environment. */
+static void record_version(struct vb_instance *in)
+{
+	struct qemu_priv *p = in->priv;
+	char err[256], buf[128];
+	json_t *v = vb_qmp_cmd(&p->qmp, "query-version", NULL, QMP_TIMEOUT_MS, err, sizeof(err));
+	json_t *q = json_object_get(v, "qemu");
+
+	if (q) {
+		snprintf(buf, sizeof(buf), "%lld.%lld.%lld %s", vb_json_int(q, "major", 0),
+			 vb_json_int(q, "minor", 0), vb_json_int(q, "micro", 0),
+			 vb_json_str(v, "package", ""));
+		json_object_set_new(in->info, "qemu_version", json_string(buf));
+	}
+	json_decref(v);
+}
+
 static int qemu_start(struct vb_instance *in, const struct vb_run_ctx *ctx, char *err,
 		      size_t n)
 {
@@ -206,6 +223,7 @@ static int qemu_start(struct vb_instance *in, const struct vb_run_ctx *ctx, char
 	if (vb_qmp_open(&p->qmp, p->qmp_fd, QMP_TIMEOUT_MS, err, n))
 		return -1;
 	pin_vcpus(in, ctx);
+	record_version(in);
 	return 0;
 }
 

@@ -13,7 +13,6 @@ run_left() {
 		! ls "$T"/w/vbench-*/ 2>/dev/null | grep -q .
 }
 
-mkdir "$T/w"
 echo "container beside bare"
 set +e
 "$VBENCH" run --backend bare,container --bench 'cpu.*,mem.*,io.*' --quick --samples 2 \

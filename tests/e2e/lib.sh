@@ -6,6 +6,10 @@ VBENCH="$BUILD/vbench"
 export VBENCH_AGENT="$BUILD/vbench-agent"
 T=$(mktemp -d /var/tmp/vbench-e2e-XXXXXX)
 trap 'rm -rf "$T"' EXIT
+# Runs keep their work dirs here, so "nothing left behind" looks at this
+# test's runs only, even while other vbench runs share the machine.
+export VBENCH_WORKDIR="$T/w"
+mkdir -p "$VBENCH_WORKDIR" && chmod 1777 "$VBENCH_WORKDIR"
 pass=0
 fail=0
 
@@ -21,8 +25,12 @@ finish() {
 	[ "$fail" -eq 0 ]
 }
 # No vbench cgroup, work dir or agent process may outlive a run.
+# A vbench-<pid> cgroup whose vbench is gone is a leftover; live ones are other runs.
 nothing_left() {
-	! ls -d /sys/fs/cgroup/unified/vbench-* /sys/fs/cgroup/vbench-* 2>/dev/null | grep -q . &&
-		! ls -d /var/tmp/vbench-??????/*.img 2>/dev/null | grep -q . &&
-		! pgrep -f "vbench-agent --role" >/dev/null
+	for g in /sys/fs/cgroup/unified/vbench-* /sys/fs/cgroup/vbench-* \
+		/sys/fs/cgroup/*/vbench-*; do
+		[ -d "$g" ] || continue
+		kill -0 "${g##*/vbench-}" 2>/dev/null || return 1
+	done
+	! ls "$VBENCH_WORKDIR" | grep -q . && ! pgrep -f "vbench-agent .*$T" >/dev/null
 }

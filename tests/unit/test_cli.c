@@ -76,6 +76,28 @@ START_TEST(select_backends_and_benches)
 }
 END_TEST
 
+START_TEST(select_param)
+{
+	const struct vb_workload *wl;
+	long long v;
+	char err[512];
+	int idx;
+
+	ck_assert_int_eq(vb_select_param("mem.stream.array_mib=128", &wl, &idx, &v, err,
+					 sizeof(err)), 0);
+	ck_assert_str_eq(wl->name, "mem.stream");
+	ck_assert_str_eq(wl->params[idx].name, "array_mib");
+	ck_assert_int_eq(v, 128);
+	ck_assert_int_eq(vb_select_param("mem.stream.nosuch=1", &wl, &idx, &v, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "valid: array_mib"));
+	ck_assert_int_eq(vb_select_param("nosuch.x=1", &wl, &idx, &v, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "no workload 'nosuch'"));
+	ck_assert_int_eq(vb_select_param("mem.stream.array_mib=12x", &wl, &idx, &v, err,
+					 sizeof(err)), -1);
+	ck_assert_int_eq(vb_select_param("mem.stream", &wl, &idx, &v, err, sizeof(err)), -1);
+}
+END_TEST
+
 Suite *suite_cli(void)
 {
 	Suite *s = suite_create("cli");
@@ -84,6 +106,7 @@ Suite *suite_cli(void)
 	tcase_add_test(t, defaults_and_quick);
 	tcase_add_test(t, usage_errors);
 	tcase_add_test(t, select_backends_and_benches);
+	tcase_add_test(t, select_param);
 	suite_add_tcase(s, t);
 	return s;
 }
