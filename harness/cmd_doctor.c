@@ -83,7 +83,7 @@ static json_t *check_ebpf(void)
 
 static json_t *check_tool(const char *name, const char *tool, const char *vflag)
 {
-	char path[512], line[256], d[1024];
+	char path[256], line[256], err[400], d[1024];
 
 	if (!vb_which(tool, path, sizeof(path))) {
 		snprintf(d, sizeof(d), "unavailable: %s not installed", tool);
@@ -96,8 +96,8 @@ static json_t *check_tool(const char *name, const char *tool, const char *vflag)
 	snprintf(flags, sizeof(flags), "%s", vflag);
 	for (char *t = strtok_r(flags, " ", &save); t && k < 7; t = strtok_r(NULL, " ", &save))
 		argv[k++] = t;
-	if (vb_exec_line(argv, 1, line, sizeof(line)) != 0) {
-		snprintf(d, sizeof(d), "%s does not run: %s", path, line);
+	if (vb_exec_line(argv, line, sizeof(line), err, sizeof(err))) {
+		snprintf(d, sizeof(d), "%s does not run: %s", path, err);
 		return check(name, 0, d);
 	}
 	snprintf(d, sizeof(d), "%s: %s", path, line);

@@ -51,7 +51,7 @@ static int container_available(const struct vb_run_ctx *ctx, char *why, size_t n
 {
 	const char *name = ctx->container_runtime ? ctx->container_runtime : "crun";
 	const char *layout = vb_cgroup_layout();
-	char path[PATH_MAX], line[256];
+	char path[PATH_MAX], line[256], err[512];
 
 	if (strcmp(name, "podman") == 0 || strcmp(name, "docker") == 0) {
 		snprintf(why, n, "--container-runtime %s is not implemented: vbench drives an "
@@ -63,8 +63,8 @@ static int container_available(const struct vb_run_ctx *ctx, char *why, size_t n
 		return 0;
 	}
 	char *argv[] = { path, "--version", NULL };
-	if (vb_exec_line(argv, 1, line, sizeof(line)) != 0) {
-		snprintf(why, n, "%s --version fails: %s", path, line);
+	if (vb_exec_line(argv, line, sizeof(line), err, sizeof(err))) {
+		snprintf(why, n, "%s --version fails: %s", path, err);
 		return 0;
 	}
 	if (geteuid() != 0) {
@@ -180,9 +180,10 @@ static int join_v2_group(struct vb_instance *in, const struct ctr *c,
 static void describe(struct vb_instance *in, const struct ctr *c)
 {
 	char *argv[] = { (char *)c->rt, "--version", NULL };
-	char version[256];
+	char version[256], err[512];
 
-	vb_exec_line(argv, 1, version, sizeof(version));
+	if (vb_exec_line(argv, version, sizeof(version), err, sizeof(err)))
+		snprintf(version, sizeof(version), "unknown: %.200s", err);
 	json_object_set_new(in->info, "runtime", json_string(c->rt));
 	json_object_set_new(in->info, "runtime_version", json_string(version));
 	json_object_set_new(in->info, "container_id", json_string(c->id));

@@ -9,7 +9,7 @@
 #include "../paths.h"
 #include "image.h"
 #include "modules.h"
-#include "spawn.h"
+#include "../exec.h"
 #include "vmlinux.h"
 
 #include <dirent.h>
