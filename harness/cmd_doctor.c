@@ -5,6 +5,7 @@
 #include "hostinfo.h"
 #include "pin.h"
 #include "../common/proto.h"
+#include "../probes/probes.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -116,6 +117,22 @@ static json_t *check_cgroups(void)
 	return check("cgroups", root != NULL, d);
 }
 
+/* Attach every probe set once, as a run would, and say which work here. */
+static json_t *probe_checks(void)
+{
+	char err[256];
+	struct vb_probes *p = vb_probes_open("kvm,qemu,block,pf,tlb,sched,syscalls,pmu", err,
+					     sizeof(err));
+	json_t *st;
+
+	if (!p)
+		return json_pack("[{s:s, s:s, s:s}]", "probe", "all", "status", "unavailable",
+				 "reason", err);
+	st = vb_probes_status(p);
+	vb_probes_close(p);
+	return st;
+}
+
 static void print_virt(json_t *virt)
 {
 	size_t i;
@@ -158,7 +175,8 @@ int vb_cmd_doctor(int argc, char **argv)
 	json_array_append_new(checks, check_tool("podman", "podman", "--version"));
 	json_array_append_new(checks, check_tool("docker", "docker", "version --format=server:{{.Server.Version}}"));
 	json_array_append_new(checks, check_tool("gnuplot", "gnuplot", "--version"));
-	json_t *doc = json_pack("{s:o, s:o}", "host", vb_host_json(), "checks", checks);
+	json_t *doc = json_pack("{s:o, s:o, s:o}", "host", vb_host_json(), "checks", checks,
+				"probes", probe_checks());
 
 	if (json) {
 		json_dumpf(doc, stdout, JSON_INDENT(2));
@@ -177,6 +195,11 @@ int vb_cmd_doctor(int argc, char **argv)
 			printf("%-8s %-4s %s\n", vb_json_str(c, "name", ""),
 			       json_is_true(json_object_get(c, "ok")) ? "ok" : "no",
 			       vb_json_str(c, "detail", ""));
+		printf("probe sets (vbench run --probes LIST; default: all but qemu and syscalls):\n");
+		json_array_foreach(json_object_get(doc, "probes"), i, c)
+			printf("  %-9s %s%s%s\n", vb_json_str(c, "probe", ""),
+			       vb_json_str(c, "status", ""), json_object_get(c, "reason") ? ": " : "",
+			       vb_json_str(c, "reason", ""));
 	}
 	json_decref(doc);
 	return 0;
