@@ -107,7 +107,7 @@ static int runtime(const struct ctr *c, const char *const args[], int io_fd)
 	int status;
 	pid_t pid;
 
-	for (int i = 0; args[i] && i < 6; i++)
+	for (int i = 0; i < 6 && args[i]; i++)
 		argv[i + 1] = args[i];
 	pid = fork();
 	if (pid < 0)
