@@ -11,8 +11,6 @@
 #include <unistd.h>
 
 #define CPU_PERIOD_US 100000
-/* "0,1,...": up to VB_MAX_PUS indexes of a few digits each */
-#define CPUSET_MAX 512
 
 /* Docker's default capability set, so the agent runs as `docker run` would. */
 static const char *const caps[] = {
@@ -79,6 +77,15 @@ static json_t *mounts_json(const char *scratch)
 		"bind", "rw", "nosuid", "nodev");
 }
 
+void vb_oci_cpuset(const int *pus, int npus, char *buf, size_t n)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < npus && len < n; i++)
+		len += (size_t)snprintf(buf + len, n - len, "%s%d", i ? "," : "", pus[i]);
+}
+
 static json_t *resources_json(const struct vb_oci_spec *s)
 {
 	json_t *r = json_pack("{s:[{s:b, s:s}]}", "devices", "allow", 0, "access", "rwm");
@@ -96,12 +103,9 @@ static json_t *resources_json(const struct vb_oci_spec *s)
 		json_object_set_new(cpu, "period", json_integer(CPU_PERIOD_US));
 	}
 	if (s->npus > 0) {
-		char set[CPUSET_MAX] = "";
-		size_t len = 0;
+		char set[VB_OCI_CPUSET_MAX];
 
-		for (int i = 0; i < s->npus && len < sizeof(set); i++)
-			len += (size_t)snprintf(set + len, sizeof(set) - len, "%s%d",
-						i ? "," : "", s->pus[i]);
+		vb_oci_cpuset(s->pus, s->npus, set, sizeof(set));
 		json_object_set_new(cpu, "cpus", json_string(set));
 	}
 	json_object_set_new(r, "cpu", cpu);
@@ -162,34 +166,46 @@ static int place_agent(const char *agent, const char *dst, char *err, size_t n)
 	return rc;
 }
 
-int vb_oci_bundle(const char *dir, const char *agent, const struct vb_oci_spec *s,
-		  char *err, size_t n)
+int vb_oci_rootfs(const char *dir, const char *agent, char *err, size_t n)
 {
 	char p[PATH_MAX];
-	json_t *cfg;
-	int fd, rc;
+	int fd;
 
-	snprintf(p, sizeof(p), "%s/rootfs", dir);
-	if (mkdir(dir, 0700) || mkdir(p, 0755)) {
-		snprintf(err, n, "mkdir %s: %s", p, strerror(errno));
+	if (mkdir(dir, 0755)) {
+		snprintf(err, n, "mkdir %s: %s", dir, strerror(errno));
 		return -1;
 	}
 	for (size_t i = 0; i < sizeof(mount_dirs) / sizeof(mount_dirs[0]); i++) {
-		snprintf(p, sizeof(p), "%s/rootfs/%s", dir, mount_dirs[i]);
+		snprintf(p, sizeof(p), "%s/%s", dir, mount_dirs[i]);
 		if (mkdir(p, 0755)) {
 			snprintf(err, n, "mkdir %s: %s", p, strerror(errno));
 			return -1;
 		}
 	}
-	snprintf(p, sizeof(p), "%s/rootfs%s", dir, VB_OCI_SCRATCH);
+	snprintf(p, sizeof(p), "%s%s", dir, VB_OCI_SCRATCH);
 	fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		snprintf(err, n, "create %s: %s", p, strerror(errno));
 		return -1;
 	}
 	close(fd);
-	snprintf(p, sizeof(p), "%s/rootfs%s", dir, VB_OCI_AGENT);
-	if (place_agent(agent, p, err, n))
+	snprintf(p, sizeof(p), "%s%s", dir, VB_OCI_AGENT);
+	return place_agent(agent, p, err, n);
+}
+
+int vb_oci_bundle(const char *dir, const char *agent, const struct vb_oci_spec *s,
+		  char *err, size_t n)
+{
+	char p[PATH_MAX];
+	json_t *cfg;
+	int rc;
+
+	if (mkdir(dir, 0700)) {
+		snprintf(err, n, "mkdir %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	snprintf(p, sizeof(p), "%s/rootfs", dir);
+	if (vb_oci_rootfs(p, agent, err, n))
 		return -1;
 	cfg = vb_oci_config(s);
 	if (!cfg) {

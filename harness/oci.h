@@ -23,8 +23,19 @@ struct vb_oci_spec {
 	int npus;
 };
 
+/* "0,1,...": up to VB_MAX_PUS indexes of a few digits each */
+#define VB_OCI_CPUSET_MAX 512
+
+/* pus as a cpuset list ("1,3"), truncated to n. */
+void vb_oci_cpuset(const int *pus, int npus, char *buf, size_t n);
 /* The config.json document (s->scratch_host, s->cgroups_path set); NULL when out of memory. */
 json_t *vb_oci_config(const struct vb_oci_spec *s);
+/*
+ * Make rootfs dir `dir` (which must not exist): the agent (hard-linked,
+ * else copied) and the mount points. 0 or -1 with err. The bundle's rootfs,
+ * and what podman/docker import as the image.
+ */
+int vb_oci_rootfs(const char *dir, const char *agent, char *err, size_t n);
 /*
  * Make bundle dir `dir` (which must not exist): rootfs/ with the agent
  * (hard-linked, else copied), the mount points, and config.json from s.

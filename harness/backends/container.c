@@ -12,8 +12,10 @@
  * runtime applies the limits through the v1 controllers, and vbench itself
  * puts the container's init into `<vbench cgroup>/container` of the v2
  * tree, which is what the probes scope by.
+ *
+ * podman and docker: container_podman.c, sharing the helpers here.
  */
-#include "../backend.h"
+#include "container.h"
 #include "../cgroup.h"
 #include "../envutil.h"
 #include "../exec.h"
@@ -36,28 +38,14 @@
 #define V1_ROOT "/sys/fs/cgroup"
 #define UNIFIED "/sys/fs/cgroup/unified"
 
-struct ctr {
-	char rt[PATH_MAX];          /* the runtime binary */
-	char id[64];
-	char bundle[PATH_MAX];
-	char log[PATH_MAX];         /* the runtime's (and the agent's) stderr */
-	char cgpath[PATH_MAX];      /* linux.cgroupsPath: "/vbench-N/container" */
-	int hybrid;
-	int created;
-	long long memory_mb;
-};
-
 static int container_available(const struct vb_run_ctx *ctx, char *why, size_t n)
 {
 	const char *name = ctx->container_runtime ? ctx->container_runtime : "crun";
 	const char *layout = vb_cgroup_layout();
 	char path[PATH_MAX], line[256], err[512];
 
-	if (strcmp(name, "podman") == 0 || strcmp(name, "docker") == 0) {
-		snprintf(why, n, "--container-runtime %s is not implemented: vbench drives an "
-			 "OCI runtime (crun, runc) on its own bundle", name);
-		return 0;
-	}
+	if (strcmp(name, "podman") == 0 || strcmp(name, "docker") == 0)
+		return vb_podman_available(name, ctx, why, n);
 	if (!vb_which(name, path, sizeof(path))) {
 		snprintf(why, n, "%s is not installed (Debian package %s)", name, name);
 		return 0;
@@ -96,22 +84,10 @@ static int hide_unified(void)
 	return 0;
 }
 
-/*
- * Run `runtime args...` to completion. io_fd (or /dev/null) becomes its
- * stdin and stdout, which `create` hands on to the container; stderr goes
- * to the log. Returns its exit status, or -1.
- */
-static int runtime(const struct ctr *c, const char *const args[], int io_fd)
+pid_t vb_ctr_spawn(const struct ctr *c, const char *const argv[], int io_fd)
 {
-	const char *argv[8] = { c->rt };
-	int status;
-	pid_t pid;
+	pid_t pid = fork();
 
-	for (int i = 0; i < 6 && args[i]; i++)
-		argv[i + 1] = args[i];
-	pid = fork();
-	if (pid < 0)
-		return -1;
 	if (pid == 0) {
 		int log = open(c->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -128,10 +104,33 @@ static int runtime(const struct ctr *c, const char *const args[], int io_fd)
 		fprintf(stderr, "vbench: exec %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
+	return pid;
+}
+
+int vb_ctr_wait(pid_t pid)
+{
+	int status;
+
+	if (pid < 0)
+		return -1;
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return -1;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/*
+ * Run `runtime args...` to completion. io_fd (or /dev/null) becomes its
+ * stdin and stdout, which `create` hands on to the container; stderr goes
+ * to the log. Returns its exit status, or -1.
+ */
+static int runtime(const struct ctr *c, const char *const args[], int io_fd)
+{
+	const char *argv[8] = { c->rt };
+
+	for (int i = 0; i < 6 && args[i]; i++)
+		argv[i + 1] = args[i];
+	return vb_ctr_wait(vb_ctr_spawn(c, argv, io_fd));
 }
 
 static int run_step(const struct ctr *c, const char *const args[], int io_fd, char *err,
@@ -158,8 +157,8 @@ static pid_t read_pid(const char *file)
 }
 
 /* The container's cgroup v2 group: made by vbench on hybrid hosts, by the runtime on v2. */
-static int join_v2_group(struct vb_instance *in, const struct ctr *c,
-			 const struct vb_run_ctx *ctx, char *err, size_t n)
+int vb_ctr_join_v2(struct vb_instance *in, const struct ctr *c, const struct vb_run_ctx *ctx,
+		   char *err, size_t n)
 {
 	if (c->hybrid) {
 		if (vb_cgroup_create(ctx->cgroup_parent, "container", in->cgroup,
@@ -177,7 +176,7 @@ static int join_v2_group(struct vb_instance *in, const struct ctr *c,
 	return 0;
 }
 
-static void describe(struct vb_instance *in, const struct ctr *c)
+void vb_ctr_describe(struct vb_instance *in, const struct ctr *c)
 {
 	char *argv[] = { (char *)c->rt, "--version", NULL };
 	char version[256], err[512];
@@ -219,13 +218,23 @@ static int container_start(struct vb_instance *in, const struct vb_run_ctx *ctx,
 	}
 	c->hybrid = strcmp(vb_cgroup_layout(), "hybrid") == 0;
 	c->memory_mb = ctx->memory_mb;
-	snprintf(c->cgpath, sizeof(c->cgpath), "%s/container", ctx->cgroup_parent + strlen(root));
+	snprintf(c->parent, sizeof(c->parent), "%s", ctx->cgroup_parent + strlen(root));
 	snprintf(c->id, sizeof(c->id), "vbench-%d-container", (int)getpid());
-	snprintf(c->bundle, sizeof(c->bundle), "%s/container-bundle", ctx->workdir);
 	snprintf(c->log, sizeof(c->log), "%s/container.log", ctx->workdir);
-	snprintf(pidfile, sizeof(pidfile), "%s/container.pid", ctx->workdir);
 	if (vb_env_scratch(in, ctx, err, n))
 		return -1;
+	if (strcmp(name, "podman") == 0 || strcmp(name, "docker") == 0) {
+		c->engine = 1;
+		c->docker = strcmp(name, "docker") == 0;
+		return vb_podman_start(in, c, ctx, err, n);
+	}
+	if ((size_t)snprintf(c->cgpath, sizeof(c->cgpath), "%s/container", c->parent) >=
+	    sizeof(c->cgpath)) {
+		snprintf(err, n, "cgroup path too long: %s", c->parent);
+		return -1;
+	}
+	snprintf(c->bundle, sizeof(c->bundle), "%s/container-bundle", ctx->workdir);
+	snprintf(pidfile, sizeof(pidfile), "%s/container.pid", ctx->workdir);
 
 	struct vb_oci_spec spec = {
 		.scratch_host = in->scratch, .cgroups_path = c->cgpath,
@@ -251,8 +260,8 @@ static int container_start(struct vb_instance *in, const struct vb_run_ctx *ctx,
 		snprintf(err, n, "%s create wrote no pid to %s", c->rt, pidfile);
 		return -1;
 	}
-	describe(in, c);
-	if (join_v2_group(in, c, ctx, err, n))
+	vb_ctr_describe(in, c);
+	if (vb_ctr_join_v2(in, c, ctx, err, n))
 		return -1;
 	const char *start[] = { "start", c->id, NULL };
 	return run_step(c, start, -1, err, n);
@@ -394,7 +403,7 @@ static void container_log_tail(struct vb_instance *in, char *buf, size_t n)
 }
 
 /* 1 while pid runs (a zombie has stopped running); pid is not our child. */
-static int running(pid_t pid)
+int vb_ctr_running(pid_t pid)
 {
 	char f[64], stat[256];
 	FILE *fp;
@@ -409,25 +418,28 @@ static int running(pid_t pid)
 	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
 }
 
-/* Each v1 controller's `<vbench cgroup>/container` and its parent, as the runtime made them. */
+/*
+ * Each v1 controller's `<vbench cgroup>` with all below it, as the runtime
+ * made them: the container's group, and podman's conmon group beside it.
+ */
 static void remove_v1_groups(const struct ctr *c)
 {
-	DIR *d = opendir(V1_ROOT);
+	DIR *d;
 	struct dirent *e;
 
+	if (!c->parent[0]) /* never a controller's root */
+		return;
+	d = opendir(V1_ROOT);
 	if (!d)
 		return;
 	while ((e = readdir(d))) {
-		char leaf[PATH_MAX];
+		char group[PATH_MAX];
 
 		if (e->d_type != DT_DIR || e->d_name[0] == '.' || strcmp(e->d_name, "unified") == 0)
 			continue;
-		if ((size_t)snprintf(leaf, sizeof(leaf), V1_ROOT "/%s%s", e->d_name, c->cgpath) >=
-		    sizeof(leaf))
-			continue;
-		vb_cgroup_destroy(leaf);
-		*strrchr(leaf, '/') = '\0';
-		rmdir(leaf);
+		if ((size_t)snprintf(group, sizeof(group), V1_ROOT "/%s%s", e->d_name, c->parent) <
+		    sizeof(group))
+			vb_cgroup_destroy(group);
 	}
 	closedir(d);
 }
@@ -437,14 +449,18 @@ static void container_stop(struct vb_instance *in)
 	struct ctr *c = in->priv;
 	struct timespec step = { 0, 5 * 1000000 };
 
-	if (c && c->created) {
+	if (c && c->engine) {
+		vb_podman_stop(in, c);
+		if (c->hybrid)
+			remove_v1_groups(c);
+	} else if (c && c->created) {
 		const char *kill_args[] = { "kill", c->id, "KILL", NULL };
 		const char *del[] = { "delete", "-f", c->id, NULL };
 
 		/* the core has said bye: give the agent a moment to leave */
-		for (int ms = 0; in->pid > 0 && running(in->pid) && ms < 2000; ms += 5)
+		for (int ms = 0; in->pid > 0 && vb_ctr_running(in->pid) && ms < 2000; ms += 5)
 			nanosleep(&step, NULL);
-		if (in->pid > 0 && running(in->pid))
+		if (in->pid > 0 && vb_ctr_running(in->pid))
 			runtime(c, kill_args, -1);
 		runtime(c, del, -1);
 		if (c->hybrid)
