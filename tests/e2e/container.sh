@@ -1,4 +1,4 @@
-# End-to-end: the container backend (crun) beside bare, its memory limit, clean-up.
+# End-to-end: the container backend (crun, runc, podman) beside bare, its memory limit, clean-up.
 . "$(dirname "$0")/lib.sh"
 
 [ "$(id -u)" -eq 0 ] || skip_all "the container backend needs root"
@@ -102,14 +102,48 @@ else
 	echo "  skip: runc is not installed (optional runtime)"
 fi
 
-echo "a runtime that is not there"
-set +e
-"$VBENCH" run --backend container --container-runtime podman --bench cpu.int --quick \
-	--workdir "$T/w" -o "$T/pod.json" >/dev/null 2>"$T/err"
-set -e
-check "podman: container unavailable, with the reason" jq -e '
-	.backends[0].status == "unavailable" and (.backends[0].reason | test("podman"))' \
-	"$T/pod.json"
+if podman info >/dev/null 2>&1; then
+	echo "podman beside bare"
+	set +e
+	"$VBENCH" run --backend bare,container --container-runtime podman \
+		--bench 'cpu.int,io.randread' --quick --memory 256 --workdir "$T/w" \
+		-o "$T/pod.json" >/dev/null 2>"$T/err" &
+	pid=$!
+	wait $pid; rc=$?
+	set -e
+	check "podman runs the agent in its v2 group: ok measurements" sh -c "test $rc -eq 0 &&
+		jq -e --arg p $pid '
+		(.backends[] | select(.name == \"container\") | .status == \"ok\"
+			and (.info.runtime | test(\"podman\"))
+			and (.info.image | startswith(\"localhost/vbench-agent:\"))
+			and .hello.env.pid == 1 and .host.cgroup_id > 0
+			and (.host.cgroup | endswith(\"/vbench-\" + \$p + \"/container\"))
+			and any(.counters[]; .name == \"memory.peak\" and .value > 0))
+		and ([.measurements[] | select(.backend == \"container\")] | length > 0
+			and all(.status == \"ok\"))' '$T/pod.json'"
+	check "nothing left behind by podman (container, cgroups, workdir)" sh -c "
+		! podman ps -a --format '{{.Names}}' | grep -q '^vbench-$pid-' &&
+		! ls -d /sys/fs/cgroup/vbench-$pid /sys/fs/cgroup/*/vbench-$pid 2>/dev/null |
+			grep -q . && ! ls '$T'/w/vbench-*/ 2>/dev/null | grep -q ."
+else
+	echo "a runtime that does not run here"
+	set +e
+	"$VBENCH" run --backend container --container-runtime podman --bench cpu.int --quick \
+		--workdir "$T/w" -o "$T/pod.json" >/dev/null 2>"$T/err"
+	set -e
+	check "podman: container unavailable, with the reason" jq -e '
+		.backends[0].status == "unavailable" and (.backends[0].reason | test("podman"))' \
+		"$T/pod.json"
+fi
+if ! docker info >/dev/null 2>&1; then
+	set +e
+	"$VBENCH" run --backend container --container-runtime docker --bench cpu.int --quick \
+		--workdir "$T/w" -o "$T/dock.json" >/dev/null 2>"$T/err"
+	set -e
+	check "docker without a daemon: container unavailable, with the reason" jq -e '
+		.backends[0].status == "unavailable" and (.backends[0].reason | test("docker"))' \
+		"$T/dock.json"
+fi
 set +e
 "$VBENCH" run --backend container --container-runtime nosuch -o "$T/x.json" 2>"$T/err"; rc=$?
 set -e

@@ -10,6 +10,7 @@
 
 #include "../../harness/oci.h"
 #include "../../harness/paths.h"
+#include "../../harness/podman_cmd.h"
 
 static const int pus[] = { 1, 3 };
 static const struct vb_oci_spec spec = {
@@ -184,6 +185,89 @@ START_TEST(bundle_layout)
 }
 END_TEST
 
+/* The index of arg in the command, or -1. */
+static int arg_at(const struct vb_podman_cmd *c, const char *arg)
+{
+	for (int i = 0; i < c->argc; i++)
+		if (strcmp(c->argv[i], arg) == 0)
+			return i;
+	return -1;
+}
+
+/* flag followed by value somewhere in the command. */
+static int has_pair(const struct vb_podman_cmd *c, const char *flag, const char *value)
+{
+	for (int i = 0; i + 1 < c->argc; i++)
+		if (strcmp(c->argv[i], flag) == 0 && strcmp(c->argv[i + 1], value) == 0)
+			return 1;
+	return 0;
+}
+
+START_TEST(podman_run_limits)
+{
+	struct vb_oci_spec s = spec;
+	struct vb_podman_run r = { .engine = "/usr/bin/podman", .name = "vbench-42-container",
+				   .image = "localhost/vbench-agent:0123", .spec = &s };
+	struct vb_podman_cmd c;
+	int img;
+
+	s.cgroups_path = "/vbench-42";
+	ck_assert_int_eq(vb_podman_run_cmd(&c, &r), 0);
+	ck_assert_str_eq(c.argv[0], "/usr/bin/podman");
+	ck_assert_ptr_null(c.argv[c.argc]);
+	ck_assert_int_ge(arg_at(&c, "--cgroup-manager=cgroupfs"), 1);
+	ck_assert_int_lt(arg_at(&c, "--cgroup-manager=cgroupfs"), arg_at(&c, "run"));
+	ck_assert_int_ge(arg_at(&c, "-i"), 0);
+	ck_assert_int_ge(arg_at(&c, "--rm"), 0);
+	ck_assert_int_ge(arg_at(&c, "--read-only"), 0);
+	ck_assert(has_pair(&c, "--name", "vbench-42-container"));
+	ck_assert(has_pair(&c, "--network", "none"));
+	ck_assert(has_pair(&c, "--memory", "64m"));
+	ck_assert(has_pair(&c, "--memory-swap", "64m"));
+	ck_assert(has_pair(&c, "--cpus", "2"));
+	ck_assert(has_pair(&c, "--cpuset-cpus", "1,3"));
+	ck_assert(has_pair(&c, "--cgroup-parent", "/vbench-42"));
+	ck_assert(has_pair(&c, "-v", "/work/x/container.img:/scratch.img:rw"));
+	ck_assert(has_pair(&c, "-e", "container=oci"));
+	/* the image, then the agent's command line, last */
+	img = arg_at(&c, "localhost/vbench-agent:0123");
+	ck_assert_int_eq(img, c.argc - 6);
+	ck_assert_str_eq(c.argv[img + 1], VB_OCI_AGENT);
+	ck_assert_str_eq(c.argv[c.argc - 1], VB_OCI_SCRATCH);
+}
+END_TEST
+
+START_TEST(podman_run_no_limits_docker)
+{
+	struct vb_oci_spec s = { .scratch_host = "/x.img" };
+	struct vb_podman_run r = { .engine = "docker", .docker = 1, .name = "n",
+				   .image = "img", .spec = &s };
+	struct vb_podman_cmd c;
+
+	ck_assert_int_eq(vb_podman_run_cmd(&c, &r), 0);
+	/* none of podman's own flags, no limits asked for */
+	ck_assert_int_eq(arg_at(&c, "--cgroup-manager=cgroupfs"), -1);
+	ck_assert_int_eq(arg_at(&c, "--pids-limit"), -1);
+	ck_assert_int_eq(arg_at(&c, "--memory"), -1);
+	ck_assert_int_eq(arg_at(&c, "--cpus"), -1);
+	ck_assert_int_eq(arg_at(&c, "--cpuset-cpus"), -1);
+	ck_assert_int_eq(arg_at(&c, "--cgroup-parent"), -1);
+	ck_assert_str_eq(c.argv[1], "run");
+}
+END_TEST
+
+START_TEST(podman_cmd_full)
+{
+	struct vb_podman_cmd c;
+
+	vb_podman_base(&c, "podman", 0);
+	while (c.argc > 0)
+		vb_podman_add(&c, "x");
+	ck_assert_int_eq(c.argc, -1);
+	ck_assert_int_eq(vb_podman_add(&c, "x"), -1);
+}
+END_TEST
+
 Suite *suite_oci(void)
 {
 	Suite *s = suite_create("oci");
@@ -195,6 +279,9 @@ Suite *suite_oci(void)
 	tcase_add_test(tc, config_root_and_process);
 	tcase_add_test(tc, config_mounts);
 	tcase_add_test(tc, bundle_layout);
+	tcase_add_test(tc, podman_run_limits);
+	tcase_add_test(tc, podman_run_no_limits_docker);
+	tcase_add_test(tc, podman_cmd_full);
 	suite_add_tcase(s, tc);
 	return s;
 }
