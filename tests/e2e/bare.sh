@@ -45,9 +45,10 @@ done
 kill -INT $pid
 set +e; wait $pid; rc=$?; set -e
 check "interrupted run exits 130" test $rc -eq 130
+# the measurement cut off by Ctrl-C is dropped, never recorded as an error
 check "its result file says interrupted and keeps measurements" jq -e \
 	'.interrupted == true and .complete == false and (.measurements | length) >= 1
-	 and all(.measurements[]; .status == "ok")' "$T/int.json"
+	 and all(.measurements[]; .status == "ok" or .status == "unsupported")' "$T/int.json"
 check "nothing left behind after Ctrl-C" nothing_left
 
 echo "an agent that sends garbage and hangs"
