@@ -54,21 +54,24 @@ int vb_read_file(const char *path, size_t max, unsigned char **out, size_t *len,
 	return 0;
 }
 
-int vb_write_file_atomic(const char *path, const void *buf, size_t len, char *err,
-			 size_t n)
+FILE *vb_tmp_open(const char *path, char *tmp, size_t tmplen, char *err, size_t n)
 {
-	char tmp[4096];
 	FILE *f;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
-	f = fopen(tmp, "we");
-	if (!f) {
-		snprintf(err, n, "%s: %s", tmp, strerror(errno));
-		return -1;
+	if (vb_pathf(tmp, tmplen, "%s.tmp.%ld", path, (long)getpid())) {
+		snprintf(err, n, "path too long: %s", path);
+		return NULL;
 	}
-	size_t w = fwrite(buf, 1, len, f);
+	f = fopen(tmp, "we");
+	if (!f)
+		snprintf(err, n, "%s: %s", tmp, strerror(errno));
+	return f;
+}
 
-	if (fclose(f) != 0 || w != len) {
+int vb_tmp_commit(FILE *f, int failed, const char *tmp, const char *path, char *err,
+		  size_t n)
+{
+	if (fclose(f) != 0 || failed) {
 		snprintf(err, n, "write %s: %s", tmp, strerror(errno));
 		unlink(tmp);
 		return -1;
@@ -79,6 +82,17 @@ int vb_write_file_atomic(const char *path, const void *buf, size_t len, char *er
 		return -1;
 	}
 	return 0;
+}
+
+int vb_write_file_atomic(const char *path, const void *buf, size_t len, char *err,
+			 size_t n)
+{
+	char tmp[4096];
+	FILE *f = vb_tmp_open(path, tmp, sizeof(tmp), err, n);
+
+	if (!f)
+		return -1;
+	return vb_tmp_commit(f, fwrite(buf, 1, len, f) != len, tmp, path, err, n);
 }
 
 int vb_file_nonempty(const char *path)

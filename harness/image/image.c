@@ -62,12 +62,9 @@ int vb_initramfs_write(const char *path, const unsigned char *agent, size_t agen
 	FILE *f;
 	int rc = 0;
 
-	vb_pathf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
-	f = fopen(tmp, "we");
-	if (!f) {
-		snprintf(err, n, "%s: %s", tmp, strerror(errno));
+	f = vb_tmp_open(path, tmp, sizeof(tmp), err, n);
+	if (!f)
 		return -1;
-	}
 	vb_cpio_init(&c, f);
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
 		rc |= vb_cpio_dir(&c, dirs[i], 0755);
@@ -80,17 +77,7 @@ int vb_initramfs_write(const char *path, const unsigned char *agent, size_t agen
 		rc |= vb_cpio_file(&c, name, 0644, m->data, m->len);
 	}
 	rc |= vb_cpio_finish(&c);
-	if (fclose(f) || rc) {
-		snprintf(err, n, "write %s: %s", tmp, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	if (rename(tmp, path)) {
-		snprintf(err, n, "rename to %s: %s", path, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
+	return vb_tmp_commit(f, rc != 0, tmp, path, err, n);
 }
 
 int vb_image_ensure(const struct vb_image_req *r, enum vb_guest_flavor f,
