@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 #include "proto.h"
+#include "clock.h"
 
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 void vb_linebuf_init(struct vb_linebuf *lb, int fd)
@@ -14,14 +14,6 @@ void vb_linebuf_init(struct vb_linebuf *lb, int fd)
 	lb->fd = fd;
 	lb->len = lb->skip = 0;
 	lb->discarding = lb->eof = 0;
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Take a complete line out of the buffer if there is one. */
@@ -48,7 +40,7 @@ static int take_line(struct vb_linebuf *lb, char **line, size_t *len)
 
 int vb_line_read(struct vb_linebuf *lb, int timeout_ms, char **line, size_t *len)
 {
-	long long deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+	double deadline = timeout_ms < 0 ? -1 : vb_now_ms() + timeout_ms;
 
 	if (lb->skip) {
 		memmove(lb->buf, lb->buf + lb->skip, lb->len - lb->skip);
@@ -79,11 +71,11 @@ int vb_line_read(struct vb_linebuf *lb, int timeout_ms, char **line, size_t *len
 		}
 		int wait = -1;
 		if (deadline >= 0) {
-			long long left = deadline - now_ms();
+			double left = deadline - vb_now_ms();
 
 			if (left <= 0)
 				return VB_LINE_TIMEOUT;
-			wait = left > 1000000 ? 1000000 : (int)left;
+			wait = left > 1000000 ? 1000000 : (int)left + (left > (int)left);
 		}
 		struct pollfd p = { .fd = lb->fd, .events = POLLIN };
 		int pr = poll(&p, 1, wait);

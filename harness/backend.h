@@ -15,8 +15,10 @@
 #include <sys/types.h>
 
 #include "../common/proto.h"
+#include "../common/traits.h"
 
 #define VB_MAX_PUS 64
+#define VB_INSTANCE_NAME_MAX 64
 
 /* Everything a backend may need from the run's options. */
 struct vb_run_ctx {
@@ -37,6 +39,9 @@ struct vb_run_ctx {
 
 struct vb_instance {
 	const struct vb_backend *be;
+	/* "type2", or "type2@new" where a backend runs twice: names its files and group */
+	char name[VB_INSTANCE_NAME_MAX];
+	const char *tag;            /* the part after '@' in name, "" if none */
 	int fd;                     /* channel to the agent, both ways */
 	pid_t pid;                  /* host pid of what the backend started */
 	char cgroup[PATH_MAX];      /* cgroup v2 dir holding it, "" if none */
@@ -55,8 +60,10 @@ struct vb_instance {
 struct vb_backend {
 	const char *name;
 	const char *desc;
+	struct vb_traits traits;    /* what the reports compare it by */
 	/* 1 when it can run here, else 0 with the reason in why. */
-	int (*available)(const struct vb_run_ctx *ctx, char *why, size_t n);
+	int (*available)(const struct vb_backend *be, const struct vb_run_ctx *ctx, char *why,
+			 size_t n);
 	/*
 	 * Start the environment running the agent; set in->fd and in->pid
 	 * (and cgroup, scratch, info). The core then waits for hello.
@@ -80,8 +87,11 @@ extern const struct vb_backend *const vb_backends[];
 extern const size_t vb_nbackends;
 const struct vb_backend *vb_backend_find(const char *name);
 
-/* The core's side of an instance (harness/instance.c). */
-int vb_instance_start(struct vb_instance *in, const struct vb_backend *be,
+/*
+ * The core's side of an instance (harness/instance.c). name is the
+ * backend's name, or "<backend>@<tag>" for a second instance of it.
+ */
+int vb_instance_start(struct vb_instance *in, const struct vb_backend *be, const char *name,
 		      const struct vb_run_ctx *ctx, char *err, size_t n);
 /*
  * Send req (an "id" is added) and wait up to timeout_ms for the reply with

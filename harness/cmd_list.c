@@ -15,12 +15,14 @@ static json_t *backends_json(const struct vb_run_ctx *ctx)
 
 	for (size_t i = 0; i < vb_nbackends; i++) {
 		char why[1024] = "";
-		int ok = vb_backends[i]->available(ctx, why, sizeof(why));
+		const struct vb_backend *be = vb_backends[i];
+		int ok = be->available(be, ctx, why, sizeof(why));
 
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:b, s:o}", "name",
-						     vb_backends[i]->name, "desc",
-						     vb_backends[i]->desc, "available", ok,
-						     "reason", ok ? json_null() : json_string(why)));
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:o, s:b, s:o}", "name", be->name,
+						     "desc", be->desc, "traits",
+						     vb_traits_json(&be->traits, NULL), "available",
+						     ok, "reason",
+						     ok ? json_null() : json_string(why)));
 	}
 	return arr;
 }

@@ -63,7 +63,7 @@ static json_t *workload_json(const struct vb_workload *wl, json_t *overrides)
 }
 
 static json_t *plan_json(const struct vb_run_opts *o, const struct vb_run_ctx *ctx,
-			 const struct vb_backend **be, int nbe,
+			 const struct vb_pick *be, int nbe,
 			 const struct vb_workload **wl, int nwl)
 {
 	json_t *pus = json_array(), *bes = json_array(), *wls = json_array();
@@ -71,7 +71,7 @@ static json_t *plan_json(const struct vb_run_opts *o, const struct vb_run_ctx *c
 	for (int i = 0; i < ctx->npus; i++)
 		json_array_append_new(pus, json_integer(ctx->pus[i]));
 	for (int i = 0; i < nbe; i++)
-		json_array_append_new(bes, json_string(be[i]->name));
+		json_array_append_new(bes, json_string(be[i].name));
 	for (int i = 0; i < nwl; i++)
 		json_array_append_new(wls, json_string(wl[i]->name));
 	return json_pack("{s:i, s:i, s:i, s:i, s:b, s:I, s:o, s:o, s:o, s:I, s:I}", "rounds",
@@ -148,7 +148,7 @@ struct run {
 	struct vb_run_ctx ctx;
 	char agent[PATH_MAX], cache[PATH_MAX], workdir[PATH_MAX], cgparent[PATH_MAX];
 	char out[PATH_MAX];
-	const struct vb_backend *be[32];
+	struct vb_pick be[32];
 	const struct vb_workload *wl[256];
 	json_t *params[256];        /* per selected workload: --param overrides */
 	int nbe, nwl;
@@ -198,24 +198,24 @@ static int prepare(struct run *r, char *err, size_t n)
 static void start_all(struct run *r)
 {
 	for (int i = 0; i < r->nbe && !stop_flag; i++) {
-		const struct vb_backend *be = r->be[i];
+		const struct vb_pick *pk = &r->be[i];
 		char why[2048];
 		json_t *bj;
 
-		if (!be->available(&r->ctx, why, sizeof(why))) {
-			fprintf(stderr, "vbench: %s unavailable: %s\n", be->name, why);
-			vb_results_add_backend(r->doc, be->name, be->desc, "unavailable", why);
+		if (!pk->be->available(pk->be, &r->ctx, why, sizeof(why))) {
+			fprintf(stderr, "vbench: %s unavailable: %s\n", pk->name, why);
+			vb_results_add_backend(r->doc, pk, "unavailable", why);
 			continue;
 		}
-		fprintf(stderr, "vbench: starting %s\n", be->name);
+		fprintf(stderr, "vbench: starting %s\n", pk->name);
 		struct vb_instance *in = &r->inst[r->ninst];
-		if (vb_instance_start(in, be, &r->ctx, why, sizeof(why))) {
-			fprintf(stderr, "vbench: %s failed to start: %s\n", be->name, why);
-			vb_results_add_backend(r->doc, be->name, be->desc, "failed", why);
+		if (vb_instance_start(in, pk->be, pk->name, &r->ctx, why, sizeof(why))) {
+			fprintf(stderr, "vbench: %s failed to start: %s\n", pk->name, why);
+			vb_results_add_backend(r->doc, pk, "failed", why);
 			vb_instance_stop(in);
 			continue;
 		}
-		bj = vb_results_add_backend(r->doc, be->name, be->desc, "ok", NULL);
+		bj = vb_results_add_backend(r->doc, pk, "ok", NULL);
 		describe_instance(bj, in, &r->ctx);
 		r->inst_json[r->ninst++] = bj;
 	}
@@ -279,13 +279,8 @@ int vb_cmd_run(int argc, char **argv)
 			fprintf(stderr, "vbench run: %s\n", err);
 		return rc == 1 ? 0 : 2;
 	}
-	r.nbe = vb_select_backends(r.o.all ? "" : r.o.backends ? r.o.backends : "bare",
-				   r.be, 32, err, sizeof(err));
-	if (r.o.all) {
-		for (size_t i = 0; i < vb_nbackends && i < 32; i++)
-			r.be[i] = vb_backends[i];
-		r.nbe = (int)vb_nbackends;
-	}
+	r.nbe = vb_select_backends(r.o.all ? "all" : r.o.backends ? r.o.backends : "bare",
+				   r.be, sizeof(r.be) / sizeof(r.be[0]), err, sizeof(err));
 	if (r.nbe < 0) {
 		fprintf(stderr, "vbench run: %s\n", err);
 		return 2;

@@ -18,7 +18,7 @@ int vb_env_scratch(struct vb_instance *in, const struct vb_run_ctx *ctx, char *e
 	off_t size = (off_t)ctx->scratch_mib << 20;
 	int fd, rc;
 
-	snprintf(in->scratch, sizeof(in->scratch), "%s/%s.img", ctx->workdir, in->be->name);
+	snprintf(in->scratch, sizeof(in->scratch), "%s/%s.img", ctx->workdir, in->name);
 	fd = open(in->scratch, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		snprintf(err, n, "create %s: %s", in->scratch, strerror(errno));
@@ -41,7 +41,7 @@ int vb_env_group(struct vb_instance *in, const struct vb_run_ctx *ctx, pid_t pid
 		 char *err, size_t n)
 {
 	if (ctx->cgroup_parent && ctx->cgroup_parent[0]) {
-		if (vb_cgroup_create(ctx->cgroup_parent, in->be->name, in->cgroup,
+		if (vb_cgroup_create(ctx->cgroup_parent, in->name, in->cgroup,
 				     sizeof(in->cgroup), err, n) ||
 		    vb_cgroup_attach(in->cgroup, pid, err, n))
 			return -1;
@@ -77,4 +77,34 @@ void vb_env_cleanup(struct vb_instance *in)
 		unlink(in->scratch);
 		in->scratch[0] = '\0';
 	}
+}
+
+size_t vb_env_log_tail(const char *path, const char *label, char *buf, size_t n, size_t len)
+{
+	char chunk[768];
+	int fd = open(path, O_RDONLY | O_CLOEXEC), w;
+	ssize_t r = 0;
+
+	if (len >= n)
+		return len;
+	if (fd >= 0) {
+		off_t end = lseek(fd, 0, SEEK_END);
+
+		r = pread(fd, chunk, sizeof(chunk) - 1,
+			  end > (off_t)sizeof(chunk) - 1 ? end - (off_t)sizeof(chunk) + 1 : 0);
+		close(fd);
+	}
+	while (r > 0 && (chunk[r - 1] == '\n' || chunk[r - 1] == '\r'))
+		r--;
+	/* one line for a reason string: lines joined by '|', other controls blanked */
+	for (ssize_t i = 0; i < r; i++)
+		if (chunk[i] == '\n')
+			chunk[i] = '|';
+		else if ((unsigned char)chunk[i] < 0x20 || chunk[i] == 0x7f)
+			chunk[i] = ' ';
+	chunk[r > 0 ? r : 0] = '\0';
+	/* an empty log says something too: the environment printed nothing yet */
+	w = snprintf(buf + len, n - len, "%s%s: %s", len ? "; " : "", label,
+		     r > 0 ? chunk : fd < 0 ? "(none)" : "(empty)");
+	return w < 0 ? len : len + (size_t)w > n - 1 ? n - 1 : len + (size_t)w;
 }

@@ -2,12 +2,12 @@
 /* The core's side of an environment: start, hello, requests, stop. */
 #include "backend.h"
 #include "backends/list.h"
+#include "../common/clock.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #define VB_DECLARE(b) extern const struct vb_backend vb_backend_##b;
@@ -29,14 +29,6 @@ const struct vb_backend *vb_backend_find(const char *name)
 	return NULL;
 }
 
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 /* Append the backend's log tail to err, so failures carry their evidence. */
 static void add_log_tail(struct vb_instance *in, char *err, size_t n)
 {
@@ -53,13 +45,13 @@ static void add_log_tail(struct vb_instance *in, char *err, size_t n)
 /* Read lines until a valid protocol object arrives; NULL on failure. */
 static json_t *read_msg(struct vb_instance *in, int timeout_ms, char *err, size_t n)
 {
-	double deadline = now_ms() + timeout_ms;
+	double deadline = vb_now_ms() + timeout_ms;
 	int garbage = 0;
 
 	for (;;) {
 		char *line, perr[200];
 		size_t len;
-		int left = (int)(deadline - now_ms());
+		int left = (int)(deadline - vb_now_ms());
 		int rc = vb_line_read(in->lb, left > 0 ? left : 0, &line, &len);
 		json_t *msg;
 
@@ -90,18 +82,27 @@ static json_t *read_msg(struct vb_instance *in, int timeout_ms, char *err, size_
 		}
 		if (in->be && garbage == 1)
 			fprintf(stderr, "vbench: %s: ignoring a bad line from the agent: %s\n",
-				in->be->name, perr);
+				in->name, perr);
 	}
 }
 
-int vb_instance_start(struct vb_instance *in, const struct vb_backend *be,
+int vb_instance_start(struct vb_instance *in, const struct vb_backend *be, const char *name,
 		      const struct vb_run_ctx *ctx, char *err, size_t n)
 {
-	double t0 = now_ms();
+	double t0 = vb_now_ms();
 	json_t *hello;
+	const char *at;
 
 	memset(in, 0, sizeof(*in));
 	in->be = be;
+	if ((size_t)snprintf(in->name, sizeof(in->name), "%s", name) >= sizeof(in->name)) {
+		snprintf(err, n, "instance name '%s' is longer than %d bytes", name,
+			 VB_INSTANCE_NAME_MAX - 1);
+		in->be = NULL;
+		return -1;
+	}
+	at = strchr(in->name, '@');
+	in->tag = at ? at + 1 : "";
 	in->fd = -1;
 	in->info = json_object();
 	in->lb = malloc(sizeof(*in->lb));
@@ -127,7 +128,7 @@ int vb_instance_start(struct vb_instance *in, const struct vb_backend *be,
 		add_log_tail(in, err, n);
 		return -1;
 	}
-	in->start_ms = now_ms() - t0 - in->setup_ms;
+	in->start_ms = vb_now_ms() - t0 - in->setup_ms;
 	in->hello = hello;
 	return 0;
 }
@@ -136,7 +137,7 @@ json_t *vb_instance_request(struct vb_instance *in, json_t *req, unsigned timeou
 			    char *err, size_t n)
 {
 	json_int_t id = ++in->next_id;
-	double deadline = now_ms() + timeout_ms;
+	double deadline = vb_now_ms() + timeout_ms;
 
 	if (in->dead) {
 		snprintf(err, n, "environment is no longer running");
@@ -148,7 +149,7 @@ json_t *vb_instance_request(struct vb_instance *in, json_t *req, unsigned timeou
 		goto dead;
 	}
 	for (;;) {
-		int left = (int)(deadline - now_ms());
+		int left = (int)(deadline - vb_now_ms());
 		json_t *msg = read_msg(in, left > 0 ? left : 0, err, n);
 
 		if (!msg)

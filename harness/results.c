@@ -50,11 +50,14 @@ json_t *vb_results_new(int argc, char **argv, json_t *plan)
 			 "measurements", "summary");
 }
 
-json_t *vb_results_add_backend(json_t *doc, const char *name, const char *desc,
-			       const char *status, const char *reason)
+json_t *vb_results_add_backend(json_t *doc, const struct vb_pick *pk, const char *status,
+			       const char *reason)
 {
-	json_t *b = json_pack("{s:s, s:s, s:s, s:o}", "name", name, "desc", desc, "status",
-			      status, "reason", reason ? json_string(reason) : json_null());
+	const char *at = strchr(pk->name, '@');
+	json_t *b = json_pack("{s:s, s:s, s:s, s:o, s:s, s:o}", "name", pk->name, "backend",
+			      pk->be->name, "desc", pk->be->desc, "traits",
+			      vb_traits_json(&pk->be->traits, at ? at + 1 : NULL), "status", status,
+			      "reason", reason ? json_string(reason) : json_null());
 
 	json_array_append_new(json_object_get(doc, "backends"), b);
 	return b;

@@ -5,14 +5,19 @@
 
 #include <jansson.h>
 
+#include "select.h"
+
 #define VB_RESULTS_SCHEMA "vbench-results"
 #define VB_RESULTS_VERSION 1
 
 /* A new document with meta (host, versions, command line, plan: stolen). */
 json_t *vb_results_new(int argc, char **argv, json_t *plan);
-/* Record a backend: status "ok", "unavailable" or "failed". */
-json_t *vb_results_add_backend(json_t *doc, const char *name, const char *desc,
-			       const char *status, const char *reason);
+/*
+ * Record an instance of a backend with its traits: status "ok",
+ * "unavailable" or "failed".
+ */
+json_t *vb_results_add_backend(json_t *doc, const struct vb_pick *pk, const char *status,
+			       const char *reason);
 void vb_results_add_workload(json_t *doc, json_t *wl);
 /* Takes the reference to m. */
 void vb_results_add_measurement(json_t *doc, json_t *m);

@@ -78,7 +78,7 @@ static json_t *measure(struct vb_sched *s, struct pair *p, struct cell *c, unsig
 	if (s->obs && s->obs->end)
 		s->obs->end(s->obs->arg, in, counters);
 	json_decref(req);
-	m = json_pack("{s:s, s:s, s:i}", "backend", in->be->name, "bench", wl->name, "round",
+	m = json_pack("{s:s, s:s, s:i}", "backend", in->name, "bench", wl->name, "round",
 		      (int)round);
 	if (!reply) {
 		json_object_set_new(m, "status", json_string("error"));
@@ -88,7 +88,7 @@ static json_t *measure(struct vb_sched *s, struct pair *p, struct cell *c, unsig
 	}
 	const char *op = vb_json_str(reply, "op", "");
 	if (strcmp(op, "result") == 0) {
-		add_agent_counters(counters, json_object_get(reply, "counters"), in->be->name);
+		add_agent_counters(counters, json_object_get(reply, "counters"), in->name);
 		c->iters = (uint64_t)vb_json_int(reply, "iters", 0);
 		json_object_set_new(m, "status", json_string("ok"));
 		json_object_set_new(m, "unit", json_string(vb_metric_unit(wl->metric)));
@@ -162,7 +162,7 @@ int vb_sched_run(struct vb_sched *s, char *err, size_t n)
 						    json_string("failed"));
 				json_object_set(s->inst_json[p->inst], "reason",
 						json_object_get(m, "reason"));
-				fprintf(stderr, "\nvbench: %s stopped answering: %s\n", in->be->name,
+				fprintf(stderr, "\nvbench: %s stopped answering: %s\n", in->name,
 					vb_json_str(m, "reason", ""));
 			}
 			vb_results_summarize(s->doc);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "select.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdio.h>
@@ -39,16 +40,6 @@ static void choices(char *buf, size_t n, size_t count, const char *(*name)(size_
 static const char *backend_name(size_t i) { return vb_backends[i]->name; }
 static const char *bench_name(size_t i) { return vb_workloads[i]->name; }
 
-static int match_backend(const char *tok, void *arg)
-{
-	unsigned char *picked = arg;
-
-	for (size_t i = 0; i < vb_nbackends; i++)
-		if (strcmp(vb_backends[i]->name, tok) == 0)
-			return picked[i] = 1;
-	return 0;
-}
-
 static int match_bench(const char *tok, void *arg)
 {
 	unsigned char *picked = arg;
@@ -60,48 +51,142 @@ static int match_bench(const char *tok, void *arg)
 	return hit;
 }
 
-int vb_select_backends(const char *spec, const struct vb_backend **out, size_t max, char *err,
-		       size_t n)
+/* A tag names files and cgroups: letters, digits, '-', '_' and '.' only. */
+static int tag_ok(const char *tag)
 {
-	unsigned char picked[64] = { 0 };
-	char bad[128], valid[512];
-	size_t k = 0;
+	if (!tag[0] || tag[0] == '.')
+		return 0;
+	for (const char *c = tag; *c; c++)
+		if (!isalnum((unsigned char)*c) && !strchr("-_.", *c))
+			return 0;
+	return 1;
+}
 
-	if (each_token(spec, match_backend, picked, bad, sizeof(bad))) {
+static size_t registry_index(const struct vb_backend *be)
+{
+	size_t i;
+
+	for (i = 0; i < vb_nbackends && vb_backends[i] != be; i++)
+		;
+	return i;
+}
+
+/* Registry order; an untagged instance first, then the tags as given. */
+static void order_picks(struct vb_pick *p, size_t k)
+{
+	for (size_t i = 1; i < k; i++)
+		for (size_t j = i; j > 0; j--) {
+			struct vb_pick *a = &p[j - 1], *b = &p[j], t;
+			size_t ia = registry_index(a->be), ib = registry_index(b->be);
+
+			if (ia < ib || (ia == ib && (strchr(b->name, '@') || !strchr(a->name, '@'))))
+				break;
+			t = *a;
+			*a = *b;
+			*b = t;
+		}
+}
+
+static int add_pick(const char *tok, struct vb_pick *out, size_t *k, size_t max, char *err,
+		    size_t n)
+{
+	const char *at = strchr(tok, '@');
+	size_t len = at ? (size_t)(at - tok) : strlen(tok);
+	const struct vb_backend *be = NULL;
+	char valid[512];
+
+	for (size_t i = 0; i < vb_nbackends && !be; i++)
+		if (strlen(vb_backends[i]->name) == len && !strncmp(vb_backends[i]->name, tok, len))
+			be = vb_backends[i];
+	if (!be) {
 		choices(valid, sizeof(valid), vb_nbackends, backend_name);
-		snprintf(err, n, "unknown backend '%s' (valid: %s)", bad, valid);
+		snprintf(err, n, "unknown backend '%.*s' (valid: %s)", (int)len, tok, valid);
 		return -1;
 	}
-	for (size_t i = 0; i < vb_nbackends && k < max; i++)
-		if (picked[i])
-			out[k++] = vb_backends[i];
+	if (at && !tag_ok(at + 1)) {
+		snprintf(err, n, "backend '%s': a tag after '@' is letters, digits, '-', '_' "
+			 "and '.' (not first)", tok);
+		return -1;
+	}
+	if (strlen(tok) >= VB_INSTANCE_NAME_MAX) {
+		snprintf(err, n, "backend '%s': longer than %d bytes", tok, VB_INSTANCE_NAME_MAX - 1);
+		return -1;
+	}
+	for (size_t i = 0; i < *k; i++)
+		if (!strcmp(out[i].name, tok))
+			return 0;
+	if (*k == max) {
+		snprintf(err, n, "more than %zu backends", max);
+		return -1;
+	}
+	out[*k].be = be;
+	snprintf(out[*k].name, sizeof(out[*k].name), "%s", tok);
+	++*k;
+	return 0;
+}
+
+int vb_select_backends(const char *spec, struct vb_pick *out, size_t max, char *err,
+		       size_t n)
+{
+	char *copy, *save = NULL, *tok;
+	size_t k = 0;
+	int rc = 0;
+
+	if (!spec[0] || !strcmp(spec, "all")) {
+		for (size_t i = 0; i < vb_nbackends && rc == 0; i++)
+			rc = add_pick(vb_backends[i]->name, out, &k, max, err, n);
+		return rc ? -1 : (int)k;
+	}
+	if (!(copy = strdup(spec))) {
+		snprintf(err, n, "out of memory");
+		return -1;
+	}
+	for (tok = strtok_r(copy, ",", &save); tok && rc == 0; tok = strtok_r(NULL, ",", &save))
+		rc = add_pick(tok, out, &k, max, err, n);
+	free(copy);
+	if (rc)
+		return -1;
 	if (!k) {
 		snprintf(err, n, "no backend given");
 		return -1;
 	}
+	order_picks(out, k);
 	return (int)k;
 }
 
 int vb_select_benches(const char *spec, const struct vb_workload **out, size_t max,
 		      char *err, size_t n)
 {
-	unsigned char picked[256] = { 0 };
+	unsigned char *picked = calloc(vb_nworkloads + 1, 1);
 	char bad[128], valid[2048];
 	size_t k = 0;
+	int rc = -1;
 
+	if (!picked) {
+		snprintf(err, n, "out of memory");
+		return -1;
+	}
 	if (each_token(spec, match_bench, picked, bad, sizeof(bad))) {
 		choices(valid, sizeof(valid), vb_nworkloads, bench_name);
 		snprintf(err, n, "no workload matches '%s' (valid: %s)", bad, valid);
-		return -1;
+		goto out;
 	}
-	for (size_t i = 0; i < vb_nworkloads && k < max; i++)
-		if (picked[i])
-			out[k++] = vb_workloads[i];
-	if (!k) {
+	for (size_t i = 0; i < vb_nworkloads; i++) {
+		if (!picked[i])
+			continue;
+		if (k == max) {
+			snprintf(err, n, "more than %zu workloads selected", max);
+			goto out;
+		}
+		out[k++] = vb_workloads[i];
+	}
+	if (!k)
 		snprintf(err, n, "no workload given");
-		return -1;
-	}
-	return (int)k;
+	else
+		rc = (int)k;
+out:
+	free(picked);
+	return rc;
 }
 
 int vb_select_param(const char *spec, const struct vb_workload **wl, int *index,

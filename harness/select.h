@@ -8,12 +8,19 @@
 #include "backend.h"
 #include "../bench/bench.h"
 
+/* One instance to start: a backend under its own name or "<backend>@<tag>". */
+struct vb_pick {
+	const struct vb_backend *be;
+	char name[VB_INSTANCE_NAME_MAX];
+};
+
 /*
- * "bare,container" -> backends in registry order, no duplicates. An
- * unknown name fails with err naming the valid choices. Returns the count
- * or -1.
+ * "bare,container,type2@new" -> instances in registry order (an untagged
+ * one before its tagged ones), no duplicates. An unknown backend, a bad
+ * tag or more than max instances fail with err (naming the valid
+ * choices). "" or "all" is every backend. Returns the count or -1.
  */
-int vb_select_backends(const char *spec, const struct vb_backend **out, size_t max, char *err,
+int vb_select_backends(const char *spec, struct vb_pick *out, size_t max, char *err,
 		       size_t n);
 /*
  * "cpu.*,mem.stream" (comma-separated fnmatch globs) -> workloads in

@@ -11,8 +11,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static int bare_available(const struct vb_run_ctx *ctx, char *why, size_t n)
+static int bare_available(const struct vb_backend *be, const struct vb_run_ctx *ctx, char *why,
+			  size_t n)
 {
+	(void)be;
 	if (access(ctx->agent_path, X_OK)) {
 		snprintf(why, n, "agent %s: %s", ctx->agent_path, strerror(errno));
 		return 0;
@@ -65,6 +67,8 @@ static void bare_stop(struct vb_instance *in)
 const struct vb_backend vb_backend_bare = {
 	.name = "bare",
 	.desc = "the host itself: the agent as a pinned child process",
+	/* the baseline: every other backend is compared against it */
+	.traits = { VB_KIND_HOST, VB_ACCEL_NONE, VB_DEV_NATIVE, NULL, NULL, "" },
 	.available = bare_available,
 	.start = bare_start,
 	.stop = bare_stop,

@@ -38,8 +38,10 @@
 #define V1_ROOT "/sys/fs/cgroup"
 #define UNIFIED "/sys/fs/cgroup/unified"
 
-static int container_available(const struct vb_run_ctx *ctx, char *why, size_t n)
+static int container_available(const struct vb_backend *be, const struct vb_run_ctx *ctx,
+			       char *why, size_t n)
 {
+	(void)be;
 	const char *name = ctx->container_runtime ? ctx->container_runtime : "crun";
 	const char *layout = vb_cgroup_layout();
 	char path[PATH_MAX], line[256], err[512];
@@ -477,6 +479,7 @@ static void container_stop(struct vb_instance *in)
 const struct vb_backend vb_backend_container = {
 	.name = "container",
 	.desc = "an OCI container (crun by default): namespaces, cgroup limits, read-only rootfs",
+	.traits = { VB_KIND_CONTAINER, VB_ACCEL_NONE, VB_DEV_NATIVE, "bare", NULL, "" },
 	.available = container_available,
 	.start = container_start,
 	.collect = container_collect,

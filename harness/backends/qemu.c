@@ -311,29 +311,38 @@ static void qemu_stop(struct vb_instance *in)
 	in->priv = NULL;
 }
 
-static int type1_available(const struct vb_run_ctx *ctx, char *why, size_t n)
+static int type1_available(const struct vb_backend *be, const struct vb_run_ctx *ctx,
+			  char *why, size_t n)
 {
+	(void)be;
 	return qemu_available(ctx, &vb_qemu_type1, why, n);
 }
 
-static int paravirt_available(const struct vb_run_ctx *ctx, char *why, size_t n)
+static int paravirt_available(const struct vb_backend *be, const struct vb_run_ctx *ctx,
+			  char *why, size_t n)
 {
+	(void)be;
 	return qemu_available(ctx, &vb_qemu_paravirt, why, n);
 }
 
-static int type2_available(const struct vb_run_ctx *ctx, char *why, size_t n)
+static int type2_available(const struct vb_backend *be, const struct vb_run_ctx *ctx,
+			  char *why, size_t n)
 {
+	(void)be;
 	return qemu_available(ctx, &vb_qemu_type2, why, n);
 }
 
-static int type2_pv_available(const struct vb_run_ctx *ctx, char *why, size_t n)
+static int type2_pv_available(const struct vb_backend *be, const struct vb_run_ctx *ctx,
+			  char *why, size_t n)
 {
+	(void)be;
 	return qemu_available(ctx, &vb_qemu_type2_pv, why, n);
 }
 
 const struct vb_backend vb_backend_type1 = {
 	.name = "type1",
 	.desc = "Type-1, full virtualization: KVM, AHCI/e1000/16550, guest sees no hypervisor",
+	.traits = { VB_KIND_VM, VB_ACCEL_KVM, VB_DEV_EMULATED, "bare", "paravirt", "" },
 	.available = type1_available,
 	.start = qemu_start,
 	.collect = qemu_collect,
@@ -344,6 +353,7 @@ const struct vb_backend vb_backend_type1 = {
 const struct vb_backend vb_backend_paravirt = {
 	.name = "paravirt",
 	.desc = "Type-1, para-virtualized guest: KVM, virtio, kvm-clock, PV EOI/TLB/IPI",
+	.traits = { VB_KIND_VM, VB_ACCEL_KVM, VB_DEV_VIRTIO, "bare", "type1", "" },
 	.available = paravirt_available,
 	.start = qemu_start,
 	.collect = qemu_collect,
@@ -354,6 +364,7 @@ const struct vb_backend vb_backend_paravirt = {
 const struct vb_backend vb_backend_type2 = {
 	.name = "type2",
 	.desc = "Type-2, binary translation: QEMU TCG, AHCI/e1000/16550",
+	.traits = { VB_KIND_VM, VB_ACCEL_TCG, VB_DEV_EMULATED, "bare", "type2-pv", "" },
 	.available = type2_available,
 	.start = qemu_start,
 	.collect = qemu_collect,
@@ -364,6 +375,7 @@ const struct vb_backend vb_backend_type2 = {
 const struct vb_backend vb_backend_type2_pv = {
 	.name = "type2-pv",
 	.desc = "Type-2 with para-virtual I/O: QEMU TCG, virtio",
+	.traits = { VB_KIND_VM, VB_ACCEL_TCG, VB_DEV_VIRTIO, "bare", "type2", "" },
 	.available = type2_pv_available,
 	.start = qemu_start,
 	.collect = qemu_collect,

@@ -55,13 +55,13 @@ END_TEST
 
 START_TEST(select_backends_and_benches)
 {
-	const struct vb_backend *be[8];
+	struct vb_pick be[8];
 	const struct vb_workload *wl[256];
 	char err[4096];
 	int n;
 
 	ck_assert_int_eq(vb_select_backends("bare,bare", be, 8, err, sizeof(err)), 1);
-	ck_assert_str_eq(be[0]->name, "bare");
+	ck_assert_str_eq(be[0].name, "bare");
 	ck_assert_int_eq(vb_select_backends("bare,nosuch", be, 8, err, sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, "unknown backend 'nosuch'"));
 	ck_assert_ptr_nonnull(strstr(err, "valid: bare"));

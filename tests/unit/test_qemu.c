@@ -181,7 +181,7 @@ START_TEST(kvm_availability)
 		printf("skip: no qemu-system-x86_64\n");
 		return;
 	}
-	ck_assert_int_eq(be->available(&ctx, why, sizeof(why)), 0);
+	ck_assert_int_eq(be->available(be, &ctx, why, sizeof(why)), 0);
 	ck_assert_ptr_nonnull(strstr(why, "/dev/kvm"));
 }
 END_TEST

@@ -32,15 +32,25 @@ static json_t *measurement(const char *be, int round, double a, double b)
 			 "round", round, "status", "ok", "samples", a, b);
 }
 
+static const struct vb_backend host = {
+	.name = "bare", .desc = "host",
+	.traits = { VB_KIND_HOST, VB_ACCEL_NONE, VB_DEV_NATIVE, NULL, NULL, "" },
+};
+static const struct vb_backend slow = {
+	.name = "slow", .desc = "test",
+	.traits = { VB_KIND_VM, VB_ACCEL_TCG, VB_DEV_EMULATED, "bare", NULL, "" },
+};
+static const struct vb_pick picks[] = { { &host, "bare" }, { &slow, "slow" }, { &slow, "gone" } };
+
 /* A document with bare and a backend twice as slow, higher-is-better unit. */
 static json_t *doc_with_data(void)
 {
 	char *argv[] = { "vbench", "run" };
 	json_t *doc = vb_results_new(2, argv, json_pack("{s:i}", "rounds", 3));
 
-	vb_results_add_backend(doc, "bare", "host", "ok", NULL);
-	vb_results_add_backend(doc, "slow", "test", "ok", NULL);
-	vb_results_add_backend(doc, "gone", "test", "unavailable", "no /dev/kvm");
+	vb_results_add_backend(doc, &picks[0], "ok", NULL);
+	vb_results_add_backend(doc, &picks[1], "ok", NULL);
+	vb_results_add_backend(doc, &picks[2], "unavailable", "no /dev/kvm");
 	vb_results_add_workload(doc, json_pack("{s:s, s:s, s:s}", "name", "cpu.x", "unit",
 					       "MB/s", "direction", "higher"));
 	for (int r = 0; r < 3; r++) {
