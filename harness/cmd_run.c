@@ -28,16 +28,6 @@ static void on_signal(int sig)
 }
 
 /* No SA_RESTART: a blocked read returns EINTR and the run winds down. */
-static void probes_begin(void *arg, struct vb_instance *in)
-{
-	vb_probes_window_begin(arg, in);
-}
-
-static void probes_end(void *arg, struct vb_instance *in, json_t *counters)
-{
-	vb_probes_window_end(arg, in, counters);
-}
-
 static void catch_signals(void)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -156,7 +146,35 @@ struct run {
 	json_t *inst_json[32];
 	size_t ninst;
 	json_t *doc;
+	struct vb_probes *probes;
+	struct vb_probe_watch *watch[32]; /* per instance */
 };
+
+static void probes_begin(void *arg, struct vb_instance *in)
+{
+	struct run *r = arg;
+
+	vb_probes_window_begin(r->probes, r->watch[in - r->inst]);
+}
+
+static void probes_end(void *arg, struct vb_instance *in, json_t *counters)
+{
+	struct run *r = arg;
+
+	vb_probes_window_end(r->probes, r->watch[in - r->inst], counters);
+}
+
+/* What the probes count of each started instance: its cgroup and host pid. */
+static void watch_all(struct run *r)
+{
+	for (size_t i = 0; i < r->ninst; i++) {
+		struct vb_probe_target t = { r->inst[i].cgroup_id, r->inst[i].pid,
+					     r->inst[i].cgroup };
+
+		r->watch[i] = vb_probes_watch(r->probes, &t);
+	}
+	json_object_set_new(json_object_get(r->doc, "meta"), "probes", vb_probes_status(r->probes));
+}
 
 static int prepare(struct run *r, char *err, size_t n)
 {
@@ -304,8 +322,7 @@ int vb_cmd_run(int argc, char **argv)
 		localtime_r(&t, &tm);
 		strftime(r.out, sizeof(r.out), "vbench-results-%Y%m%d-%H%M%S.json", &tm);
 	}
-	struct vb_probes *probes = NULL;
-	if (!r.o.no_probes && !(probes = vb_probes_open(r.o.probes, err, sizeof(err)))) {
+	if (!r.o.no_probes && !(r.probes = vb_probes_open(r.o.probes, err, sizeof(err)))) {
 		fprintf(stderr, "vbench run: --probes: %s\n", err);
 		return 2;
 	}
@@ -313,7 +330,7 @@ int vb_cmd_run(int argc, char **argv)
 	if (prepare(&r, err, sizeof(err))) {
 		fprintf(stderr, "vbench run: %s\n", err);
 		stop_all(&r);
-		vb_probes_close(probes);
+		vb_probes_close(r.probes);
 		return 1;
 	}
 	r.doc = vb_results_new(argc, argv, plan_json(&r.o, &r.ctx, r.be, r.nbe, r.wl, r.nwl));
@@ -323,18 +340,14 @@ int vb_cmd_run(int argc, char **argv)
 	if (vb_results_write(r.doc, r.out, err, sizeof(err))) {
 		fprintf(stderr, "vbench run: %s\n", err);
 		stop_all(&r);
-		vb_probes_close(probes);
+		vb_probes_close(r.probes);
 		json_decref(r.doc);
 		return 1;
 	}
 	start_all(&r);
-	if (probes) {
-		for (size_t i = 0; i < r.ninst; i++)
-			vb_probes_watch(probes, &r.inst[i]);
-		json_object_set_new(json_object_get(r.doc, "meta"), "probes",
-				    vb_probes_status(probes));
-	}
-	struct vb_observer obs = { probes_begin, probes_end, probes };
+	if (r.probes)
+		watch_all(&r);
+	struct vb_observer obs = { probes_begin, probes_end, &r };
 
 	struct vb_sched s = {
 		.inst = r.inst, .inst_json = r.inst_json, .ninst = r.ninst,
@@ -342,13 +355,15 @@ int vb_cmd_run(int argc, char **argv)
 		.rounds = r.o.rounds, .samples = r.o.samples, .warmup = r.o.warmup,
 		.min_sample_ms = r.o.min_sample_ms, .timeout_ms = r.o.timeout_s * 1000,
 		.seed = r.o.seed, .doc = r.doc, .out = r.out, .stop = &stop_flag,
-		.obs = probes ? &obs : NULL,
+		.obs = r.probes ? &obs : NULL,
 	};
 	rc = stop_flag ? 1 : vb_sched_run(&s, err, sizeof(err));
-	vb_probes_close(probes);
+	vb_probes_close(r.probes);
 	stop_all(&r);
-	vb_results_summarize(r.doc);
-	vb_results_finish(r.doc, rc == 0, stop_flag != 0);
+	/* the raw measurements are what counts: written even without a summary */
+	if (vb_results_finish(r.doc, rc == 0, stop_flag != 0))
+		fprintf(stderr, "vbench run: out of memory for the summary; the file keeps "
+			"every measurement and report and compare summarize them\n");
 	if (rc < 0 || vb_results_write(r.doc, r.out, err, sizeof(err))) {
 		fprintf(stderr, "vbench run: %s\n", err);
 		rc = -1;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "scheduler.h"
 #include "results.h"
-#include "stats.h"
+#include "../common/stats.h"
 #include "../common/counter.h"
 
 #include <stdio.h>
@@ -165,7 +165,6 @@ int vb_sched_run(struct vb_sched *s, char *err, size_t n)
 				fprintf(stderr, "\nvbench: %s stopped answering: %s\n", in->name,
 					vb_json_str(m, "reason", ""));
 			}
-			vb_results_summarize(s->doc);
 			if (s->out && vb_results_write(s->doc, s->out, err, n)) {
 				rc = -1;
 				break;

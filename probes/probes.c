@@ -5,7 +5,6 @@
 #include "kvm_exits.h"
 #include "pmu.h"
 #include "../common/counter.h"
-#include "../harness/backend.h"
 
 #include <bpf/libbpf.h>
 #include <stdio.h>
@@ -22,9 +21,9 @@
 #define DEFAULT_MASK ((1u << (G_PMU + 1)) - 1 - (1u << VB_G_SYSCALLS) - (1u << VB_G_QEMU))
 #define MAX_QEMU_FNS 16
 
-struct watch {
-	const struct vb_instance *in;
+struct vb_probe_watch {
 	uint64_t cgid;
+	int counting;                           /* something can be counted */
 	int qemu;                               /* its pid runs qemu-system-* */
 	struct bpf_link *uprobe[MAX_QEMU_FNS];
 	char uprobe_why[MAX_QEMU_FNS][VB_EBPF_WHY];
@@ -37,7 +36,7 @@ struct vb_probes {
 	char why[VB_G_N][VB_EBPF_WHY];          /* per group, "" when attached */
 	char load_err[256];                     /* the object did not load at all */
 	struct vb_ebpf *ebpf;
-	struct watch *w;
+	struct vb_probe_watch **w;
 	size_t nw;
 };
 
@@ -95,21 +94,13 @@ struct vb_probes *vb_probes_open(const char *list, char *err, size_t n)
 	return p;
 }
 
-static struct watch *find(struct vb_probes *p, const struct vb_instance *in)
-{
-	for (size_t i = 0; i < p->nw; i++)
-		if (p->w[i].in == in)
-			return &p->w[i];
-	return NULL;
-}
-
 static int on(const struct vb_probes *p, int g)
 {
 	return (p->mask >> g) & 1;
 }
 
 /* A QEMU process gets a uprobe per function, each counting under its index. */
-static void attach_qemu(struct vb_probes *p, struct watch *w, pid_t pid)
+static void attach_qemu(struct vb_probes *p, struct vb_probe_watch *w, pid_t pid)
 {
 	char exe[64], target[4096];
 	ssize_t len;
@@ -133,35 +124,36 @@ static void attach_qemu(struct vb_probes *p, struct watch *w, pid_t pid)
 	}
 }
 
-int vb_probes_watch(struct vb_probes *p, const struct vb_instance *in)
+struct vb_probe_watch *vb_probes_watch(struct vb_probes *p, const struct vb_probe_target *t)
 {
-	struct watch *w = find(p, in), *nw;
+	struct vb_probe_watch **nw, *w = calloc(1, sizeof(*w));
 	char err[256];
-	int ok = 0;
 
-	if (w)
-		return 0;
-	if (!(nw = realloc(p->w, (p->nw + 1) * sizeof(*p->w))))
-		return -1;
-	p->w = nw;
-	w = &p->w[p->nw++];
-	memset(w, 0, sizeof(*w));
-	w->in = in;
-	w->cgid = in->cgroup_id;
-	if (p->ebpf && w->cgid && vb_ebpf_watch_cgroup(p->ebpf, w->cgid, err, sizeof(err)) == 0)
-		ok = 1;
-	if (p->ebpf && on(p, VB_G_QEMU) && in->pid > 0)
-		attach_qemu(p, w, in->pid);
-	if (on(p, G_PMU) && (in->cgroup[0] || in->pid > 0)) {
-		w->pmu = vb_pmu_open(in->cgroup, in->pid, NULL);
-		ok |= w->pmu && vb_pmu_counting(w->pmu) > 0;
+	if (!w || !(nw = realloc(p->w, (p->nw + 1) * sizeof(*p->w)))) {
+		free(w);
+		return NULL;
 	}
-	return ok ? 0 : -1;
+	p->w = nw;
+	p->w[p->nw++] = w;
+	w->cgid = t->cgroup_id;
+	if (p->ebpf && w->cgid && vb_ebpf_watch_cgroup(p->ebpf, w->cgid, err, sizeof(err)) == 0)
+		w->counting = 1;
+	if (p->ebpf && on(p, VB_G_QEMU) && t->pid > 0)
+		attach_qemu(p, w, t->pid);
+	if (on(p, G_PMU) && ((t->cgroup && t->cgroup[0]) || t->pid > 0)) {
+		w->pmu = vb_pmu_open(t->cgroup ? t->cgroup : "", t->pid, NULL);
+		w->counting |= w->pmu && vb_pmu_counting(w->pmu) > 0;
+	}
+	return w;
 }
 
-void vb_probes_window_begin(struct vb_probes *p, const struct vb_instance *in)
+int vb_probes_counting(const struct vb_probe_watch *w)
 {
-	struct watch *w = find(p, in);
+	return w && w->counting;
+}
+
+void vb_probes_window_begin(struct vb_probes *p, struct vb_probe_watch *w)
+{
 	char err[128];
 
 	if (!w)
@@ -290,7 +282,7 @@ static void put_block(const struct window *x)
 	put_each(x, VB_C_BLK_LAT_HIST, "block.latency.log2_ns.", bucket_name, "count");
 }
 
-static void put_qemu(const struct window *x, const struct watch *w)
+static void put_qemu(const struct window *x, const struct vb_probe_watch *w)
 {
 	for (size_t f = 0; f < vb_qemu_nfns && f < MAX_QEMU_FNS; f++) {
 		char name[96];
@@ -316,7 +308,7 @@ static const char *group_headline(int g)
 	return names[g];
 }
 
-static void put_group(const struct window *x, const struct watch *w, int g)
+static void put_group(const struct window *x, const struct vb_probe_watch *w, int g)
 {
 	switch (g) {
 	case VB_G_KVM: put_kvm(x); break;
@@ -338,9 +330,8 @@ static void put_group(const struct window *x, const struct watch *w, int g)
 	}
 }
 
-void vb_probes_window_end(struct vb_probes *p, const struct vb_instance *in, json_t *counters)
+void vb_probes_window_end(struct vb_probes *p, struct vb_probe_watch *w, json_t *counters)
 {
-	struct watch *w = find(p, in);
 	struct vb_ctr_set end = { 0 };
 	struct window x = { .e = &end, .out = counters };
 	char err[256] = "";
@@ -402,9 +393,10 @@ void vb_probes_close(struct vb_probes *p)
 		return;
 	for (size_t i = 0; i < p->nw; i++) {
 		for (int f = 0; f < MAX_QEMU_FNS; f++)
-			bpf_link__destroy(p->w[i].uprobe[f]);
-		vb_pmu_close(p->w[i].pmu);
-		vb_ctr_set_free(&p->w[i].begin);
+			bpf_link__destroy(p->w[i]->uprobe[f]);
+		vb_pmu_close(p->w[i]->pmu);
+		vb_ctr_set_free(&p->w[i]->begin);
+		free(p->w[i]);
 	}
 	free(p->w);
 	vb_ebpf_close(p->ebpf);

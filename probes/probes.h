@@ -33,9 +33,18 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
 
-struct vb_instance;
 struct vb_probes;
+struct vb_probe_watch;
+
+/* What the probes count: one environment as the host sees it. */
+struct vb_probe_target {
+	uint64_t cgroup_id;     /* its cgroup v2 id, for eBPF scoping; 0 if none */
+	pid_t pid;              /* its host pid (QEMU's, for uprobes); 0 if none */
+	const char *cgroup;     /* its cgroup v2 dir, for PMU events; "" if none */
+};
 
 /*
  * Open and attach the probe set; list = NULL for the default set, else a
@@ -45,15 +54,17 @@ struct vb_probes;
  */
 struct vb_probes *vb_probes_open(const char *list, char *err, size_t n);
 /*
- * Watch an instance: count its cgroup (cgroup_id), attach the QEMU uprobes
- * when its pid runs a qemu-system binary, open its PMU events. 0, or -1
- * when nothing can be counted for it (its windows then say why).
+ * Watch a target: count its cgroup, attach the QEMU uprobes when its pid
+ * runs a qemu-system binary, open its PMU events. NULL when out of memory;
+ * what cannot be counted for it is said in its windows.
  */
-int vb_probes_watch(struct vb_probes *p, const struct vb_instance *in);
-/* A measurement window around one sample set of one instance. */
-void vb_probes_window_begin(struct vb_probes *p, const struct vb_instance *in);
+struct vb_probe_watch *vb_probes_watch(struct vb_probes *p, const struct vb_probe_target *t);
+/* 1 when something can be counted for the watched target. */
+int vb_probes_counting(const struct vb_probe_watch *w);
+/* A measurement window around one sample set of a watched target (w may be NULL). */
+void vb_probes_window_begin(struct vb_probes *p, struct vb_probe_watch *w);
 /* Append the window's counters to `counters` (a JSON array). */
-void vb_probes_window_end(struct vb_probes *p, const struct vb_instance *in, json_t *counters);
+void vb_probes_window_end(struct vb_probes *p, struct vb_probe_watch *w, json_t *counters);
 /* Every probe with its status: [{probe, status: ok|unavailable|off, reason}]. */
 json_t *vb_probes_status(const struct vb_probes *p);
 void vb_probes_close(struct vb_probes *p);

@@ -8,7 +8,8 @@
 #include <string.h>
 
 #include "../common/proto.h"
-#include "../harness/stats.h"
+#include "../common/results.h"
+#include "../common/stats.h"
 #include "mannwhitney.h"
 #include "roundperm.h"
 #include "xmlesc.h"
@@ -35,35 +36,29 @@ static int has_error(const struct rp_run *r, const char *backend, const char *be
 	size_t i;
 	json_t *e;
 
-	json_array_foreach(r->measurements, i, e)
-		if (!strcmp(vb_json_str(e, "backend", ""), backend) &&
-		    !strcmp(vb_json_str(e, "bench", ""), bench) &&
-		    !strcmp(vb_json_str(e, "status", ""), "error"))
+	json_array_foreach(rp_pair(r, backend, bench), i, e)
+		if (!strcmp(vb_json_str(e, "status", ""), "error"))
 			return 1;
 	return 0;
 }
 
-/* The ok rounds of (backend, bench), each pointing into the document. */
+/* The ok rounds of (backend, bench), each pointing into store; their count. */
 static size_t rounds_of(const struct rp_run *r, const char *backend, const char *bench,
-			double **store, struct rp_round *out, size_t max)
+			double *store, struct rp_round *out)
 {
-	size_t i, j, k = 0;
+	size_t i, j, k = 0, used = 0;
 	json_t *e, *v;
 
-	json_array_foreach(r->measurements, i, e) {
+	json_array_foreach(rp_pair(r, backend, bench), i, e) {
 		const json_t *s = json_object_get(e, "samples");
 
-		if (k == max || strcmp(vb_json_str(e, "backend", ""), backend) ||
-		    strcmp(vb_json_str(e, "bench", ""), bench) ||
-		    strcmp(vb_json_str(e, "status", ""), "ok") || !json_array_size(s))
+		if (strcmp(vb_json_str(e, "status", ""), "ok") || !json_array_size(s))
 			continue;
-		store[k] = malloc(json_array_size(s) * sizeof(double));
-		if (!store[k])
-			break;
 		json_array_foreach(s, j, v)
-			store[k][j] = json_number_value(v);
-		out[k].x = store[k];
+			store[used + j] = json_number_value(v);
+		out[k].x = store + used;
 		out[k].n = json_array_size(s);
+		used += out[k].n;
 		k++;
 	}
 	return k;
@@ -73,24 +68,30 @@ static size_t rounds_of(const struct rp_run *r, const char *backend, const char 
 static void test(struct rp_cmp *c, const struct rp_run *base, const struct rp_run *cur,
 		 const double *a, const double *b, const struct rp_cmp_opts *o)
 {
-	struct rp_round ra[31], rb[31];
-	double *sa[31] = {NULL}, *sb[31] = {NULL};
-	size_t na = rounds_of(base, c->backend, c->bench, sa, ra, 31);
-	size_t nb = rounds_of(cur, c->backend, c->bench, sb, rb, 31);
+	size_t nma = json_array_size(rp_pair(base, c->backend, c->bench));
+	size_t nmb = json_array_size(rp_pair(cur, c->backend, c->bench));
+	struct rp_round *ra = calloc(nma + 1, sizeof(*ra)), *rb = calloc(nmb + 1, sizeof(*rb));
+	double *sa = malloc((c->n_base + 1) * sizeof(double));
+	double *sb = malloc((c->n_new + 1) * sizeof(double));
 	struct rp_perm perm;
 	struct rp_mwu t;
 
-	if (!rp_round_perm(ra, na, rb, nb, &perm) && perm.min_p <= o->alpha) {
-		c->p = perm.p;
-		c->test = "rounds";
-	} else if (!rp_mann_whitney(b, c->n_new, a, c->n_base, &t)) {
-		c->p = t.p;
-		c->test = "samples";
+	if (ra && rb && sa && sb) {
+		size_t na = rounds_of(base, c->backend, c->bench, sa, ra);
+		size_t nb = rounds_of(cur, c->backend, c->bench, sb, rb);
+
+		if (!rp_round_perm(ra, na, rb, nb, &perm) && perm.min_p <= o->alpha) {
+			c->p = perm.p;
+			c->test = "rounds";
+		} else if (!rp_mann_whitney(b, c->n_new, a, c->n_base, &t)) {
+			c->p = t.p;
+			c->test = "samples";
+		}
 	}
-	for (size_t i = 0; i < 31; i++) {
-		free(sa[i]);
-		free(sb[i]);
-	}
+	free(ra);
+	free(rb);
+	free(sa);
+	free(sb);
 }
 
 static void judge(struct rp_cmp *c, const struct rp_run *base, const struct rp_run *cur,
@@ -133,42 +134,46 @@ out:
 	free(b);
 }
 
-static int seen(const struct rp_cmp *c, size_t n, const char *backend, const char *bench)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(c[i].backend, backend) && !strcmp(c[i].bench, bench))
-			return 1;
-	return 0;
-}
-
 int rp_compare(const struct rp_run *base, const struct rp_run *cur,
 	       const struct rp_cmp_opts *o, struct rp_cmp **out, size_t *n)
 {
 	const struct rp_run *runs[2] = {base, cur};
 	size_t cap = json_array_size(base->measurements) + json_array_size(cur->measurements);
 	struct rp_cmp *c = calloc(cap ? cap : 1, sizeof(*c));
+	json_t *seen = json_object(), *e;
 	size_t k = 0, i;
-	json_t *e;
 
-	if (!c)
+	if (!c || !seen) {
+		free(c);
+		json_decref(seen);
 		return -1;
+	}
 	for (int r = 0; r < 2; r++) {
 		json_array_foreach(runs[r]->measurements, i, e) {
 			const char *be = vb_json_str(e, "backend", ""), *wl = vb_json_str(e, "bench", "");
 			const char *unit = vb_json_str(e, "unit", NULL);
+			char *key = vb_results_pair_key(be, wl);
 
-			if (seen(c, k, be, wl))
+			if (!key) {
+				free(c);
+				json_decref(seen);
+				return -1;
+			}
+			if (json_object_get(seen, key)) {
+				free(key);
 				continue;
-			snprintf(c[k].backend, sizeof(c[k].backend), "%s", be);
-			snprintf(c[k].bench, sizeof(c[k].bench), "%s", wl);
-			if (!unit)
-				unit = vb_json_str(rp_workload(runs[r], wl), "unit", "");
-			snprintf(c[k].unit, sizeof(c[k].unit), "%s", unit);
+			}
+			json_object_set_new(seen, key, json_true());
+			free(key);
+			c[k].backend = be;
+			c[k].bench = wl;
+			c[k].unit = unit ? unit : vb_json_str(rp_workload(runs[r], wl), "unit", "");
 			c[k].higher_better = rp_higher_is_better(runs[r], wl);
 			judge(&c[k], base, cur, o);
 			k++;
 		}
 	}
+	json_decref(seen);
 	*out = c;
 	*n = k;
 	return 0;
@@ -259,16 +264,21 @@ static int write_github(const char *path, const struct rp_cmp *c, size_t n, int 
 	int rc = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		char name[140], range[48];
+		char *name, range[48];
 
 		if (c[i].higher_better != higher || !c[i].n_new)
 			continue;
 		describe(extra, sizeof(extra), &c[i]);
-		snprintf(name, sizeof(name), "%s/%s", c[i].backend, c[i].bench);
+		if (asprintf(&name, "%s/%s", c[i].backend, c[i].bench) < 0) {
+			snprintf(err, errlen, "out of memory");
+			json_decref(arr);
+			return -1;
+		}
 		snprintf(range, sizeof(range), "\u00b1 %.4g (MAD)", c[i].new_mad);
 		json_array_append_new(arr, json_pack("{s:s, s:s, s:f, s:s, s:s}", "name", name,
 						     "unit", c[i].unit, "value", c[i].new_median,
 						     "range", range, "extra", extra));
+		free(name);
 	}
 	if (json_dump_file(arr, path, JSON_INDENT(2))) {
 		snprintf(err, errlen, "%s: cannot write", path);

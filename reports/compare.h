@@ -29,9 +29,9 @@ enum rp_verdict {
 };
 
 struct rp_cmp {
-	char backend[64];
-	char bench[64];
-	char unit[24];
+	const char *backend;    /* point into the runs compared: valid while they are */
+	const char *bench;
+	const char *unit;
 	int higher_better;
 	size_t n_base, n_new;
 	double base_median, new_median, new_mad;

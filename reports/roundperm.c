@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "../harness/stats.h"
+#include "../common/stats.h"
 
 #define EXACT_LIMIT 200000.0 /* enumerate every split up to this many */
 #define RANDOM_SPLITS 9999
@@ -24,14 +24,14 @@ static int by_value(const void *x, const void *y)
 	return (a > b) - (a < b);
 }
 
-/* |mean rank of the rounds in mask - mean rank of the others|. */
-static double stat(const double *rsum, const double *rcnt, size_t r, uint64_t mask,
+/* |mean rank of the rounds in A (in[i] set) - mean rank of the others|. */
+static double stat(const double *rsum, const double *rcnt, size_t r, const unsigned char *in,
 		   double total_sum, double total_cnt)
 {
 	double s = 0, c = 0;
 
 	for (size_t i = 0; i < r; i++)
-		if (mask >> i & 1) {
+		if (in[i]) {
 			s += rsum[i];
 			c += rcnt[i];
 		}
@@ -49,22 +49,41 @@ static double choose(size_t n, size_t k)
 	return c;
 }
 
+/* Every ra-subset of r rounds (r <= 62), by Gosper's hack: hits and total. */
+static void exact(const double *rsum, const double *rcnt, size_t r, size_t ra, double tsum,
+		  double n, double obs, unsigned char *in, long *hits, long *total)
+{
+	uint64_t m = (1ull << ra) - 1, limit = 1ull << r;
+
+	while (m < limit) {
+		uint64_t c = m & -m, nx = m + c;
+
+		for (size_t i = 0; i < r; i++)
+			in[i] = m >> i & 1;
+		*hits += stat(rsum, rcnt, r, in, tsum, n) >= obs;
+		++*total;
+		m = (((nx ^ m) >> 2) / c) | nx;
+	}
+}
+
 int rp_round_perm(const struct rp_round *a, size_t ra, const struct rp_round *b, size_t rb,
 		  struct rp_perm *out)
 {
 	size_t r = ra + rb, n = 0, i, j, k;
-	double rsum[62] = {0}, rcnt[62] = {0}, tsum = 0, obs, splits;
-	struct item *all;
-	uint64_t obs_mask = 0;
+	double *rsum = calloc(r + 1, sizeof(double)), *rcnt = calloc(r + 1, sizeof(double));
+	unsigned char *in = calloc(r + 1, 1);
+	double tsum = 0, obs, splits;
+	struct item *all = NULL;
 	long hits = 0, total = 0;
+	int rc = -1;
 
-	if (!ra || !rb || r > 62)
-		return -1;
+	if (!ra || !rb || !rsum || !rcnt || !in)
+		goto out;
 	for (i = 0; i < r; i++)
 		n += i < ra ? a[i].n : b[i - ra].n;
 	all = malloc((n ? n : 1) * sizeof(*all));
 	if (!all)
-		return -1;
+		goto out;
 	for (i = 0, k = 0; i < r; i++) {
 		const struct rp_round *g = i < ra ? &a[i] : &b[i - ra];
 
@@ -81,43 +100,38 @@ int rp_round_perm(const struct rp_round *a, size_t ra, const struct rp_round *b,
 			rcnt[all[k].round] += 1;
 		}
 	}
-	free(all);
-	for (i = 0; i < r; i++)
+	for (i = 0; i < r; i++) {
 		tsum += rsum[i];
-	obs_mask = (1ull << ra) - 1;
-	obs = stat(rsum, rcnt, r, obs_mask, tsum, (double)n) - 1e-9 * (double)n;
+		in[i] = i < ra;
+	}
+	obs = stat(rsum, rcnt, r, in, tsum, (double)n) - 1e-9 * (double)n;
 	splits = choose(r, ra);
-	out->exact = splits <= EXACT_LIMIT;
+	out->exact = r <= 62 && splits <= EXACT_LIMIT;
 	if (out->exact) {
-		/* Every ra-subset of r rounds, by Gosper's hack. */
-		uint64_t m = obs_mask, limit = 1ull << r;
-
-		while (m < limit) {
-			uint64_t c = m & -m, nx = m + c;
-
-			hits += stat(rsum, rcnt, r, m, tsum, (double)n) >= obs;
-			total++;
-			m = (((nx ^ m) >> 2) / c) | nx;
-		}
+		exact(rsum, rcnt, r, ra, tsum, (double)n, obs, in, &hits, &total);
 		out->p = (double)hits / (double)total;
 		out->min_p = (ra == rb ? 2.0 : 1.0) / splits;
 	} else {
 		uint64_t s = SEED;
 
 		for (long t = 0; t < RANDOM_SPLITS; t++) {
-			uint64_t m = 0;
 			size_t picked = 0;
 
 			/* A uniform ra-subset: selection sampling (Knuth's algorithm S). */
-			for (i = 0; i < r && picked < ra; i++)
-				if (vb_rand_below(&s, r - i) < ra - picked) {
-					m |= 1ull << i;
-					picked++;
-				}
-			hits += stat(rsum, rcnt, r, m, tsum, (double)n) >= obs;
+			for (i = 0; i < r; i++) {
+				in[i] = picked < ra && vb_rand_below(&s, r - i) < ra - picked;
+				picked += in[i];
+			}
+			hits += stat(rsum, rcnt, r, in, tsum, (double)n) >= obs;
 		}
 		out->p = (double)(hits + 1) / (RANDOM_SPLITS + 1);
 		out->min_p = 1.0 / (RANDOM_SPLITS + 1);
 	}
-	return 0;
+	rc = 0;
+out:
+	free(all);
+	free(rsum);
+	free(rcnt);
+	free(in);
+	return rc;
 }

@@ -23,7 +23,10 @@ struct rp_perm {
 	int exact;      /* every split enumerated */
 };
 
-/* 0, or -1 when a side has no round, there are over 62 rounds, or memory runs out. */
+/*
+ * 0, or -1 when a side has no round or memory runs out. Any number of
+ * rounds: exact up to 62 rounds and 200000 splits, else random splits.
+ */
 int rp_round_perm(const struct rp_round *a, size_t ra, const struct rp_round *b, size_t rb,
 		  struct rp_perm *out);
 

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "../common/proto.h"
-#include "../harness/results.h"
+#include "../common/results.h"
 
 /* Validation: the first problem found, as "what[i].field: expected ..." */
 static int bad(char *err, size_t n, const char *path, const char *what, size_t i,
@@ -115,6 +115,24 @@ static int validate(struct rp_run *r, char *err, size_t n)
 		if (check_entries(a, r->path, parts[p].key, parts[p].strings, err, n))
 			return -1;
 	}
+	r->traits = calloc(json_array_size(r->backends) + 1, sizeof(*r->traits));
+	r->has_traits = calloc(json_array_size(r->backends) + 1, 1);
+	if (!r->traits || !r->has_traits) {
+		snprintf(err, n, "%s: out of memory", r->path);
+		return -1;
+	}
+	json_array_foreach(r->backends, i, e) {
+		const json_t *t = json_object_get(e, "traits");
+		char why[200];
+
+		if (!t)
+			continue;
+		if (vb_traits_parse(t, &r->traits[i], why, sizeof(why))) {
+			snprintf(err, n, "%s: backends[%zu].%s", r->path, i, why);
+			return -1;
+		}
+		r->has_traits[i] = 1;
+	}
 	if (!json_is_object(json_object_get(r->root, "meta"))) {
 		snprintf(err, n, "%s: meta: expected an object", r->path);
 		return -1;
@@ -142,6 +160,34 @@ static int validate(struct rp_run *r, char *err, size_t n)
 	return 0;
 }
 
+/* key -> array of entries, for each entry of arr with string backend and bench. */
+static json_t *index_pairs(const json_t *arr, int many)
+{
+	json_t *idx = json_object(), *e;
+	size_t i;
+
+	json_array_foreach(arr, i, e) {
+		char *k = vb_results_pair_key(vb_json_str(e, "backend", ""),
+					      vb_json_str(e, "bench", ""));
+		json_t *a;
+
+		if (!k || !idx) {
+			free(k);
+			json_decref(idx);
+			return NULL;
+		}
+		a = json_object_get(idx, k);
+		if (!many)
+			json_object_set(idx, k, e);
+		else if (a)
+			json_array_append(a, e);
+		else
+			json_object_set_new(idx, k, json_pack("[O]", e));
+		free(k);
+	}
+	return idx;
+}
+
 int rp_run_adopt(struct rp_run *r, json_t *root, const char *path, int index, char *err,
 		 size_t n)
 {
@@ -150,21 +196,33 @@ int rp_run_adopt(struct rp_run *r, json_t *root, const char *path, int index, ch
 	memset(r, 0, sizeof(*r));
 	r->path = path;
 	r->root = root;
-	if (validate(r, err, n)) {
-		json_decref(r->root);
-		r->root = NULL;
-		return -1;
+	/* a document built in memory (tests) or read by a caller of its own */
+	vb_results_fill_traits(root);
+	if (validate(r, err, n))
+		goto bad;
+	r->summary = vb_results_summary(root);
+	r->by_pair = index_pairs(r->measurements, 1);
+	r->sum_by_pair = index_pairs(r->summary, 0);
+	if (!r->summary || !r->by_pair || !r->sum_by_pair) {
+		json_decref(r->summary);
+		snprintf(err, n, "%s: out of memory", path);
+		goto bad;
 	}
+	/* the file's own summary (if any) is replaced by the one computed here */
+	json_object_set_new(root, "summary", r->summary);
 	meta = json_object_get(r->root, "meta");
 	host = json_object_get(meta, "host");
 	snprintf(r->label, sizeof(r->label), "R%d %s %.10s", index + 1,
 		 vb_json_str(host, "hostname", "?"), vb_json_str(meta, "started", ""));
 	return 0;
+bad:
+	rp_run_free(r);
+	return -1;
 }
 
 int rp_run_load(struct rp_run *r, const char *path, int index, char *err, size_t n)
 {
-	/* JSON, schema name and version: the harness's own reader. */
+	/* JSON, schema name and version, traits of files from before they were recorded */
 	json_t *root = vb_results_load(path, err, n);
 
 	if (!root)
@@ -174,8 +232,14 @@ int rp_run_load(struct rp_run *r, const char *path, int index, char *err, size_t
 
 void rp_run_free(struct rp_run *r)
 {
+	json_decref(r->by_pair);
+	json_decref(r->sum_by_pair);
 	json_decref(r->root);
-	r->root = NULL;
+	free(r->traits);
+	free(r->has_traits);
+	r->by_pair = r->sum_by_pair = r->root = NULL;
+	r->traits = NULL;
+	r->has_traits = NULL;
 }
 
 static json_t *find_named(const json_t *arr, const char *name)
@@ -192,6 +256,33 @@ static json_t *find_named(const json_t *arr, const char *name)
 json_t *rp_backend(const struct rp_run *r, const char *name)
 {
 	return find_named(r->backends, name);
+}
+
+const struct vb_traits *rp_traits(const struct rp_run *r, const char *name)
+{
+	size_t i;
+	json_t *e;
+
+	json_array_foreach(r->backends, i, e)
+		if (!strcmp(vb_json_str(e, "name", ""), name))
+			return r->has_traits[i] ? &r->traits[i] : NULL;
+	return NULL;
+}
+
+const char *rp_baseline(const struct rp_run *r, const char *name)
+{
+	const struct vb_traits *t = rp_traits(r, name);
+
+	return t ? t->baseline : NULL;
+}
+
+const json_t *rp_pair(const struct rp_run *r, const char *backend, const char *bench)
+{
+	char *k = vb_results_pair_key(backend, bench);
+	json_t *a = k ? json_object_get(r->by_pair, k) : NULL;
+
+	free(k);
+	return a;
 }
 
 int rp_backend_ok(const struct rp_run *r, const char *name)
@@ -219,27 +310,23 @@ json_t *rp_workload(const struct rp_run *r, const char *name)
 int rp_higher_is_better(const struct rp_run *r, const char *bench)
 {
 	const char *d = vb_json_str(rp_workload(r, bench), "direction", NULL);
+	size_t i;
+	json_t *e;
 
-	if (!d)
-		d = vb_json_str(rp_summary(r, "bare", bench), "direction", "lower");
-	return !strcmp(d, "higher");
-}
-
-static int is_pair(const json_t *e, const char *backend, const char *bench)
-{
-	return !strcmp(vb_json_str(e, "backend", ""), backend) &&
-	       !strcmp(vb_json_str(e, "bench", ""), bench);
+	/* a file cut off before its workloads: any summary entry of the workload says */
+	json_array_foreach(r->summary, i, e)
+		if (!d && !strcmp(vb_json_str(e, "bench", ""), bench))
+			d = vb_json_str(e, "direction", NULL);
+	return d && !strcmp(d, "higher");
 }
 
 json_t *rp_summary(const struct rp_run *r, const char *backend, const char *bench)
 {
-	size_t i;
-	json_t *e;
+	char *k = vb_results_pair_key(backend, bench);
+	json_t *e = k ? json_object_get(r->sum_by_pair, k) : NULL;
 
-	json_array_foreach(r->summary, i, e)
-		if (is_pair(e, backend, bench))
-			return e;
-	return NULL;
+	free(k);
+	return e;
 }
 
 int rp_slowdown(const struct rp_run *r, const char *backend, const char *bench, double *med,
@@ -262,10 +349,10 @@ size_t rp_samples(const struct rp_run *r, const char *backend, const char *bench
 	json_t *e, *v;
 	double *x = NULL;
 
-	json_array_foreach(r->measurements, i, e) {
+	json_array_foreach(rp_pair(r, backend, bench), i, e) {
 		const json_t *s = json_object_get(e, "samples");
 
-		if (!is_pair(e, backend, bench) || strcmp(vb_json_str(e, "status", ""), "ok"))
+		if (strcmp(vb_json_str(e, "status", ""), "ok"))
 			continue;
 		json_array_foreach(s, j, v) {
 			if (n == cap) {
@@ -292,8 +379,8 @@ const char *rp_not_ok_reason(const struct rp_run *r, const char *backend, const 
 	json_t *e;
 
 	snprintf(buf, n, "not measured");
-	json_array_foreach(r->measurements, i, e)
-		if (is_pair(e, backend, bench) && strcmp(vb_json_str(e, "status", ""), "ok")) {
+	json_array_foreach(rp_pair(r, backend, bench), i, e)
+		if (strcmp(vb_json_str(e, "status", ""), "ok")) {
 			snprintf(buf, n, "%s: %s", vb_json_str(e, "status", "?"),
 				 vb_json_str(e, "reason", "no reason given"));
 			break;
@@ -316,9 +403,8 @@ static int has_later_rounds(const struct rp_run *r, const char *backend, const c
 	size_t i;
 	json_t *e;
 
-	json_array_foreach(r->measurements, i, e)
-		if (is_pair(e, backend, bench) && !strcmp(vb_json_str(e, "status", ""), "ok") &&
-		    vb_json_int(e, "round", 0) > 0)
+	json_array_foreach(rp_pair(r, backend, bench), i, e)
+		if (!strcmp(vb_json_str(e, "status", ""), "ok") && vb_json_int(e, "round", 0) > 0)
 			return 1;
 	return 0;
 }
@@ -336,10 +422,10 @@ int rp_counter(const struct rp_run *r, const char *backend, const char *bench, c
 	*sum = 0;
 	*ops = 0;
 	*why = NULL;
-	json_array_foreach(r->measurements, i, e) {
+	json_array_foreach(rp_pair(r, backend, bench), i, e) {
 		int counted = 0;
 
-		if (!is_pair(e, backend, bench) || strcmp(vb_json_str(e, "status", ""), "ok"))
+		if (strcmp(vb_json_str(e, "status", ""), "ok"))
 			continue;
 		/* Round 0's counters also cover the calibration runs. */
 		if (skip_first && vb_json_int(e, "round", 0) == 0)
@@ -372,9 +458,7 @@ json_t *rp_counter_names(const struct rp_run *r, const char *backend, const char
 	json_t *names = json_array(), *e, *c, *seen = json_object();
 	size_t i, j;
 
-	json_array_foreach(r->measurements, i, e) {
-		if (!is_pair(e, backend, bench))
-			continue;
+	json_array_foreach(rp_pair(r, backend, bench), i, e) {
 		json_array_foreach(json_object_get(e, "counters"), j, c) {
 			const char *nm = vb_json_str(c, "name", "");
 

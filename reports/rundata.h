@@ -1,15 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A result file (docs/results-schema.md, version 1) as the report and
- * compare read it: loaded, checked once for shape, then queried. The file
- * is untrusted input: after rp_run_load() succeeds every array and field
- * the queries rely on has the right JSON type.
+ * compare read it: loaded, checked once for shape, indexed by (backend,
+ * workload) and summarized from its raw measurements, then queried. The
+ * file is untrusted input: after rp_run_load() succeeds every array and
+ * field the queries rely on has the right JSON type. Each query looks at
+ * one pair's measurements only, so a report is linear in the file's size.
  */
 #ifndef VB_RUNDATA_H
 #define VB_RUNDATA_H
 
 #include <jansson.h>
 #include <stddef.h>
+
+#include "../common/traits.h"
 
 struct rp_run {
 	const char *path;
@@ -18,18 +22,31 @@ struct rp_run {
 	json_t *backends;       /* borrowed from root; arrays (maybe empty) */
 	json_t *workloads;
 	json_t *measurements;
-	json_t *summary;
+	json_t *summary;        /* computed at load from the measurements */
+	json_t *by_pair;        /* pair key -> array of its measurements */
+	json_t *sum_by_pair;    /* pair key -> its summary entry */
+	struct vb_traits *traits; /* per backends[] entry */
+	unsigned char *has_traits;
 };
 
 /* Load and validate; 0, or -1 with a one-line reason in err. */
 int rp_run_load(struct rp_run *r, const char *path, int index, char *err, size_t n);
-/* Validate a document already loaded (schema and version checked); takes root. */
+/*
+ * Validate, index and summarize a document already loaded (schema and
+ * version checked); takes root.
+ */
 int rp_run_adopt(struct rp_run *r, json_t *root, const char *path, int index, char *err,
 		 size_t n);
 void rp_run_free(struct rp_run *r);
 
 /* The backend object by name, or NULL. */
 json_t *rp_backend(const struct rp_run *r, const char *name);
+/* Its traits, or NULL when the file says none (a name vbench 0.1.0 did not have). */
+const struct vb_traits *rp_traits(const struct rp_run *r, const char *name);
+/* The backend it is compared against (traits.baseline), or NULL. */
+const char *rp_baseline(const struct rp_run *r, const char *name);
+/* Every measurement of (backend, bench) in file order; NULL (no entries) if none. */
+const json_t *rp_pair(const struct rp_run *r, const char *backend, const char *bench);
 /* 1 when the backend started and answered. */
 int rp_backend_ok(const struct rp_run *r, const char *name);
 /* "unavailable: no /dev/kvm", "not in this run", ... (static or in r). */

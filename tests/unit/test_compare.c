@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../harness/stats.h"
+#include "../../common/stats.h"
 #include "../../reports/compare.h"
 #include "../../reports/mannwhitney.h"
 #include "../../reports/roundperm.h"

@@ -7,6 +7,7 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/magic.h>
 #include <linux/perf_event.h>
 #include <signal.h>
@@ -24,7 +25,6 @@
 #include "../../common/counter.h"
 #include "../../common/proto.h"
 #include "../../guest-agent/counters.h"
-#include "../../harness/backend.h"
 #include "../../probes/kvm_exits.h"
 #include "../../probes/pmu.h"
 #include "../../probes/probes.h"
@@ -90,8 +90,26 @@ static int cgroup_v2_root(char *root, size_t n)
 	return -1;
 }
 
+/* A stand-in for an environment: what the probes are given of one. */
+struct env {
+	char cgroup[PATH_MAX];
+	uint64_t cgroup_id;
+	pid_t pid;
+};
+
+/* Watch e; its windows must count something. */
+static struct vb_probe_watch *watch(struct vb_probes *p, const struct env *e)
+{
+	struct vb_probe_target t = { e->cgroup_id, e->pid, e->cgroup };
+	struct vb_probe_watch *w = vb_probes_watch(p, &t);
+
+	ck_assert_ptr_nonnull(w);
+	ck_assert(vb_probes_counting(w));
+	return w;
+}
+
 /* Make a cgroup for `in`; 0, or -1 when the test cannot run here. */
-static int make_cgroup(struct vb_instance *in, const char *tag)
+static int make_cgroup(struct env *in, const char *tag)
 {
 	char root[128];
 	struct stat st;
@@ -107,7 +125,7 @@ static int make_cgroup(struct vb_instance *in, const char *tag)
 }
 
 /* Move the calling process into in's cgroup. */
-static void enter_cgroup(const struct vb_instance *in)
+static void enter_cgroup(const struct env *in)
 {
 	char path[PATH_MAX + 16];
 	int fd;
@@ -120,7 +138,7 @@ static void enter_cgroup(const struct vb_instance *in)
 }
 
 /* Fork a child into the cgroup that waits for a byte on a pipe, then runs fn. */
-static pid_t spawn_in(const struct vb_instance *in, int *go, void (*fn)(void *), void *arg)
+static pid_t spawn_in(const struct env *in, int *go, void (*fn)(void *), void *arg)
 {
 	int p[2];
 	pid_t pid;
@@ -277,7 +295,7 @@ START_TEST(pmu_software_counts)
 	static const char *const ev[] = { "task-clock", NULL };
 	struct vb_pmu *p = vb_pmu_open(NULL, getpid(), ev);
 	json_t *out = json_array();
-	struct vb_instance in;
+	struct env in;
 	pid_t child;
 	int go;
 
@@ -352,7 +370,8 @@ START_TEST(block_requests_match_bytes)
 {
 	char err[256], path[64], *dump;
 	struct vb_probes *p;
-	struct vb_instance in;
+	struct vb_probe_watch *w;
+	struct env in;
 	struct reader r = { path };
 	json_t *out, *st;
 	long long req, bytes, hist = 0;
@@ -378,12 +397,12 @@ START_TEST(block_requests_match_bytes)
 	json_decref(st);
 	child = spawn_in(&in, &go, read_direct, &r);
 	in.pid = child;
-	ck_assert_int_eq(vb_probes_watch(p, &in), 0);
-	vb_probes_window_begin(p, &in);
+	w = watch(p, &in);
+	vb_probes_window_begin(p, w);
 	ck_assert_int_eq(write(go, "g", 1), 1);
 	wait_ok(child);
 	out = json_array();
-	vb_probes_window_end(p, &in, out);
+	vb_probes_window_end(p, w, out);
 	vb_probes_close(p);
 	unlink(path);
 	close(go);
@@ -440,8 +459,9 @@ static long long dispatches(const json_t *out)
 START_TEST(qemu_dispatches)
 {
 	const char *qemu = find_qemu();
-	struct vb_instance in;
+	struct env in;
 	struct vb_probes *p;
+	struct vb_probe_watch *w;
 	json_t *paused = json_array(), *running = json_array();
 	char err[256], exe[64], target[256] = "";
 	int mon[2];
@@ -477,14 +497,14 @@ START_TEST(qemu_dispatches)
 	}
 	p = vb_probes_open("qemu", err, sizeof(err));
 	ck_assert_ptr_nonnull(p);
-	ck_assert_int_eq(vb_probes_watch(p, &in), 0);
-	vb_probes_window_begin(p, &in);
+	w = watch(p, &in);
+	vb_probes_window_begin(p, w);
 	sleep_ms(300);
-	vb_probes_window_end(p, &in, paused);
-	vb_probes_window_begin(p, &in);
+	vb_probes_window_end(p, w, paused);
+	vb_probes_window_begin(p, w);
 	ck_assert_int_eq(write(mon[1], "cont\n", 5), 5);
 	sleep_ms(700);
-	vb_probes_window_end(p, &in, running);
+	vb_probes_window_end(p, w, running);
 	if (write(mon[1], "quit\n", 5) != 5)
 		kill(pid, SIGKILL);
 	close(mon[1]);

@@ -2,7 +2,7 @@
 #include <check.h>
 #include <math.h>
 
-#include "../../harness/stats.h"
+#include "../../common/stats.h"
 
 START_TEST(median_and_mad)
 {

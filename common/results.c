@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: MIT */
+#include "results.h"
+#include "proto.h"
+#include "traits.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+int vb_results_write(const json_t *doc, const char *path, char *err, size_t n)
+{
+	char tmp[4096];
+	int fd;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp)) {
+		snprintf(err, n, "path too long: %s", path);
+		return -1;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		snprintf(err, n, "create %s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	if (json_dumpfd(doc, fd, JSON_INDENT(1) | JSON_REAL_PRECISION(10)) ||
+	    write(fd, "\n", 1) != 1 || fsync(fd)) {
+		snprintf(err, n, "write %s: %s", tmp, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		return -1;
+	}
+	close(fd);
+	if (rename(tmp, path)) {
+		snprintf(err, n, "rename %s to %s: %s", tmp, path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * What the backend names of vbench 0.1.0 meant. Frozen: it describes
+ * files already written, so it never follows later changes to backends.
+ */
+static const struct {
+	const char *name;
+	struct vb_traits t;
+} traits_0_1_0[] = {
+	{ "bare", { VB_KIND_HOST, VB_ACCEL_NONE, VB_DEV_NATIVE, NULL, NULL, "" } },
+	{ "container", { VB_KIND_CONTAINER, VB_ACCEL_NONE, VB_DEV_NATIVE, "bare", NULL, "" } },
+	{ "type1", { VB_KIND_VM, VB_ACCEL_KVM, VB_DEV_EMULATED, "bare", "paravirt", "" } },
+	{ "paravirt", { VB_KIND_VM, VB_ACCEL_KVM, VB_DEV_VIRTIO, "bare", "type1", "" } },
+	{ "type2", { VB_KIND_VM, VB_ACCEL_TCG, VB_DEV_EMULATED, "bare", "type2-pv", "" } },
+	{ "type2-pv", { VB_KIND_VM, VB_ACCEL_TCG, VB_DEV_VIRTIO, "bare", "type2", "" } },
+};
+
+void vb_results_fill_traits(json_t *doc)
+{
+	size_t i;
+	json_t *b;
+
+	json_array_foreach(json_object_get(doc, "backends"), i, b) {
+		const char *name = vb_json_str(b, "name", "");
+
+		if (!json_is_object(b) || json_object_get(b, "traits"))
+			continue;
+		for (size_t k = 0; k < sizeof(traits_0_1_0) / sizeof(traits_0_1_0[0]); k++) {
+			struct vb_traits t = traits_0_1_0[k].t;
+
+			if (strcmp(name, traits_0_1_0[k].name))
+				continue;
+			/* 0.1.0 kept an emulated lab's note in info.lab */
+			t.lab = vb_json_str(json_object_get(b, "info"), "lab", "");
+			json_object_set_new(b, "traits", vb_traits_json(&t, NULL));
+			break;
+		}
+	}
+}
+
+json_t *vb_results_load(const char *path, char *err, size_t n)
+{
+	json_error_t je;
+	json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &je), *v;
+
+	if (!doc) {
+		snprintf(err, n, "%s: not a valid JSON file: %s (line %d)", path, je.text,
+			 je.line);
+		return NULL;
+	}
+	if (!json_is_object(doc) || strcmp(vb_json_str(doc, "schema", ""), VB_RESULTS_SCHEMA)) {
+		snprintf(err, n, "%s: not a vbench result file (schema is not \"%s\")", path,
+			 VB_RESULTS_SCHEMA);
+		goto bad;
+	}
+	v = json_object_get(doc, "version");
+	if (!json_is_integer(v) || json_integer_value(v) != VB_RESULTS_VERSION) {
+		if (json_is_integer(v))
+			snprintf(err, n, "%s: result schema version %lld, this vbench reads version %d",
+				 path, (long long)json_integer_value(v), VB_RESULTS_VERSION);
+		else
+			snprintf(err, n, "%s: no result schema version", path);
+		goto bad;
+	}
+	if (!json_is_array(json_object_get(doc, "backends")) ||
+	    !json_is_array(json_object_get(doc, "workloads")) ||
+	    !json_is_array(json_object_get(doc, "measurements"))) {
+		snprintf(err, n, "%s: malformed: backends, workloads and measurements must be arrays",
+			 path);
+		goto bad;
+	}
+	vb_results_fill_traits(doc);
+	return doc;
+bad:
+	json_decref(doc);
+	return NULL;
+}

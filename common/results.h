@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The result file (docs/results-schema.md) as every layer sees it: its
+ * schema name and version, an atomic write, a checked load, and the
+ * summary computed from its raw measurements. The harness builds the
+ * document (harness/results.c); reports/ reads it.
+ */
+#ifndef VB_COMMON_RESULTS_H
+#define VB_COMMON_RESULTS_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#define VB_RESULTS_SCHEMA "vbench-results"
+#define VB_RESULTS_VERSION 1
+
+/* Write atomically (tmp file, fsync, rename). 0 or -1 with err. */
+int vb_results_write(const json_t *doc, const char *path, char *err, size_t n);
+/*
+ * Load and check JSON, schema name and version, and that backends,
+ * workloads and measurements are arrays; NULL with a one-line err. Files
+ * written before backends carried traits get them (vb_results_fill_traits).
+ */
+json_t *vb_results_load(const char *path, char *err, size_t n);
+/*
+ * Give each backend entry without "traits" the traits its name had in
+ * vbench 0.1.0, the last version that did not record them; names that
+ * version did not have are left without.
+ */
+void vb_results_fill_traits(json_t *doc);
+/*
+ * The summary of the document's measurements: per (backend, workload)
+ * with ok samples, their median and MAD, and where the backend has a
+ * baseline (traits.baseline) the per-round paired ratio to it with a
+ * bootstrap 95% CI. Linear in the number of measurements; samples and
+ * rounds are not capped. NULL when memory runs out.
+ */
+json_t *vb_results_summary(const json_t *doc);
+/*
+ * The key of a (backend, workload) pair for indexes ("backend\x1fbench"),
+ * malloc'd; NULL when out of memory.
+ */
+char *vb_results_pair_key(const char *backend, const char *bench);
+
+#endif
