@@ -170,5 +170,6 @@ json_t *vb_detect_virt(void)
 			vm = buf[0] == 'x' ? "xen" : "unknown";
 	}
 	const char *ct = vb_container_marker(ev);
-	return json_pack("{s:s, s:s, s:o}", "vm", vm, "container", ct, "evidence", ev);
+	return json_pack("{s:s, s:s, s:o}", VB_VIRT_VM, vm, VB_VIRT_CONTAINER, ct, VB_VIRT_EVIDENCE,
+			 ev);
 }

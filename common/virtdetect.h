@@ -9,6 +9,11 @@
 
 #include <jansson.h>
 
+/* The keys of vb_detect_virt()'s object, for its writers and readers alike. */
+#define VB_VIRT_VM "vm"
+#define VB_VIRT_CONTAINER "container"
+#define VB_VIRT_EVIDENCE "evidence"
+
 /*
  * Returns {"vm": "kvm"|"pvm"|...|"none", "container": "docker"|...|"none",
  *          "evidence": [ {"signal": ..., "value": ...}, ... ]}.

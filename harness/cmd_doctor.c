@@ -5,6 +5,7 @@
 #include "hostinfo.h"
 #include "pin.h"
 #include "../common/proto.h"
+#include "../common/virtdetect.h"
 #include "../probes/probes.h"
 
 #include <errno.h>
@@ -138,11 +139,11 @@ static void print_virt(json_t *virt)
 	size_t i;
 	json_t *e;
 
-	printf("host virtualization: vm=%s container=%s\n", vb_json_str(virt, "vm", "?"),
-	       vb_json_str(virt, "container", "?"));
-	json_array_foreach(json_object_get(virt, "evidence"), i, e)
+	printf("host virtualization: vm=%s container=%s\n", vb_json_str(virt, VB_VIRT_VM, "?"),
+	       vb_json_str(virt, VB_VIRT_CONTAINER, "?"));
+	json_array_foreach(json_object_get(virt, VB_VIRT_EVIDENCE), i, e)
 		printf("    %-30s %s\n", vb_json_str(e, "signal", ""), vb_json_str(e, "value", ""));
-	if (strcmp(vb_json_str(virt, "vm", "none"), "none"))
+	if (strcmp(vb_json_str(virt, VB_VIRT_VM, "none"), "none"))
 		printf("    note: 'bare' on this host is itself a guest of a hypervisor\n");
 }
 

@@ -48,5 +48,7 @@ int rp_rate(const struct rp_run *r, const char *be, const char *bench,
 
 const char *rp_lab(const struct rp_run *r, const char *be)
 {
-	return vb_json_str(json_object_get(rp_backend(r, be), "info"), "lab", NULL);
+	const struct vb_traits *t = rp_traits(r, be);
+
+	return t && t->lab[0] ? t->lab : NULL;
 }

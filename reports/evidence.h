@@ -25,7 +25,7 @@ extern const int rp_ncauses;
 int rp_rate(const struct rp_run *r, const char *be, const char *bench,
 	    const struct rp_cause *c, double *rate, const char **why);
 
-/* The emulated-lab note of a backend (info.lab), or NULL when it ran directly. */
+/* The emulated-lab note of a backend (traits.lab), or NULL when it ran directly. */
 const char *rp_lab(const struct rp_run *r, const char *be);
 
 #endif

@@ -28,7 +28,7 @@ int rp_report_write(const struct rp_run *runs, int nruns, const char *dir, char 
 		    size_t n);
 
 /* Helpers shared by the sections (report.c). */
-/* "type2" or "R2 type2" when several runs are side by side. */
+/* The backend name, or "R2 <name>" when several runs are side by side. */
 const char *rp_series(const struct rp_report *rp, int run, const char *backend, char *buf,
 		      size_t n);
 /* Render a chart and embed it; on failure remember the error for the caller. */
@@ -36,6 +36,11 @@ void rp_report_chart(struct rp_report *rp, const char *name, int w, int h, const
 		     const char *caption);
 /* Open NAME.dat; NULL (error remembered) on failure. */
 FILE *rp_report_data(struct rp_report *rp, const char *name);
+/*
+ * The one baseline every compared approach has; where none is compared,
+ * the host-kind approach; "baseline" where they differ or there is none.
+ */
+const char *rp_baseline_name(const struct rp_report *rp);
 /* Format a number with 3 significant digits ("1.23", "1.23e+06" where huge). */
 const char *rp_num(double v, char *buf, size_t n);
 

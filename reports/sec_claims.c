@@ -1,16 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Section for coursework: the textbook claims (../shared/REFERENCES.md),
- * each with this run's evidence and a verdict computed from the numbers:
+ * Section for coursework: the textbook claims (docs/references.md), each
+ * with this run's evidence and a verdict computed from the numbers:
  * "holds", "holds for k of n workloads", "does not hold here", or
  * "not measured: <why>". The rules are stated next to each evaluator.
+ * Each claim is about an approach, found in the run by its traits.
  */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../common/proto.h"
+#include "../common/stats.h"
+#include "approaches.h"
 #include "evidence.h"
 #include "report.h"
 
@@ -35,14 +39,25 @@ static void cat(char *buf, size_t n, const char *fmt, ...)
 	va_end(ap);
 }
 
-static int not_run(const struct rp_run *r, const char *be, struct claim_out *o)
+/*
+ * The approach of these traits in r, in *be; 1 (verdict set) when there
+ * is none or it did not run.
+ */
+static int not_run(const struct rp_run *r, enum vb_kind k, enum vb_accel a, enum vb_devices d,
+		   const char **be, struct claim_out *o)
 {
 	char why[400];
 
-	if (rp_backend_ok(r, be))
+	*be = rp_find(r, k, a, d);
+	if (!*be) {
+		snprintf(o->verdict, sizeof(o->verdict), "not measured: no run of %s",
+			 rp_describe(k, a, d, why, sizeof(why)));
+		return 1;
+	}
+	if (rp_backend_ok(r, *be))
 		return 0;
 	snprintf(o->verdict, sizeof(o->verdict), "not measured: %s",
-		 rp_backend_why(r, be, why, sizeof(why)));
+		 rp_backend_why(r, *be, why, sizeof(why)));
 	return 1;
 }
 
@@ -55,24 +70,29 @@ static int in_lab(const struct rp_run *r, const char *be, struct claim_out *o)
 	return 1;
 }
 
-/* 1. Type-1 beats Type-2: holds when type1 is faster by > 5% on every workload both ran. */
+/*
+ * 1. Type-1 beats Type-2: holds when the KVM guest is faster by > 5% than
+ * the TCG guest (both with emulated devices) on every workload both ran.
+ */
 static void claim_type1_type2(const struct rp_report *rp, const struct rp_run *r,
 			      struct claim_out *o)
 {
+	const char *t1, *t2;
 	int n = 0, k = 0;
 	double g, a, b;
 	size_t i;
 	json_t *w;
 
-	if (not_run(r, "type1", o) || not_run(r, "type2", o) || in_lab(r, "type1", o))
+	if (not_run(r, VB_KIND_VM, VB_ACCEL_KVM, VB_DEV_EMULATED, &t1, o) ||
+	    not_run(r, VB_KIND_VM, VB_ACCEL_TCG, VB_DEV_EMULATED, &t2, o) || in_lab(r, t1, o))
 		return;
 	json_array_foreach(rp->benches, i, w) {
-		if (rp_gap(r, "type2", "type1", json_string_value(w), &g, &a, &b))
+		if (rp_gap(r, t2, t1, json_string_value(w), &g, &a, &b))
 			continue;
 		n++;
 		k += g > GAP_MIN;
-		cat(o->ev, sizeof(o->ev), "%s%s: type2/type1 %.2fx", n > 1 ? "; " : "",
-		    json_string_value(w), g);
+		cat(o->ev, sizeof(o->ev), "%s%s: %s/%s %.2fx", n > 1 ? "; " : "",
+		    json_string_value(w), t2, t1, g);
 	}
 	if (!n)
 		snprintf(o->verdict, sizeof(o->verdict), "not measured: no workload ran on both");
@@ -107,21 +127,23 @@ static int cpu_slower(const struct rp_report *rp, const struct rp_run *r, const 
 }
 
 /*
- * 2. Full virtualization pays an interpreter-like cost: holds for an
- * approach when every cpu.* workload is slower than bare beyond its CI.
+ * 2. Full virtualization pays an interpreter-like cost: holds for a guest
+ * with emulated devices (TCG, KVM) when every cpu.* workload is slower
+ * than its baseline beyond its CI.
  */
 static void claim_full_cost(const struct rp_report *rp, const struct rp_run *r,
 			    struct claim_out *o)
 {
-	static const char *const full[] = {"type2", "type1"};
-	double tbs = rp_backend_counter(r, "type2", "tcg.tb_count");
+	const char *full[] = { rp_find(r, VB_KIND_VM, VB_ACCEL_TCG, VB_DEV_EMULATED),
+			       rp_find(r, VB_KIND_VM, VB_ACCEL_KVM, VB_DEV_EMULATED) };
+	double tbs = full[0] ? rp_backend_counter(r, full[0], "tcg.tb_count") : NAN;
 	int measured = 0;
 
 	for (int f = 0; f < 2; f++) {
 		int n, k;
 		char part[200];
 
-		if (!rp_backend_ok(r, full[f]) || rp_lab(r, full[f]))
+		if (!full[f] || !rp_backend_ok(r, full[f]) || rp_lab(r, full[f]))
 			continue;
 		k = cpu_slower(rp, r, full[f], o->ev, sizeof(o->ev), &n);
 		if (!n)
@@ -131,23 +153,16 @@ static void claim_full_cost(const struct rp_report *rp, const struct rp_run *r,
 		cat(o->verdict, sizeof(o->verdict), "%s%s", measured++ ? "; " : "", part);
 	}
 	if (isfinite(tbs))
-		cat(o->ev, sizeof(o->ev), "TCG translated %.0f blocks under type2", tbs);
+		cat(o->ev, sizeof(o->ev), "TCG translated %.0f blocks under %s", tbs, full[0]);
 	if (!measured)
-		snprintf(o->verdict, sizeof(o->verdict), "not measured: neither type2 nor type1 "
-			 "(outside an emulated lab) has cpu.* slowdowns vs bare in this run");
+		snprintf(o->verdict, sizeof(o->verdict), "not measured: no guest with emulated "
+			 "devices (outside an emulated lab) has cpu.* slowdowns in this run");
 }
 
-static double median3(double *v, int n)
+/* The median of n gaps. */
+static double median_of(const double *v, int n)
 {
-	/* n is small: insertion sort, then the middle. */
-	for (int i = 1; i < n; i++)
-		for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
-			double t = v[j];
-
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	return vb_median(v, (size_t)n);
 }
 
 /*
@@ -156,96 +171,115 @@ static double median3(double *v, int n)
  */
 static void claim_pv_io(const struct rp_report *rp, const struct rp_run *r, struct claim_out *o)
 {
-	static const char *const pairs[][2] = {{"type1", "paravirt"}, {"type2", "type2-pv"}};
+	size_t np, n = json_array_size(rp->benches);
+	struct rp_pv_pair *pairs = rp_pv_pairs(r, &np);
+	double *io = malloc((n + 1) * sizeof(double)), *rest = malloc((n + 1) * sizeof(double));
 	char why[400];
 
-	for (int p = 0; p < 2; p++) {
-		double io[64], rest[64], g, a, b, per_f, per_p, each[RP_NTRAP], req;
+	if (!pairs || !io || !rest) {
+		snprintf(o->verdict, sizeof(o->verdict), "not measured: %s", pairs ?
+			 "out of memory" : "no guest with emulated devices beside its para-virtual "
+			 "partner in this run");
+		np = 0;
+	}
+	for (size_t p = 0; p < np; p++) {
+		const char *full = pairs[p].full, *pv = pairs[p].pv, *w1 = NULL;
+		double g, a, b, per_f, per_p, each[RP_NTRAP], req;
 		int nio = 0, nrest = 0;
-		const char *w1 = NULL;
 		size_t i;
 		json_t *w;
 
-		if (!rp_backend_ok(r, pairs[p][0]) || !rp_backend_ok(r, pairs[p][1])) {
+		if (!rp_backend_ok(r, full) || !rp_backend_ok(r, pv)) {
 			cat(o->verdict, sizeof(o->verdict), "%s%s vs %s not measured (%s)",
-			    o->verdict[0] ? "; " : "", pairs[p][0], pairs[p][1],
-			    rp_backend_why(r, rp_backend_ok(r, pairs[p][0]) ? pairs[p][1] : pairs[p][0],
-					   why, sizeof(why)));
+			    o->verdict[0] ? "; " : "", full, pv,
+			    rp_backend_why(r, rp_backend_ok(r, full) ? pv : full, why, sizeof(why)));
 			continue;
 		}
 		json_array_foreach(rp->benches, i, w) {
 			const char *bench = json_string_value(w);
 			int is_io = !strncmp(bench, "io.", 3);
 
-			if (rp_gap(r, pairs[p][0], pairs[p][1], bench, &g, &a, &b))
+			if (rp_gap(r, full, pv, bench, &g, &a, &b))
 				continue;
-			if (is_io && nio < 64)
+			if (is_io)
 				io[nio++] = g;
-			else if (!is_io && nrest < 64)
+			else
 				rest[nrest++] = g;
-			if (is_io && !rp_traps_per_request(r, pairs[p][0], bench, &per_f, each, &req, &w1) &&
-			    !rp_traps_per_request(r, pairs[p][1], bench, &per_p, each, &req, &w1))
+			if (is_io && !rp_traps_per_request(r, full, bench, &per_f, each, &req, &w1) &&
+			    !rp_traps_per_request(r, pv, bench, &per_p, each, &req, &w1))
 				cat(o->ev, sizeof(o->ev), "%s %s/%s %.2fx, device accesses per request "
-				    "%.3g vs %.3g; ", bench, pairs[p][0], pairs[p][1], g, per_f, per_p);
+				    "%.3g vs %.3g; ", bench, full, pv, g, per_f, per_p);
 			else if (is_io)
-				cat(o->ev, sizeof(o->ev), "%s %s/%s %.2fx; ", bench, pairs[p][0],
-				    pairs[p][1], g);
+				cat(o->ev, sizeof(o->ev), "%s %s/%s %.2fx; ", bench, full, pv, g);
 		}
 		if (!nio) {
 			cat(o->verdict, sizeof(o->verdict), "%s%s vs %s not measured: no io.* workload",
-			    o->verdict[0] ? "; " : "", pairs[p][0], pairs[p][1]);
+			    o->verdict[0] ? "; " : "", full, pv);
 			continue;
 		}
-		a = median3(io, nio);
-		b = nrest ? median3(rest, nrest) : 1;
-		cat(o->ev, sizeof(o->ev), "%s/%s median gap: io.* %.2fx, other %.2fx; ", pairs[p][0],
-		    pairs[p][1], a, b);
+		a = median_of(io, nio);
+		b = nrest ? median_of(rest, nrest) : 1;
+		cat(o->ev, sizeof(o->ev), "%s/%s median gap: io.* %.2fx, other %.2fx; ", full, pv, a,
+		    b);
 		cat(o->verdict, sizeof(o->verdict), "%s%s for %s vs %s", o->verdict[0] ? "; " : "",
-		    a > GAP_MIN && a > b ? "holds" : "does not hold", pairs[p][0], pairs[p][1]);
+		    a > GAP_MIN && a > b ? "holds" : "does not hold", full, pv);
 	}
+	free(pairs);
+	free(io);
+	free(rest);
 }
 
-/* 4. Paravirt is close to bare on most workloads: > half within 10%. */
+/* 4. A KVM guest on virtio is close to its baseline on most workloads: > half within 10%. */
 static void claim_pv_close(const struct rp_report *rp, const struct rp_run *r,
 			   struct claim_out *o)
 {
+	const char *pv;
 	double med, lo, hi;
 	int n = 0, k = 0;
 	size_t i;
 	json_t *w;
 
-	if (not_run(r, "paravirt", o) || in_lab(r, "paravirt", o))
+	if (not_run(r, VB_KIND_VM, VB_ACCEL_KVM, VB_DEV_VIRTIO, &pv, o) || in_lab(r, pv, o))
 		return;
 	json_array_foreach(rp->benches, i, w) {
-		if (rp_slowdown(r, "paravirt", json_string_value(w), &med, &lo, &hi))
+		if (rp_slowdown(r, pv, json_string_value(w), &med, &lo, &hi))
 			continue;
 		n++;
 		k += med <= CLOSE_TO_BARE;
 		cat(o->ev, sizeof(o->ev), "%s %.2fx; ", json_string_value(w), med);
 	}
 	if (!n)
-		snprintf(o->verdict, sizeof(o->verdict), "not measured: no slowdown vs bare");
+		snprintf(o->verdict, sizeof(o->verdict), "not measured: no slowdown vs %s",
+			 rp_baseline(r, pv) ? rp_baseline(r, pv) : "a baseline");
 	else
-		snprintf(o->verdict, sizeof(o->verdict), "%s (%d of %d workloads within 10%% of bare)",
-			 2 * k > n ? "holds" : "does not hold here", k, n);
+		snprintf(o->verdict, sizeof(o->verdict), "%s (%d of %d workloads within 10%% of %s)",
+			 2 * k > n ? "holds" : "does not hold here", k, n, rp_baseline(r, pv));
 }
 
 /* 5. Type-2 translates basic blocks: holds when TCG counted translated blocks. */
 static void claim_tcg_blocks(const struct rp_report *rp, const struct rp_run *r,
 			     struct claim_out *o)
 {
-	static const char *const tcg[] = {"type2", "type2-pv"};
-	int any = 0;
+	const char *first = NULL;
+	int any = 0, ran = 0;
+	size_t i;
+	json_t *b;
 
 	(void)rp;
-	for (int t = 0; t < 2; t++) {
-		double tbs = rp_backend_counter(r, tcg[t], "tcg.tb_count");
-		double code = rp_backend_counter(r, tcg[t], "tcg.code_bytes");
+	json_array_foreach(r->backends, i, b) {
+		const char *be = vb_json_str(b, "name", "");
+		double tbs, code;
 
+		if (!r->has_traits[i] || r->traits[i].accel != VB_ACCEL_TCG)
+			continue;
+		first = first ? first : be;
+		ran |= rp_backend_ok(r, be);
+		tbs = rp_backend_counter(r, be, "tcg.tb_count");
+		code = rp_backend_counter(r, be, "tcg.code_bytes");
 		if (!isfinite(tbs))
 			continue;
 		any += tbs > 0;
-		cat(o->ev, sizeof(o->ev), "%s: %.0f translation blocks", tcg[t], tbs);
+		cat(o->ev, sizeof(o->ev), "%s: %.0f translation blocks", be, tbs);
 		if (isfinite(code))
 			cat(o->ev, sizeof(o->ev), ", %.1f MiB code cache", code / 1048576);
 		cat(o->ev, sizeof(o->ev), "; ");
@@ -254,11 +288,13 @@ static void claim_tcg_blocks(const struct rp_report *rp, const struct rp_run *r,
 		snprintf(o->verdict, sizeof(o->verdict), "holds");
 	else if (o->ev[0])
 		snprintf(o->verdict, sizeof(o->verdict), "does not hold here: no block translated");
-	else if (rp_backend_ok(r, "type2") || rp_backend_ok(r, "type2-pv"))
+	else if (ran)
 		snprintf(o->verdict, sizeof(o->verdict), "not measured: no TCG translation "
 			 "statistics (tcg.tb_count) in this run");
+	else if (first)
+		not_run(r, VB_KIND_VM, VB_ACCEL_TCG, VB_DEV_EMULATED, &first, o);
 	else
-		not_run(r, "type2", o);
+		snprintf(o->verdict, sizeof(o->verdict), "not measured: no TCG guest in this run");
 }
 
 /*
@@ -269,12 +305,13 @@ static void claim_tcg_blocks(const struct rp_report *rp, const struct rp_run *r,
 static void claim_device_model(const struct rp_report *rp, const struct rp_run *r,
 			       struct claim_out *o)
 {
-	static const char *const pairs[][2] = {{"type2", "type2-pv"}, {"type1", "paravirt"}};
+	size_t np;
+	struct rp_pv_pair *pairs = rp_pv_pairs(r, &np);
 	int n = 0, k = 0;
 
-	for (int p = 0; p < 2; p++) {
+	for (size_t p = 0; pairs && p < np; p++) {
+		const char *full = pairs[p].full, *pv = pairs[p].pv, *why;
 		double per_f, per_p, each[RP_NTRAP], req, g, a, b;
-		const char *why;
 		size_t i;
 		json_t *w;
 
@@ -282,17 +319,17 @@ static void claim_device_model(const struct rp_report *rp, const struct rp_run *
 			const char *bench = json_string_value(w);
 
 			if (strncmp(bench, "io.", 3) ||
-			    rp_traps_per_request(r, pairs[p][0], bench, &per_f, each, &req, &why) ||
-			    rp_traps_per_request(r, pairs[p][1], bench, &per_p, each, &req, &why) ||
-			    rp_gap(r, pairs[p][0], pairs[p][1], bench, &g, &a, &b))
+			    rp_traps_per_request(r, full, bench, &per_f, each, &req, &why) ||
+			    rp_traps_per_request(r, pv, bench, &per_p, each, &req, &why) ||
+			    rp_gap(r, full, pv, bench, &g, &a, &b))
 				continue;
 			n++;
 			k += per_f > per_p && g > GAP_MIN;
 			cat(o->ev, sizeof(o->ev), "%s: %s %.3g accesses/request vs %s %.3g, "
-			    "%s %.2fx slower; ", bench, pairs[p][0], per_f, pairs[p][1], per_p,
-			    pairs[p][0], g);
+			    "%s %.2fx slower; ", bench, full, per_f, pv, per_p, full, g);
 		}
 	}
+	free(pairs);
 	if (!n)
 		snprintf(o->verdict, sizeof(o->verdict), "not measured: no io.* workload has device "
 			 "access counts under both an emulated and a para-virtual device");
@@ -301,23 +338,24 @@ static void claim_device_model(const struct rp_report *rp, const struct rp_run *
 			 k == n ? "holds" : k ? "holds in part" : "does not hold here");
 }
 
-/* 7. Containers start in a fraction of a second, VMs boot: container < 1 s and < every VM. */
+/* 7. Containers start in a fraction of a second, VMs boot: a container < 1 s and < every VM. */
 static void claim_containers(const struct rp_report *rp, const struct rp_run *r,
 			     struct claim_out *o)
 {
-	double c = vb_json_num(rp_backend(r, "container"), "start_ms", NAN), vm_min = INFINITY;
-	double crss = rp_backend_counter(r, "container", "memory.peak"), vrss = NAN;
+	const char *ct;
+	double c, crss, vm_min = INFINITY, vrss = NAN;
 	size_t i;
 	json_t *b;
 
-	if (not_run(r, "container", o))
+	if (not_run(r, VB_KIND_CONTAINER, VB_ACCEL_NONE, VB_DEV_NATIVE, &ct, o))
 		return;
+	c = vb_json_num(rp_backend(r, ct), "start_ms", NAN);
+	crss = rp_backend_counter(r, ct, "memory.peak");
 	json_array_foreach(rp->backends, i, b) {
 		const char *be = json_string_value(b);
 		double ms = vb_json_num(rp_backend(r, be), "start_ms", NAN);
 
-		if (!strcmp(be, "bare") || !strcmp(be, "container") || !rp_backend_ok(r, be) ||
-		    !isfinite(ms))
+		if (!rp_is_kind(r, be, VB_KIND_VM) || !rp_backend_ok(r, be) || !isfinite(ms))
 			continue;
 		vm_min = fmin(vm_min, ms);
 		if (isfinite(rp_backend_counter(r, be, "memory.peak")))
@@ -325,7 +363,7 @@ static void claim_containers(const struct rp_report *rp, const struct rp_run *r,
 				    rp_backend_counter(r, be, "memory.peak"));
 		cat(o->ev, sizeof(o->ev), "%s starts in %.0f ms; ", be, ms);
 	}
-	cat(o->ev, sizeof(o->ev), "container in %.1f ms", c);
+	cat(o->ev, sizeof(o->ev), "%s in %.1f ms", ct, c);
 	if (isfinite(crss) && isfinite(vrss))
 		cat(o->ev, sizeof(o->ev), "; memory: container %.1f MiB, smallest VM %.0f MiB",
 		    crss / 1048576, vrss / 1048576);

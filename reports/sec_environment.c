@@ -5,15 +5,18 @@
 #include <string.h>
 
 #include "../common/proto.h"
+#include "../common/virtdetect.h"
+#include "approaches.h"
+#include "evidence.h"
 #include "report.h"
 
 #define MAXRUNS_COLS 9
 
 /*
  * The first backend's info field of that name, e.g. the guest kernel; or
- * what to say instead: whether a VM (a backend with info.accel) ran.
+ * what to say instead: whether a VM (by its traits) ran.
  */
-static const char *backend_info(const struct rp_run *r, const char *key, const char *absent)
+static const char *backend_info(const struct rp_run *r, const char *key)
 {
 	const char *vm_ran = NULL;
 	size_t i;
@@ -24,10 +27,11 @@ static const char *backend_info(const struct rp_run *r, const char *key, const c
 
 		if (v)
 			return v;
-		if (vb_json_str(json_object_get(b, "info"), "accel", NULL))
+		if (rp_is_kind(r, vb_json_str(b, "name", ""), VB_KIND_VM) &&
+		    !strcmp(vb_json_str(b, "status", ""), "ok"))
 			vm_ran = "not recorded";
 	}
-	return absent ? absent : vm_ran ? vm_ran : "no VM backend ran";
+	return vm_ran ? vm_ran : "no VM backend ran";
 }
 
 static void field(const struct rp_run *r, const char *what, char *out, size_t n)
@@ -50,13 +54,14 @@ static void field(const struct rp_run *r, const char *what, char *out, size_t n)
 			 vb_json_num(host, "mem_bytes", 0) / (1024.0 * 1024 * 1024),
 			 vb_json_str(json_object_get(host, "topology"), "summary", "topology unknown"));
 	} else if (!strcmp(what, "virt")) {
-		snprintf(out, n, "VM: %s; container: %s", vb_json_str(virt, "vm", "not detected"),
-			 vb_json_str(virt, "container", "not detected"));
+		snprintf(out, n, "VM: %s; container: %s",
+			 vb_json_str(virt, VB_VIRT_VM, "not detected"),
+			 vb_json_str(virt, VB_VIRT_CONTAINER, "not detected"));
 	} else if (!strcmp(what, "evidence")) {
 		size_t used = 0;
 
 		snprintf(out, n, "none recorded");
-		json_array_foreach(json_object_get(virt, "evidence"), i, e) {
+		json_array_foreach(json_object_get(virt, VB_VIRT_EVIDENCE), i, e) {
 			int k = snprintf(out + used, n - used, "%s%s = \"%s\"", i ? "; " : "",
 					 vb_json_str(e, "signal", "?"), vb_json_str(e, "value", "?"));
 
@@ -78,11 +83,16 @@ static void field(const struct rp_run *r, const char *what, char *out, size_t n)
 			 vb_json_int(plan, "warmup", 0), vb_json_int(plan, "min_sample_ms", 0),
 			 json_is_true(json_object_get(plan, "quick")) ? ", quick" : "");
 	} else if (!strcmp(what, "qemu")) {
-		snprintf(out, n, "%s", backend_info(r, "qemu_version", NULL));
+		snprintf(out, n, "%s", backend_info(r, "qemu_version"));
 	} else if (!strcmp(what, "guest")) {
-		snprintf(out, n, "%s", backend_info(r, "guest_kernel", NULL));
+		snprintf(out, n, "%s", backend_info(r, "guest_kernel"));
 	} else if (!strcmp(what, "lab")) {
-		snprintf(out, n, "%s", backend_info(r, "lab", "no: every backend ran directly on this host"));
+		snprintf(out, n, "no: every backend ran directly on this host");
+		json_array_foreach(r->backends, i, e)
+			if (rp_lab(r, vb_json_str(e, "name", ""))) {
+				snprintf(out, n, "%s", rp_lab(r, vb_json_str(e, "name", "")));
+				break;
+			}
 	} else if (!strcmp(what, "cmd")) {
 		size_t used = 0;
 
@@ -124,6 +134,23 @@ static void backends_table(struct rp_report *rp)
 	rp_doc_table_end(&rp->doc);
 }
 
+/* What the host-kind approach is, where one ran: the baseline of the others. */
+static void host_note(struct rp_report *rp)
+{
+	size_t i;
+	json_t *b;
+
+	json_array_foreach(rp->backends, i, b)
+		for (int r = 0; r < rp->nruns; r++)
+			if (rp_is_kind(&rp->runs[r], json_string_value(b), VB_KIND_HOST)) {
+				rp_doc_para(&rp->doc, "\"%s\" is the host as the harness found it: "
+					    "where the host is itself a virtual machine (see the "
+					    "evidence above), every slowdown is relative to that "
+					    "guest, not to bare metal.", json_string_value(b));
+				return;
+			}
+}
+
 void rp_sec_environment(struct rp_report *rp)
 {
 	static const char *const rows[][2] = {
@@ -152,9 +179,7 @@ void rp_sec_environment(struct rp_report *rp)
 		rp_doc_row(&rp->doc, cols + 1, cells, NULL);
 	}
 	rp_doc_table_end(&rp->doc);
-	rp_doc_para(&rp->doc, "\"bare\" is the host as the harness found it: where the host is "
-		    "itself a virtual machine (see the evidence above), every slowdown is relative "
-		    "to that guest, not to bare metal.");
+	host_note(rp);
 	rp_doc_heading(&rp->doc, 3, "Approaches");
 	backends_table(rp);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../common/proto.h"
+#include "approaches.h"
 #include "chart.h"
 #include "report.h"
 
@@ -71,8 +72,7 @@ static void explain_absence(struct rp_report *rp)
 		json_array_foreach(rp->backends, i, b) {
 			const char *be = json_string_value(b), *reason = NULL;
 
-			if (!strcmp(be, "bare") || !strcmp(be, "container") ||
-			    !rp_backend(&rp->runs[r], be))
+			if (!rp_is_kind(&rp->runs[r], be, VB_KIND_VM))
 				continue;
 			if (!rp_backend_ok(&rp->runs[r], be)) {
 				rp_doc_item(&rp->doc, "%s: %s", rp->runs[r].label,
@@ -87,8 +87,7 @@ static void explain_absence(struct rp_report *rp)
 					break;
 				reason = NULL;
 			}
-			if (!reason && !strcmp(vb_json_str(json_object_get(rp_backend(&rp->runs[r], be),
-									"info"), "accel", ""), "tcg"))
+			if (!reason && rp_traits(&rp->runs[r], be)->accel == VB_ACCEL_TCG)
 				reason = "runs under TCG, so it has no VM exits";
 			rp_doc_item(&rp->doc, "%s: %s: %s", rp->runs[r].label, be,
 				    reason ? reason : "no kvm.exit.* counters recorded");
@@ -110,7 +109,7 @@ void rp_sec_exits(struct rp_report *rp)
 	rp_doc_heading(&rp->doc, 2, "VM exits by reason");
 	rp_doc_para(&rp->doc, "Exits from the guest to the hypervisor, counted on the host by the "
 		    "kvm:kvm_exit tracepoint for each guest's cgroup, per workload operation. Only "
-		    "KVM guests exit; a TCG guest (type2, type2-pv) is translated code running in "
+		    "KVM guests exit; a TCG guest is translated code running in "
 		    "QEMU's own process, so its cost shows up as device traps (next section).");
 	reasons = rank_reasons(rp);
 	nr = json_array_size(reasons);

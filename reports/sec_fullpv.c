@@ -7,16 +7,17 @@
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../common/proto.h"
+#include "../common/results.h"
+#include "approaches.h"
 #include "evidence.h"
 #include "report.h"
 
 #define TOP 3
 #define SAME_WITHIN 1.05  /* gaps below 5% are called "about the same" */
-
-static const char *const pairs[][2] = {{"type1", "paravirt"}, {"type2", "type2-pv"}};
 
 /* The cause whose per-op rate differs most between full and pv; 0 or -1. */
 static int explain(const struct rp_run *r, const char *full, const char *pv, const char *bench,
@@ -65,6 +66,15 @@ static int explain(const struct rp_run *r, const char *full, const char *pv, con
 		 rp_causes[bi].what, fr, full, pr, pv);
 	out[0] = (char)toupper((unsigned char)out[0]);
 	return 0;
+}
+
+/* Append the warning that the two intervals against the baseline overlap. */
+static void cat_overlap(char *buf, size_t n, const char *baseline)
+{
+	size_t len = strlen(buf);
+
+	snprintf(buf + len, n - len, " The two 95%% intervals vs %s overlap: this gap may be noise.",
+		 baseline ? baseline : "the baseline");
 }
 
 /* 1 when the slowdown CIs of full and pv on bench overlap. */
@@ -126,8 +136,7 @@ static void pair_in_run(struct rp_report *rp, const struct rp_run *r, const char
 		}
 		explain(r, full, pv, best[k], because, sizeof(because));
 		if (overlap(r, full, pv, best[k]))
-			strncat(because, " The two 95% intervals vs bare overlap: this gap may be noise.",
-				sizeof(because) - strlen(because) - 1);
+			cat_overlap(because, sizeof(because), rp_baseline(r, full));
 		rp_doc_item(&rp->doc, "%s: on %s, %s is %.2fx %s than %s (median %.4g vs %.4g %s). %s",
 			    r->label, best[k], g > 1 ? full : pv, g > 1 ? g : 1 / g,
 			    rp_higher_is_better(r, best[k]) ? "slower (less throughput)" : "slower",
@@ -137,16 +146,38 @@ static void pair_in_run(struct rp_report *rp, const struct rp_run *r, const char
 
 void rp_sec_fullpv(struct rp_report *rp)
 {
+	json_t *seen = json_object();
+
 	rp_doc_heading(&rp->doc, 2, "Full vs para-virtualization");
 	rp_doc_para(&rp->doc, "Each pair runs the same workloads on the same hypervisor, once with "
 		    "an unmodified guest on emulated devices (full virtualization) and once with a "
 		    "guest that knows it is virtual and uses para-virtual devices. Below, for each "
 		    "pair, the workloads where the two differ most and the counted event that "
 		    "differs most between them.");
-	for (size_t p = 0; p < sizeof(pairs) / sizeof(pairs[0]); p++) {
-		rp_doc_heading(&rp->doc, 3, "%s (full) vs %s (para-virtual)", pairs[p][0], pairs[p][1]);
-		for (int r = 0; r < rp->nruns; r++)
-			pair_in_run(rp, &rp->runs[r], pairs[p][0], pairs[p][1]);
-		rp_doc_list_end(&rp->doc);
+	/* every pair of any run, each once, with what each run says of it */
+	for (int r0 = 0; r0 < rp->nruns; r0++) {
+		size_t np;
+		struct rp_pv_pair *p = rp_pv_pairs(&rp->runs[r0], &np);
+
+		for (size_t k = 0; k < np; k++) {
+			char *key = vb_results_pair_key(p[k].full, p[k].pv);
+
+			if (!key || json_object_get(seen, key)) {
+				free(key);
+				continue;
+			}
+			json_object_set_new(seen, key, json_true());
+			free(key);
+			rp_doc_heading(&rp->doc, 3, "%s (full) vs %s (para-virtual)", p[k].full,
+				       p[k].pv);
+			for (int r = 0; r < rp->nruns; r++)
+				pair_in_run(rp, &rp->runs[r], p[k].full, p[k].pv);
+			rp_doc_list_end(&rp->doc);
+		}
+		free(p);
 	}
+	if (!json_object_size(seen))
+		rp_doc_note(&rp->doc, "No pair to compare: no run has a guest with emulated "
+			    "devices together with its para-virtual partner.");
+	json_decref(seen);
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../common/proto.h"
+#include "approaches.h"
 #include "chart.h"
 #include "report.h"
 
@@ -116,8 +117,8 @@ void rp_sec_traps(struct rp_report *rp)
 			json_array_foreach(rp->backends, i, b) {
 				const char *be = json_string_value(b), *why = "no I/O workload ran";
 
-				if (!rp_backend_ok(&rp->runs[r], be) || !strcmp(be, "bare") ||
-				    !strcmp(be, "container"))
+				if (!rp_backend_ok(&rp->runs[r], be) ||
+				    !rp_is_kind(&rp->runs[r], be, VB_KIND_VM))
 					continue;
 				json_array_foreach(rp->benches, j, w)
 					if (!strncmp(json_string_value(w), "io.", 3) &&

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Section: slowdown vs bare per workload and approach, table and chart. */
+/* Section: slowdown vs the baseline per workload and approach, table and chart. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,8 +18,8 @@ struct series {
 };
 
 /*
- * Every (run, approach) other than bare that the run knows, in display
- * order; *all counts those that did not fit too.
+ * Every (run, approach) that the run knows and compares against a
+ * baseline, in display order; *all counts those that did not fit too.
  */
 static int list_series(const struct rp_report *rp, struct series *s, int *all)
 {
@@ -30,10 +30,9 @@ static int list_series(const struct rp_report *rp, struct series *s, int *all)
 	json_array_foreach(rp->backends, i, b) {
 		const char *name = json_string_value(b);
 
-		if (!strcmp(name, "bare"))
-			continue;
 		for (int r = 0; r < rp->nruns; r++) {
-			if (!rp_backend(&rp->runs[r], name) || ++*all > MAX_SERIES)
+			if (!rp_backend(&rp->runs[r], name) || !rp_baseline(&rp->runs[r], name) ||
+			    ++*all > MAX_SERIES)
 				continue;
 			s[n].run = r;
 			s[n].backend = name;
@@ -64,8 +63,8 @@ static const char *cell(const struct rp_report *rp, const struct series *s, cons
 		/* Colour only what the interval shows: the whole CI on one side of 1. */
 		*cls = lo > 1 ? "slower" : hi < 1 ? "faster" : NULL;
 	} else if (rp_summary(r, s->backend, bench))
-		snprintf(buf, n, "no ratio (bare %.80s)",
-			 rp_not_ok_reason(r, "bare", bench, why, sizeof(why)));
+		snprintf(buf, n, "no ratio (%.40s %.80s)", rp_baseline(r, s->backend),
+			 rp_not_ok_reason(r, rp_baseline(r, s->backend), bench, why, sizeof(why)));
 	else
 		snprintf(buf, n, "%.100s", rp_not_ok_reason(r, s->backend, bench, why, sizeof(why)));
 	return buf;
@@ -96,7 +95,7 @@ static void chart(struct rp_report *rp, const struct series *s, int ns)
 {
 	int used[MAX_SERIES] = {0}, nused = 0, rows = 0, col = 2;
 	double ymin = 0.9, ymax = 1.1, med, lo, hi;
-	char *body = NULL;
+	char *body = NULL, caption[200], base[80];
 	size_t len = 0, i;
 	FILE *dat, *gp;
 	json_t *w;
@@ -112,13 +111,16 @@ static void chart(struct rp_report *rp, const struct series *s, int ns)
 	for (int k = 0; k < ns; k++)
 		nused += used[k];
 	if (!nused) {
-		rp_doc_note(&rp->doc, "No chart: no approach has a slowdown against bare in %s.",
-			    rp->nruns > 1 ? "these runs" : "this run");
+		rp_doc_note(&rp->doc, "No chart: no approach has a slowdown against %s in %s.",
+			    rp_baseline_name(rp), rp->nruns > 1 ? "these runs" : "this run");
 		return;
 	}
 	dat = rp_report_data(rp, "overhead");
 	if (!dat)
 		return;
+	/* gnuplot strings in single quotes: the name made safe for them */
+	snprintf(base, sizeof(base), "%s", rp_baseline_name(rp));
+	rp_gp_safe(base);
 	fprintf(dat, "workload");
 	for (int k = 0; k < ns; k++)
 		if (used[k])
@@ -149,13 +151,13 @@ static void chart(struct rp_report *rp, const struct series *s, int ns)
 		snprintf(rp->err, sizeof(rp->err), "out of memory");
 		return;
 	}
-	fprintf(gp, "set title 'Slowdown vs bare: median with 95%% CI (log scale; > 1 is slower)'\n"
+	fprintf(gp, "set title 'Slowdown vs %s: median with 95%% CI (log scale; > 1 is slower)'\n"
 		"set style data histogram\nset style histogram errorbars gap 1 lw 1\n"
 		"set style fill solid 0.85 border -1\nset logscale y\nset yrange [%g:%g]\n"
-		"set ylabel 'slowdown (x bare)'\nset grid ytics\nset key outside right top\n"
+		"set ylabel 'slowdown (x %s)'\nset grid ytics\nset key outside right top\n"
 		"set xtics rotate by -30 scale 0\n"
 		"set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead dt 2 lc rgb '#333333'\n"
-		"plot ", ymin / 1.3, ymax * 1.3);
+		"plot ", base, ymin / 1.3, ymax * 1.3, base);
 	for (int k = 0; k < ns; k++) {
 		if (!used[k])
 			continue;
@@ -165,9 +167,25 @@ static void chart(struct rp_report *rp, const struct series *s, int ns)
 	}
 	fputc('\n', gp);
 	fclose(gp);
+	snprintf(caption, sizeof(caption), "Slowdown vs %s per workload and approach (log scale; "
+		 "error bars: 95%% CI)", rp_baseline_name(rp));
 	rp_report_chart(rp, "overhead", 300 + 60 * rows * (nused < 3 ? 1 : nused / 2), 480, body,
-			"Slowdown vs bare per workload and approach (log scale; error bars: 95% CI)");
+			caption);
 	free(body);
+}
+
+/* Only baselines (or approaches without one) ran: name them. */
+static void nothing_to_compare(struct rp_report *rp)
+{
+	char names[512] = "";
+	size_t i, len = 0;
+	json_t *b;
+
+	json_array_foreach(rp->backends, i, b)
+		if (len < sizeof(names))
+			len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s",
+						i ? ", " : "", json_string_value(b));
+	rp_doc_note(&rp->doc, "Nothing to compare: only %s ran.", names[0] ? names : "nothing");
 }
 
 void rp_sec_overhead(struct rp_report *rp)
@@ -175,13 +193,13 @@ void rp_sec_overhead(struct rp_report *rp)
 	struct series s[MAX_SERIES];
 	int all = 0, ns = list_series(rp, s, &all);
 
-	rp_doc_heading(&rp->doc, 2, "Overhead vs bare");
+	rp_doc_heading(&rp->doc, 2, "Overhead vs %s", rp_baseline_name(rp));
 	rp_doc_para(&rp->doc, "Each cell: median slowdown over the paired rounds with its 95%% "
-		    "bootstrap confidence interval. Red: slower than bare, green: faster, and only "
+		    "bootstrap confidence interval. Red: slower than %s, green: faster, and only "
 		    "where the whole interval lies on that side of 1; uncoloured differences are "
-		    "within the noise.");
+		    "within the noise.", rp_baseline_name(rp));
 	if (!ns) {
-		rp_doc_note(&rp->doc, "Nothing to compare: only bare ran.");
+		nothing_to_compare(rp);
 		return;
 	}
 	if (all > ns)
