@@ -7,8 +7,6 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 BUILD   ?= build
 VERSION := 0.1.0
-GIT_REV := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(shell \
-	git diff --quiet HEAD 2>/dev/null || echo -dirty)
 # Quiet by default; `make V=1` shows the commands.
 Q := $(if $(V),,@)
 
@@ -31,54 +29,79 @@ AGENT_SRC   := $(filter-out guest-agent/main.c,$(wildcard guest-agent/*.c))
 HARNESS_SRC := $(filter-out harness/main.c,$(wildcard harness/*.c harness/*/*.c)) \
 	       $(filter-out %.bpf.c,$(wildcard probes/*.c)) $(wildcard reports/*.c)
 BPF_SRC     := $(wildcard probes/*.bpf.c)
-SKELS       := $(patsubst probes/%.bpf.c,$(BUILD)/gen/%.skel.h,$(BPF_SRC))
 UNIT_SRC    := $(wildcard tests/unit/*.c)
 
+# One object tree serves both programs (the agent links it statically), one
+# more is built with ASan+UBSan for the unit tests.
 obj = $(patsubst %.c,$(BUILD)/$(1)/%.o,$(2))
-
-AGENT_OBJ   := $(call obj,agent,guest-agent/main.c $(AGENT_SRC) $(BENCH_SRC) $(COMMON_SRC))
-HARNESS_OBJ := $(call obj,host,harness/main.c $(HARNESS_SRC) $(BENCH_SRC) $(COMMON_SRC))
-LIB_SRC     := $(HARNESS_SRC) $(AGENT_SRC) $(BENCH_SRC) $(COMMON_SRC)
-UNIT_OBJ    := $(call obj,host,$(UNIT_SRC) $(LIB_SRC))
-ASAN_OBJ    := $(call obj,asan,$(UNIT_SRC) $(LIB_SRC))
+LIB_SRC  := $(HARNESS_SRC) $(AGENT_SRC) $(BENCH_SRC) $(COMMON_SRC)
+ALL_OBJ  := $(call obj,obj,harness/main.c guest-agent/main.c $(UNIT_SRC) $(LIB_SRC))
+ASAN_OBJ := $(call obj,asan,$(UNIT_SRC) $(LIB_SRC))
+# common/ is an archive: each program takes only the objects it uses.
+COMMON_LIB := $(BUILD)/obj/libcommon.a
 
 .PHONY: all check unit e2e install clean FORCE
 all: $(BUILD)/vbench $(BUILD)/vbench-agent
 
+$(COMMON_LIB): $(call obj,obj,$(COMMON_SRC))
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
+
 # The agent is static so that the identical bytes run everywhere: on the
-# host, in a container with an empty rootfs, as /init of a guest.
-$(BUILD)/vbench-agent: $(AGENT_OBJ)
+# host, in a container with an empty rootfs, as /init of a guest. The
+# workload registry must come whole: bench/ is linked as objects.
+$(BUILD)/vbench-agent: $(call obj,obj,guest-agent/main.c $(AGENT_SRC) $(BENCH_SRC)) $(COMMON_LIB)
 	@echo "  LD      $@"
 	$(Q)$(CC) -static $(CFLAGS) -o $@ $^ $(AGENT_LIBS)
 
-$(BUILD)/vbench: $(HARNESS_OBJ)
-	@echo "  LD      $@"
-	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(HARNESS_LIBS)
+# The sources' git tree id (scripts/source-id) is compiled at each link,
+# as Linux does its version: no object depends on it, so an edit rebuilds
+# only what it touches, and `make` after committing what was built does
+# nothing (the tree is the same).
+SOURCE_ID_C = $(BUILD)/gen/source_id.c
+define link_with_source_id
+	@mkdir -p $(BUILD)/gen
+	$(Q)printf 'const char vb_source_id[] = "%s";\n' \
+		"$$(scripts/source-id 2>/dev/null || echo unknown)" > $(SOURCE_ID_C)
+endef
 
-$(BUILD)/unit-tests: $(UNIT_OBJ)
+$(BUILD)/vbench: $(call obj,obj,harness/main.c $(HARNESS_SRC) $(BENCH_SRC)) $(COMMON_LIB)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(HARNESS_LIBS) $(CHECK_LIBS)
+	$(link_with_source_id)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(SOURCE_ID_C) $(HARNESS_LIBS)
+
+$(BUILD)/unit-tests: $(call obj,obj,$(UNIT_SRC) $(LIB_SRC))
+	@echo "  LD      $@"
+	$(link_with_source_id)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(SOURCE_ID_C) $(HARNESS_LIBS) $(CHECK_LIBS)
 
 $(BUILD)/unit-tests-asan: $(ASAN_OBJ)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(HARNESS_LIBS) $(CHECK_LIBS)
+	$(link_with_source_id)
+	$(Q)$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(SOURCE_ID_C) $(HARNESS_LIBS) $(CHECK_LIBS)
 
-# One object tree per flavour: the static agent, the host tools, ASan+UBSan.
 define compile_rule
-$(BUILD)/$(1)/%.o: %.c $(SKELS) $(BUILD)/gen/version.h
+$(BUILD)/$(1)/%.o: %.c
 	@mkdir -p $$(dir $$@)
 	@echo "  CC      $$@"
 	$(Q)$(CC) $(CFLAGS) $(2) -MMD -MP -c -o $$@ $$<
 endef
-$(eval $(call compile_rule,agent,))
-$(eval $(call compile_rule,host,))
+$(eval $(call compile_rule,obj,))
 $(eval $(call compile_rule,asan,$(SAN)))
 
-# Rewritten only when the version or revision changes, so a commit does
-# not rebuild everything (only the files that include it).
+# Generated headers are prerequisites of the objects that include them, and
+# of no other: -MMD finds every other header, but only after a first build.
+users_of = $(foreach t,obj asan,$(call obj,$(t),$(shell grep -l '^\#include "$(1)"' \
+	$(LIB_SRC) harness/main.c guest-agent/main.c $(UNIT_SRC))))
+$(call users_of,version.h): $(BUILD)/gen/version.h
+$(foreach b,$(BPF_SRC),$(call users_of,$(notdir $(b:.bpf.c=.skel.h)))): \
+	$(patsubst probes/%.bpf.c,$(BUILD)/gen/%.skel.h,$(BPF_SRC))
+
+# Rewritten only when the version changes.
 $(BUILD)/gen/version.h: FORCE
 	@mkdir -p $(dir $@)
-	@printf '#define VB_VERSION "%s"\n#define VB_GIT_REV "%s"\n' '$(VERSION)' '$(GIT_REV)' > $@.tmp
+	@printf '#define VB_VERSION "%s"\n/* set at link time */\nextern const char vb_source_id[];\n' \
+		'$(VERSION)' > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 FORCE:
 
@@ -88,16 +111,19 @@ $(BUILD)/gen/vmlinux.h:
 	@mkdir -p $(dir $@)
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/gen/%.bpf.o: probes/%.bpf.c $(BUILD)/gen/vmlinux.h $(wildcard probes/*.h)
-	$(CLANG) -O2 -g -target bpf -D__TARGET_ARCH_x86 -I$(BUILD)/gen -Iprobes \
-		-Wall -Werror -c $< -o $@
-	llvm-strip -g $@
+$(BUILD)/gen/%.bpf.o: probes/%.bpf.c $(BUILD)/gen/vmlinux.h
+	@echo "  BPF     $@"
+	$(Q)$(CLANG) -O2 -g -target bpf -D__TARGET_ARCH_x86 -I$(BUILD)/gen -Iprobes \
+		-Wall -Werror -MMD -MP -c $< -o $@
+	$(Q)llvm-strip -g $@
 
 # Keep the BPF objects and skeletons: make would delete them as intermediates.
+SKELS := $(patsubst probes/%.bpf.c,$(BUILD)/gen/%.skel.h,$(BPF_SRC))
 .SECONDARY: $(SKELS) $(SKELS:.skel.h=.bpf.o) $(BUILD)/gen/vmlinux.h
 
 $(BUILD)/gen/%.skel.h: $(BUILD)/gen/%.bpf.o
-	$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
+	@echo "  GEN     $@"
+	$(Q)$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
 
 unit: $(BUILD)/unit-tests $(BUILD)/unit-tests-asan $(BUILD)/vbench-agent
 	VBENCH_AGENT=$(CURDIR)/$(BUILD)/vbench-agent $(BUILD)/unit-tests
@@ -121,4 +147,4 @@ install: all
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(ALL_OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(SKELS:.skel.h=.bpf.d)

@@ -4,8 +4,6 @@
 
 #include <jansson.h>
 
-#define VB_AGENT_VERSION "0.1.0"
-
 struct vb_agent_opts {
 	int in_fd, out_fd;
 	const char *scratch;   /* I/O scratch target, or NULL */

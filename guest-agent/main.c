@@ -5,6 +5,7 @@
  * harness, in whatever environment a backend started it.
  */
 #include "agent.h"
+#include "version.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -64,7 +65,7 @@ int main(int argc, char **argv)
 			break;
 		case 's': o.scratch = optarg; break;
 		case 'r': o.role = optarg; break;
-		case 'V': printf("vbench-agent %s\n", VB_AGENT_VERSION); return 0;
+		case 'V': printf("vbench-agent %s\n", VB_VERSION); return 0;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}

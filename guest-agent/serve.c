@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The agent's protocol loop and the "run" request. */
 #include "agent.h"
+#include "version.h"
 #include "counters.h"
 #include "../bench/bench.h"
 #include "../common/proto.h"
@@ -131,7 +132,7 @@ int vb_agent_serve(const struct vb_agent_opts *o)
 	int rc;
 
 	json_t *hello = json_pack("{s:s, s:i, s:s, s:s, s:o}", "op", "hello",
-				  "proto", VB_PROTO_VERSION, "agent", VB_AGENT_VERSION,
+				  "proto", VB_PROTO_VERSION, "agent", VB_VERSION,
 				  "role", o->role, "env", vb_agent_env());
 	if (vb_proto_send(o->out_fd, hello)) {
 		json_decref(hello);

@@ -42,7 +42,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(argv[1], "--version") == 0) {
-		printf("vbench %s (git %s)\n", VB_VERSION, VB_GIT_REV);
+		printf("vbench %s (source tree %s)\n", VB_VERSION, vb_source_id);
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)

@@ -26,7 +26,7 @@ json_t *vb_results_new(int argc, char **argv, json_t *plan)
 	for (int i = 0; i < argc; i++)
 		json_array_append_new(cmd, json_string(argv[i]));
 	meta = json_pack("{s:s, s:s, s:o, s:o, s:o, s:{s:i, s:b}, s:o}", "vbench_version",
-			 VB_VERSION, "git_rev", VB_GIT_REV, "command_line", cmd, "started",
+			 VB_VERSION, "source_tree", vb_source_id, "command_line", cmd, "started",
 			 iso_now(), "finished", json_null(), "user", "euid", (int)geteuid(),
 			 "root", geteuid() == 0, "host", vb_host_json());
 	json_object_set_new(meta, "plan", plan);

@@ -70,8 +70,13 @@ static void field(const struct rp_run *r, const char *what, char *out, size_t n)
 			used += (size_t)k;
 		}
 	} else if (!strcmp(what, "vbench")) {
-		snprintf(out, n, "%s (git %s)", vb_json_str(meta, "vbench_version", "?"),
-			 vb_json_str(meta, "git_rev", "?"));
+		/* files of 0.1.0 name a commit, later ones the sources' tree */
+		if (json_object_get(meta, "source_tree"))
+			snprintf(out, n, "%s (source tree %s)", vb_json_str(meta, "vbench_version", "?"),
+				 vb_json_str(meta, "source_tree", "?"));
+		else
+			snprintf(out, n, "%s (git %s)", vb_json_str(meta, "vbench_version", "?"),
+				 vb_json_str(meta, "git_rev", "?"));
 	} else if (!strcmp(what, "when")) {
 		snprintf(out, n, "%s to %s; %s%s", vb_json_str(meta, "started", "?"),
 			 vb_json_str(meta, "finished", "?"),

@@ -14,7 +14,7 @@ check "every workload measured or said why not" jq -e '
 		 (.status == "unsupported" and (.reason | length) > 0))))' "$T/r.json"
 check "metadata: host virtualization evidence, topology, command line" jq -e '
 	(.meta.host.virt.evidence | length) > 0 and .meta.host.topology.pus >= 1
-	and .meta.command_line[0] != null and .meta.git_rev != null' "$T/r.json"
+	and .meta.command_line[0] != null and (.meta.source_tree | test("^[0-9a-f]{12}$"))' "$T/r.json"
 check "bare instance recorded with pid, PUs and start time" \
 	jq -e '.backends[0].status == "ok" and .backends[0].host.pid > 0
 		and (.backends[0].host.pus | length) == 1 and .backends[0].start_ms > 0' "$T/r.json"
