@@ -36,7 +36,6 @@ enum vb_direction { VB_LOWER_IS_BETTER, VB_HIGHER_IS_BETTER };
 enum vb_need {
 	VB_NEED_ROOT    = 1u << 0, /* CAP_SYS_ADMIN or similar              */
 	VB_NEED_SCRATCH = 1u << 1, /* an I/O scratch file or block device  */
-	VB_NEED_PORTIO  = 1u << 2, /* ioperm() on the port it uses          */
 };
 
 struct vb_param {
@@ -128,8 +127,8 @@ struct vb_samples {
 
 /*
  * Calibrate (double iters until one run lasts min_sample_ms, as in
- * kvm-unit-tests), run the warm-up and the samples. Returns 0,
- * VB_UNSUPPORTED, or -1; why holds the reason in the last two cases.
+ * kvm-unit-tests), run the warm-up and the samples of an instance whose
+ * setup succeeded. Returns 0, or -1 with the reason in why.
  */
 int vb_measure(struct vb_inst *in, const struct vb_sample_plan *plan,
 	       struct vb_samples *out, char *why, size_t whylen);

@@ -62,6 +62,21 @@ START_TEST(select_backends_and_benches)
 
 	ck_assert_int_eq(vb_select_backends("bare,bare", be, 8, err, sizeof(err)), 1);
 	ck_assert_str_eq(be[0].name, "bare");
+	/* a second instance of a backend under a tag, after the untagged one */
+	ck_assert_int_eq(vb_select_backends("type2@new,bare,type2", be, 8, err, sizeof(err)), 3);
+	ck_assert_str_eq(be[0].name, "bare");
+	ck_assert_str_eq(be[1].name, "type2");
+	ck_assert_str_eq(be[2].name, "type2@new");
+	ck_assert_ptr_eq(be[2].be, be[1].be);
+	ck_assert_int_eq(vb_select_backends("type2@", be, 8, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "tag"));
+	ck_assert_int_eq(vb_select_backends("type2@a/b", be, 8, err, sizeof(err)), -1);
+	ck_assert_int_eq(vb_select_backends("nosuch@x", be, 8, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "unknown backend 'nosuch'"));
+	/* more than fit is an error, never a silent cut */
+	ck_assert_int_eq(vb_select_backends("bare,type2", be, 1, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "more than 1"));
+	ck_assert_int_eq(vb_select_backends("all", be, 8, err, sizeof(err)), (int)vb_nbackends);
 	ck_assert_int_eq(vb_select_backends("bare,nosuch", be, 8, err, sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, "unknown backend 'nosuch'"));
 	ck_assert_ptr_nonnull(strstr(err, "valid: bare"));
@@ -73,6 +88,8 @@ START_TEST(select_backends_and_benches)
 	ck_assert_ptr_nonnull(strstr(err, "no workload matches 'nosuch*'"));
 	ck_assert_ptr_nonnull(strstr(err, "mem.stream"));
 	ck_assert_int_eq(vb_select_benches("*", wl, 256, err, sizeof(err)), (int)vb_nworkloads);
+	ck_assert_int_eq(vb_select_benches("*", wl, 2, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "more than 2"));
 }
 END_TEST
 

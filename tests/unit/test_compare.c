@@ -78,6 +78,27 @@ START_TEST(round_permutation)
 }
 END_TEST
 
+/* Long runs: 100 + 100 rounds (once over the test's limit of 62) by random splits. */
+START_TEST(round_permutation_many_rounds)
+{
+	const double lo[] = {1, 2, 3}, hi[] = {10, 11, 12};
+	struct rp_round a[100], b[100];
+	struct rp_perm p;
+
+	for (int i = 0; i < 100; i++) {
+		a[i] = (struct rp_round){lo, 3};
+		b[i] = (struct rp_round){i < 50 ? lo : hi, 3};
+	}
+	ck_assert_int_eq(rp_round_perm(a, 100, b, 100, &p), 0);
+	ck_assert(!p.exact);
+	ck_assert_double_eq_tol(p.min_p, 1e-4, 1e-12);
+	/* half of NEW's rounds shifted: the split is far from chance */
+	ck_assert(p.p <= 1e-3);
+	ck_assert_int_eq(rp_round_perm(a, 100, a, 100, &p), 0);
+	ck_assert(p.p > 0.5);
+}
+END_TEST
+
 /* A normal deviate from the project's seeded generator (Box-Muller). */
 static double gauss(uint64_t *s)
 {
@@ -288,6 +309,7 @@ Suite *suite_compare(void)
 	tcase_add_test(t, mwu_ties);
 	tcase_add_test(t, mwu_all_equal_and_empty);
 	tcase_add_test(t, round_permutation);
+	tcase_add_test(t, round_permutation_many_rounds);
 	tcase_add_test(t, few_rounds_fall_back_to_samples);
 	tcase_add_test(t, equal_sets_do_not_regress);
 	tcase_add_test(t, shift_by_20_percent_regresses);

@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../../common/proto.h"
+#include "../../common/results.h"
 #include "../../reports/report.h"
 
 #define DATA "tests/data/run-v1.json"
@@ -223,6 +225,69 @@ START_TEST(whole_report)
 }
 END_TEST
 
+/* Give backend `from` the name `to` everywhere the file names it. */
+static void rename_backend(json_t *doc, const char *from, const char *to)
+{
+	size_t i;
+	json_t *e;
+
+	json_array_foreach(json_object_get(doc, "backends"), i, e) {
+		json_t *t = json_object_get(e, "traits");
+
+		if (!strcmp(vb_json_str(e, "name", ""), from)) {
+			json_object_set_new(e, "name", json_string(to));
+			json_object_set_new(e, "desc", json_string(to));
+		}
+		if (!strcmp(vb_json_str(t, "baseline", ""), from))
+			json_object_set_new(t, "baseline", json_string(to));
+		if (!strcmp(vb_json_str(t, "pv_partner", ""), from))
+			json_object_set_new(t, "pv_partner", json_string(to));
+	}
+	json_array_foreach(json_object_get(doc, "measurements"), i, e)
+		if (!strcmp(vb_json_str(e, "backend", ""), from))
+			json_object_set_new(e, "backend", json_string(to));
+}
+
+/* The report knows approaches by their traits: other names change nothing else. */
+START_TEST(report_by_traits_not_names)
+{
+	static const char *const names[][2] = {
+		{"bare", "metal0"}, {"type2", "tcg-ide"}, {"type2-pv", "tcg-virtio"},
+		{"type1", "kvm-ide"}, {"paravirt", "kvm-virtio"}, {"container", "oci0"},
+	};
+	struct rp_run r;
+	char err[1024], *md;
+	json_t *doc;
+	json_error_t je;
+
+	if (system("command -v gnuplot >/dev/null 2>&1")) {
+		fprintf(stderr, "SKIP report_by_traits_not_names: gnuplot is not installed\n");
+		return;
+	}
+	make_tmp();
+	doc = json_load_file(DATA, 0, &je);
+	ck_assert_ptr_nonnull(doc);
+	vb_results_fill_traits(doc);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		rename_backend(doc, names[i][0], names[i][1]);
+	ck_assert_msg(!rp_run_adopt(&r, doc, "renamed", 0, err, sizeof(err)), "%s", err);
+	ck_assert_str_eq(rp_baseline(&r, "tcg-ide"), "metal0");
+	ck_assert_msg(!rp_report_write(&r, 1, tmpdir, err, sizeof(err)), "%s", err);
+	md = slurp(tmpdir, "report.md");
+	ck_assert_ptr_nonnull(strstr(md, "## Overhead vs metal0"));
+	ck_assert_ptr_nonnull(strstr(md, "| workload | oci0 | kvm-ide | kvm-virtio | tcg-ide | "
+				     "tcg-virtio |"));
+	ck_assert_ptr_nonnull(strstr(md, "### tcg-ide (full) vs tcg-virtio (para-virtual)"));
+	ck_assert_ptr_nonnull(strstr(md, "holds for tcg-ide vs tcg-virtio"));
+	ck_assert_ptr_nonnull(strstr(md, "tcg-ide: runs under TCG, so it has no VM exits"));
+	ck_assert_ptr_nonnull(strstr(md, "not measured: kvm-ide unavailable"));
+	ck_assert_ptr_null(strstr(md, "type2"));
+	free(md);
+	rp_run_free(&r);
+	remove_tmp();
+}
+END_TEST
+
 START_TEST(missing_gnuplot_is_a_clear_error)
 {
 	struct rp_run r;
@@ -249,6 +314,7 @@ Suite *suite_report(void)
 	tcase_add_test(t, queries_on_recorded_data);
 	tcase_add_test(t, counter_per_op_arithmetic);
 	tcase_add_test(t, whole_report);
+	tcase_add_test(t, report_by_traits_not_names);
 	tcase_add_test(t, missing_gnuplot_is_a_clear_error);
 	suite_add_tcase(s, t);
 	return s;

@@ -138,6 +138,127 @@ START_TEST(write_is_atomic_on_failure)
 }
 END_TEST
 
+/*
+ * 5,000 measurements: 2,500 rounds of bare and of a backend half as fast,
+ * 30 samples each: 75,000 samples per pair, beyond the 65,536 the summary
+ * once cut silently.
+ */
+START_TEST(summary_of_5000_measurements)
+{
+	char *argv[] = { "vbench", "run" };
+	json_t *doc = vb_results_new(2, argv, json_pack("{s:i}", "rounds", 2500)), *sum, *e;
+	const int rounds = 2500, samples = 30;
+	size_t i;
+
+	vb_results_add_backend(doc, &picks[0], "ok", NULL);
+	vb_results_add_backend(doc, &picks[1], "ok", NULL);
+	vb_results_add_workload(doc, json_pack("{s:s, s:s, s:s}", "name", "cpu.x", "unit",
+					       "ns/op", "direction", "lower"));
+	for (int r = 0; r < rounds; r++)
+		for (int b = 0; b < 2; b++) {
+			json_t *x = json_array();
+
+			for (int k = 0; k < samples; k++)
+				json_array_append_new(x, json_real((b ? 2.0 : 1.0) * (100 + k % 7)));
+			vb_results_add_measurement(doc, json_pack("{s:s, s:s, s:i, s:s, s:o}",
+								  "backend", b ? "slow" : "bare",
+								  "bench", "cpu.x", "round", r,
+								  "status", "ok", "samples", x));
+		}
+	ck_assert_uint_eq(json_array_size(json_object_get(doc, "measurements")), 5000);
+	ck_assert_int_eq(vb_results_finish(doc, 1, 0), 0);
+	sum = json_object_get(doc, "summary");
+	ck_assert_uint_eq(json_array_size(sum), 2);
+	json_array_foreach(sum, i, e) {
+		int is_slow = !strcmp(vb_json_str(e, "backend", ""), "slow");
+
+		ck_assert_int_eq(vb_json_int(e, "n", 0), rounds * samples);
+		ck_assert_double_eq_tol(vb_json_num(e, "median", 0), is_slow ? 206 : 103, 1e-9);
+		if (!is_slow) {
+			ck_assert(json_is_null(json_object_get(e, "ratio")));
+			continue;
+		}
+		ck_assert_str_eq(vb_json_str(e, "baseline", ""), "bare");
+		ck_assert_int_eq(vb_json_int(json_object_get(e, "ratio"), "rounds", 0), rounds);
+		ck_assert_double_eq_tol(vb_json_num(json_object_get(e, "slowdown"), "median", 0), 2.0,
+					1e-9);
+	}
+	json_decref(doc);
+}
+END_TEST
+
+/* A backend's traits: JSON both ways, tags, and refusal of what is not traits. */
+START_TEST(traits_json_and_parse)
+{
+	static const char *const bad[] = {
+		"{\"kind\": \"vm\", \"accel\": \"tcg\", \"devices\": \"sr-iov\"}",
+		"{\"kind\": \"pod\", \"accel\": \"none\", \"devices\": \"native\"}",
+		"{\"kind\": \"vm\", \"accel\": \"kvm\", \"devices\": \"virtio\", \"baseline\": 7}",
+		"{\"kind\": \"vm\", \"accel\": \"kvm\", \"devices\": \"virtio\", \"baseline\": \"\"}",
+		"{\"kind\": \"vm\", \"accel\": \"kvm\", \"devices\": \"virtio\", \"lab\": []}",
+		"[]",
+	};
+	const struct vb_traits t2 = { VB_KIND_VM, VB_ACCEL_TCG, VB_DEV_EMULATED, "bare", "type2-pv",
+				      "" };
+	struct vb_traits back;
+	char err[256];
+	json_t *j = vb_traits_json(&t2, "new");
+
+	ck_assert_int_eq(vb_traits_parse(j, &back, err, sizeof(err)), 0);
+	ck_assert_int_eq(back.kind, VB_KIND_VM);
+	ck_assert_int_eq(back.accel, VB_ACCEL_TCG);
+	ck_assert_int_eq(back.devices, VB_DEV_EMULATED);
+	/* a tagged instance's partner carries the tag; its baseline does not */
+	ck_assert_str_eq(back.baseline, "bare");
+	ck_assert_str_eq(back.pv_partner, "type2-pv@new");
+	ck_assert_str_eq(back.lab, "");
+	json_decref(j);
+	j = vb_traits_json(&host.traits, NULL);
+	ck_assert_int_eq(vb_traits_parse(j, &back, err, sizeof(err)), 0);
+	ck_assert_ptr_null(back.baseline);
+	ck_assert_ptr_null(back.pv_partner);
+	json_decref(j);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		j = json_loads(bad[i], 0, NULL);
+		ck_assert_ptr_nonnull(j);
+		err[0] = '\0';
+		ck_assert_msg(vb_traits_parse(j, &back, err, sizeof(err)) == -1, "accepted %s", bad[i]);
+		ck_assert_msg(strstr(err, "traits"), "%zu: '%s'", i, err);
+		json_decref(j);
+	}
+}
+END_TEST
+
+/* Files from before traits: the names of 0.1.0 get theirs, others none. */
+START_TEST(old_files_get_traits)
+{
+	char err[512];
+	json_t *doc, *b;
+	struct vb_traits t;
+
+	write_file("{\"schema\": \"vbench-results\", \"version\": 1, \"workloads\": [], "
+		   "\"measurements\": [], \"backends\": [{\"name\": \"bare\"}, "
+		   "{\"name\": \"paravirt\", \"info\": {\"lab\": \"emulated: L1 TCG\"}}, "
+		   "{\"name\": \"mystery\"}]}");
+	doc = vb_results_load(path, err, sizeof(err));
+	ck_assert_msg(doc != NULL, "%s", err);
+	b = json_object_get(doc, "backends");
+	ck_assert_int_eq(vb_traits_parse(json_object_get(json_array_get(b, 0), "traits"), &t, err,
+					 sizeof(err)), 0);
+	ck_assert_int_eq(t.kind, VB_KIND_HOST);
+	ck_assert_ptr_null(t.baseline);
+	ck_assert_int_eq(vb_traits_parse(json_object_get(json_array_get(b, 1), "traits"), &t, err,
+					 sizeof(err)), 0);
+	ck_assert_int_eq(t.accel, VB_ACCEL_KVM);
+	ck_assert_int_eq(t.devices, VB_DEV_VIRTIO);
+	ck_assert_str_eq(t.baseline, "bare");
+	ck_assert_str_eq(t.pv_partner, "type1");
+	ck_assert_str_eq(t.lab, "emulated: L1 TCG");
+	ck_assert_ptr_null(json_object_get(json_array_get(b, 2), "traits"));
+	json_decref(doc);
+}
+END_TEST
+
 Suite *suite_results(void)
 {
 	Suite *s = suite_create("results");
@@ -147,6 +268,11 @@ Suite *suite_results(void)
 	tcase_add_test(t, roundtrip_and_ratios);
 	tcase_add_test(t, load_refuses_bad_files);
 	tcase_add_test(t, write_is_atomic_on_failure);
+	tcase_add_test(t, traits_json_and_parse);
+	tcase_add_test(t, old_files_get_traits);
+	tcase_add_test(t, summary_of_5000_measurements);
+	/* 5,000 measurements with bootstrap intervals, under ASan too */
+	tcase_set_timeout(t, 120);
 	suite_add_tcase(s, t);
 	return s;
 }
