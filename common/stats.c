@@ -12,11 +12,59 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+static void swap(double *a, double *b)
+{
+	double t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+/*
+ * The k-th smallest of x[0..n) by selection (expected linear time: a
+ * bootstrap takes thousands of medians), leaving everything before it no
+ * larger. Three-way partitions, so runs of equal values end at once.
+ */
+static double select_kth(double *x, size_t n, size_t k)
+{
+	size_t lo = 0, hi = n;
+
+	while (hi - lo > 1) {
+		double pivot = x[lo + (hi - lo) / 2];
+		size_t lt = lo, i = lo, gt = hi;
+
+		/* x[lo, lt) < pivot, x[lt, i) == pivot, x[gt, hi) > pivot */
+		while (i < gt) {
+			if (x[i] < pivot)
+				swap(&x[lt++], &x[i++]);
+			else if (x[i] > pivot)
+				swap(&x[i], &x[--gt]);
+			else
+				i++;
+		}
+		if (k < lt)
+			hi = lt;
+		else if (k >= gt)
+			lo = gt;
+		else
+			return pivot;
+	}
+	return x[k];
+}
+
 /* Median of a scratch copy that may be reordered. */
 static double median_inplace(double *x, size_t n)
 {
-	qsort(x, n, sizeof(*x), cmp_double);
-	return n % 2 ? x[n / 2] : (x[n / 2 - 1] + x[n / 2]) / 2;
+	double upper = select_kth(x, n, n / 2), lower;
+
+	if (n % 2)
+		return upper;
+	/* the lower middle is the largest of what selection left below */
+	lower = x[0];
+	for (size_t i = 1; i < n / 2; i++)
+		if (x[i] > lower)
+			lower = x[i];
+	return (lower + upper) / 2;
 }
 
 double vb_median(const double *x, size_t n)

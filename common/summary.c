@@ -264,7 +264,8 @@ json_t *vb_results_summary(const json_t *doc)
 		rc = round_medians(&x.g[i]);
 	/* backends' order, then workloads' order, as the file lists them */
 	if (rc == 0) {
-		qsort(x.g, x.n, sizeof(*x.g), by_position);
+		if (x.n)
+			qsort(x.g, x.n, sizeof(*x.g), by_position);
 		/* the sort moved the groups: index them again */
 		json_object_clear(x.groups);
 		for (i = 0; i < x.n; i++) {
