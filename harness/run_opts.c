@@ -18,7 +18,8 @@ void vb_run_usage(FILE *f)
 	fprintf(f,
 		"usage: vbench run [--all | --backend LIST] [--bench GLOBS] [options]\n"
 		"Run workloads in each environment, in interleaved rounds, and write results.\n"
-		"  -b, --backend LIST     backends, comma-separated (default: bare)\n"
+		"  -b, --backend LIST     backends, comma-separated (default: bare); NAME@TAG\n"
+		"                         starts another instance of NAME beside it\n"
 		"  -w, --bench GLOBS      workloads, comma-separated globs (default: '*')\n"
 		"      --all              every backend and every workload; unavailable\n"
 		"                         backends are recorded with the reason\n"
