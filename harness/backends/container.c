@@ -19,7 +19,7 @@
 #include "../cgroup.h"
 #include "../envutil.h"
 #include "../exec.h"
-#include "../oci.h"
+#include "oci.h"
 #include "../paths.h"
 
 #include <dirent.h>

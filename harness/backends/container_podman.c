@@ -18,9 +18,9 @@
 #include "../exec.h"
 #include "../image/fsutil.h"
 #include "../image/image.h"
-#include "../oci.h"
+#include "oci.h"
 #include "../paths.h"
-#include "../podman_cmd.h"
+#include "podman_cmd.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -8,9 +8,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../harness/oci.h"
+#include "../../harness/backends/oci.h"
+#include "../../harness/backends/podman_cmd.h"
 #include "../../harness/paths.h"
-#include "../../harness/podman_cmd.h"
 
 static const int pus[] = { 1, 3 };
 static const struct vb_oci_spec spec = {
