@@ -1,32 +1,32 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The container backend with podman (or docker: the same CLI) as engine.
+ * The container backend's podman driver: podman, or docker (the same CLI).
  * The image holds what the OCI bundle's rootfs holds (the static agent and
  * mount points), imported once as localhost/vbench-agent:<hash of the
  * agent> and kept: later runs reuse it. `podman run -i --rm` gets the
  * socketpair as stdin/stdout, so the container's stdio is the agent's
  * channel, as with crun. Its init's pid comes from `podman inspect`; on
- * hybrid hosts vbench then moves it into `<vbench cgroup>/container` of the
+ * hybrid hosts vbench then moves it into `<vbench cgroup>/<instance>` of the
  * v2 tree (the group probes scope by) while podman applies the limits in
- * the v1 controllers. Every podman command runs through vb_ctr_spawn, so
- * on hybrid hosts crun, which podman runs, does not see the v2 mount.
+ * the v1 controllers. Every podman command runs through
+ * vb_container_spawn, so on hybrid hosts crun, which podman runs, does not
+ * see the v2 mount (see container_common.c).
  */
-#include "container.h"
-
-#include "../cgroup.h"
+#include "container_common.h"
+#include "container_driver.h"
+#include "oci.h"
+#include "podman_cmd.h"
+#include "../../common/clock.h"
 #include "../envutil.h"
 #include "../exec.h"
 #include "../image/fsutil.h"
 #include "../image/image.h"
-#include "../oci.h"
 #include "../paths.h"
-#include "../podman_cmd.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,28 +34,22 @@
 #define AGENT_MAX (64 << 20)
 #define IMAGE_FORMAT "vbench-agent image 1" /* bump when the rootfs layout changes */
 
-struct engine_priv {
-	char image[128];
+struct podman {
+	pid_t client;               /* `podman run`, while it runs */
+	int docker;                 /* docker: no podman-only flags */
+	char image[128];            /* localhost/vbench-agent:<hash of the agent> */
 };
 
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-/* Run `engine [global flags] args...` to completion through vb_ctr_spawn. */
-static int engine(const struct ctr *c, const char *const args[])
+/* Run `engine [global flags] args...` to completion through vb_container_spawn. */
+static int engine(const struct vb_container *c, const struct podman *p, const char *const args[])
 {
 	struct vb_podman_cmd cmd;
 
-	vb_podman_base(&cmd, c->rt, c->docker);
+	vb_podman_base(&cmd, c->rt, p->docker);
 	for (int i = 0; args[i]; i++)
 		if (vb_podman_add(&cmd, args[i]))
 			return -1;
-	return vb_ctr_wait(vb_ctr_spawn(c, cmd.argv, -1));
+	return vb_container_wait(vb_container_spawn(c, cmd.argv, -1));
 }
 
 /* `engine [global flags] args...` with its first stdout line, as vb_exec_line. */
@@ -73,19 +67,14 @@ static int engine_line(const char *path, int docker, const char *const args[], c
 	return vb_exec_line((char *const *)cmd.argv, line, n, err, errlen);
 }
 
-int vb_podman_available(const char *name, const struct vb_run_ctx *ctx, char *why, size_t n)
+static int podman_available(const char *name, const char *path, char *why, size_t n)
 {
 	const int docker = strcmp(name, "docker") == 0;
 	const char *info[] = { "info", "--format", "{{.Host.OCIRuntime.Name}}", NULL };
-	char path[PATH_MAX], line[256], err[512];
+	char line[256], err[512];
 
 	if (docker)
 		info[2] = "{{.ServerVersion}}";
-	if (!vb_which(name, path, sizeof(path))) {
-		snprintf(why, n, "%s is not installed (Debian package %s)", name,
-			 docker ? "docker.io" : name);
-		return 0;
-	}
 	if (geteuid() != 0) {
 		snprintf(why, n, "needs root (rootful %s: cgroup limits and a v2 group)", name);
 		return 0;
@@ -95,37 +84,29 @@ int vb_podman_available(const char *name, const struct vb_run_ctx *ctx, char *wh
 		snprintf(why, n, "%s info fails: %s", name, err);
 		return 0;
 	}
-	if (strcmp(vb_cgroup_layout(), "v2") && strcmp(vb_cgroup_layout(), "hybrid")) {
-		snprintf(why, n, "cgroup layout '%s' not supported (needs cgroup v2 or hybrid)",
-			 vb_cgroup_layout());
-		return 0;
-	}
-	if (access(ctx->agent_path, X_OK)) {
-		snprintf(why, n, "agent %s: %s", ctx->agent_path, strerror(errno));
-		return 0;
-	}
 	return 1;
 }
 
-/* Import the agent's rootfs as `image` unless it is there already. */
-static int ensure_image(const struct ctr *c, const struct vb_run_ctx *ctx, const char *image,
-			char *err, size_t n)
+/* Import the agent's rootfs as p->image unless it is there already. */
+static int ensure_image(const struct vb_instance *in, const struct vb_container *c,
+			const struct vb_run_ctx *ctx, char *err, size_t n)
 {
-	const char *inspect[] = { "image", "inspect", image, NULL };
+	const struct podman *p = c->priv;
+	const char *inspect[] = { "image", "inspect", p->image, NULL };
 	char line[256], rootfs[PATH_MAX], tarball[PATH_MAX];
 	int rc;
 
-	if (engine_line(c->rt, c->docker, inspect, line, sizeof(line), err, n) == 0)
+	if (engine_line(c->rt, p->docker, inspect, line, sizeof(line), err, n) == 0)
 		return 0;
-	snprintf(rootfs, sizeof(rootfs), "%s/container-rootfs", ctx->workdir);
-	snprintf(tarball, sizeof(tarball), "%s/container-rootfs.tar", ctx->workdir);
+	snprintf(rootfs, sizeof(rootfs), "%s/%s-rootfs", ctx->workdir, in->name);
+	snprintf(tarball, sizeof(tarball), "%s/%s-rootfs.tar", ctx->workdir, in->name);
 	char *tar[] = { "tar", "-C", rootfs, "-cf", tarball, ".", NULL };
-	const char *import[] = { "import", tarball, image, NULL };
+	const char *import[] = { "import", tarball, p->image, NULL };
 
 	rc = vb_oci_rootfs(rootfs, ctx->agent_path, err, n) ||
 	     vb_spawn_wait(tar, NULL, NULL, 0, err, n) ? -1 : 0;
-	if (rc == 0 && engine(c, import)) {
-		snprintf(err, n, "%s import %s failed (see its log)", c->rt, image);
+	if (rc == 0 && engine(c, p, import)) {
+		snprintf(err, n, "%s import %s failed (see its log)", c->rt, p->image);
 		rc = -1;
 	}
 	vb_rmtree(rootfs);
@@ -159,7 +140,8 @@ static int container_cgroup(pid_t pid, int hybrid, char *path, size_t n)
 }
 
 /* Poll `inspect` until the container's init runs (or `run` has ended). */
-static pid_t wait_init(const struct ctr *c, unsigned timeout_ms, char *err, size_t n)
+static pid_t wait_init(const struct vb_container *c, struct podman *p, unsigned timeout_ms,
+		       char *err, size_t n)
 {
 	const char *inspect[] = { "inspect", "--format", "{{.State.Pid}}", c->id, NULL };
 	struct timespec step = { 0, 20 * 1000000 };
@@ -168,12 +150,12 @@ static pid_t wait_init(const struct ctr *c, unsigned timeout_ms, char *err, size
 	for (unsigned ms = 0; ms < timeout_ms; ms += 20) {
 		int status;
 
-		if (waitpid(c->client, &status, WNOHANG) == c->client) {
-			((struct ctr *)c)->client = 0;
+		if (waitpid(p->client, &status, WNOHANG) == p->client) {
+			p->client = 0;
 			snprintf(err, n, "%s run %s ended before its init ran", c->rt, c->id);
 			return -1;
 		}
-		if (engine_line(c->rt, c->docker, inspect, line, sizeof(line), why,
+		if (engine_line(c->rt, p->docker, inspect, line, sizeof(line), why,
 				sizeof(why)) == 0 && atoi(line) > 0)
 			return atoi(line);
 		nanosleep(&step, NULL);
@@ -183,25 +165,25 @@ static pid_t wait_init(const struct ctr *c, unsigned timeout_ms, char *err, size
 	return -1;
 }
 
-int vb_podman_start(struct vb_instance *in, struct ctr *c, const struct vb_run_ctx *ctx,
-		    char *err, size_t n)
+static int podman_start(struct vb_instance *in, struct vb_container *c,
+			const struct vb_run_ctx *ctx, int io_fd, char *err, size_t n)
 {
+	struct podman *p = c->priv;
 	unsigned char *agent;
 	size_t len;
-	char image[128];
-	double t0 = now_ms();
-	int sv[2];
+	double t0 = vb_now_ms();
 
+	p->docker = strcmp(c->runtime, "docker") == 0;
 	if (vb_read_file(ctx->agent_path, AGENT_MAX, &agent, &len, err, n))
 		return -1;
-	snprintf(image, sizeof(image), "localhost/vbench-agent:%016llx",
+	snprintf(p->image, sizeof(p->image), "localhost/vbench-agent:%016llx",
 		 vb_fnv1a64(vb_fnv1a64(VB_FNV_SEED, IMAGE_FORMAT, sizeof(IMAGE_FORMAT)), agent,
 			    len));
 	free(agent);
-	if (ensure_image(c, ctx, image, err, n))
+	if (ensure_image(in, c, ctx, err, n))
 		return -1;
-	in->setup_ms = now_ms() - t0;
-	json_object_set_new(in->info, "image", json_string(image));
+	in->setup_ms = vb_now_ms() - t0;
+	json_object_set_new(in->info, "image", json_string(p->image));
 	json_object_set_new(in->info, "image_ms", json_real(in->setup_ms));
 
 	struct vb_oci_spec spec = {
@@ -209,28 +191,22 @@ int vb_podman_start(struct vb_instance *in, struct ctr *c, const struct vb_run_c
 		.memory_mb = ctx->memory_mb, .ncpus = ctx->npus,
 		.pus = ctx->pus, .npus = ctx->npus,
 	};
-	struct vb_podman_run run = { .engine = c->rt, .docker = c->docker, .name = c->id,
-				     .image = image, .spec = &spec };
+	struct vb_podman_run run = { .engine = c->rt, .docker = p->docker, .name = c->id,
+				     .image = p->image, .spec = &spec };
 	struct vb_podman_cmd cmd;
 
 	if (vb_podman_run_cmd(&cmd, &run)) {
 		snprintf(err, n, "%s run: an argument does not fit", c->rt);
 		return -1;
 	}
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv)) {
-		snprintf(err, n, "socketpair: %s", strerror(errno));
-		return -1;
-	}
-	in->fd = sv[0];
 	c->created = 1; /* from here on stop() removes the container */
-	c->client = vb_ctr_spawn(c, cmd.argv, sv[1]);
-	close(sv[1]);
-	if (c->client < 0) {
-		c->client = 0;
+	p->client = vb_container_spawn(c, cmd.argv, io_fd);
+	if (p->client < 0) {
+		p->client = 0;
 		snprintf(err, n, "fork: %s", strerror(errno));
 		return -1;
 	}
-	in->pid = wait_init(c, ctx->hello_timeout_ms, err, n);
+	in->pid = wait_init(c, p, ctx->hello_timeout_ms, err, n);
 	if (in->pid <= 0) {
 		in->pid = 0;
 		return -1;
@@ -239,31 +215,39 @@ int vb_podman_start(struct vb_instance *in, struct ctr *c, const struct vb_run_c
 		snprintf(err, n, "/proc/%d/cgroup: no container cgroup", (int)in->pid);
 		return -1;
 	}
-	vb_ctr_describe(in, c);
-	return vb_ctr_join_v2(in, c, ctx, err, n);
+	vb_container_describe(in, c);
+	return vb_container_join_v2(in, c, ctx, err, n);
 }
 
-void vb_podman_stop(struct vb_instance *in, struct ctr *c)
+static void podman_stop(struct vb_instance *in, struct vb_container *c)
 {
+	struct podman *p = c->priv;
 	struct timespec step = { 0, 5 * 1000000 };
 	/* podman's rm -f sends SIGTERM first, which the agent as pid 1 ignores: -t 0 */
 	const char *rm[] = { "rm", "-f", "-t", "0", c->id, NULL };
 
+	(void)in; /* `run` ends with the container: its client is what to wait for */
 	if (!c->created)
 		return;
 	/* the core has said bye: give the agent a moment to leave, and run --rm to clean up */
-	for (int ms = 0; c->client > 0 && ms < 3000; ms += 5) {
-		if (waitpid(c->client, NULL, WNOHANG) == c->client)
-			c->client = 0;
+	for (int ms = 0; p->client > 0 && ms < 3000; ms += 5) {
+		if (waitpid(p->client, NULL, WNOHANG) == p->client)
+			p->client = 0;
 		else
 			nanosleep(&step, NULL);
 	}
 	/* whatever is left: rm -f kills it at once (SIGKILL) and removes it */
-	if (c->docker) /* docker rm -f sends SIGKILL at once and has no -t */
+	if (p->docker) /* docker rm -f sends SIGKILL at once and has no -t */
 		rm[2] = c->id, rm[3] = NULL;
-	engine(c, rm);
-	if (c->client > 0)
-		vb_env_reap(c->client, 1000);
-	c->client = 0;
-	in->pid = 0;
+	engine(c, p, rm);
+	if (p->client > 0)
+		vb_env_reap(p->client, 1000);
+	p->client = 0;
 }
+
+const struct vb_container_driver vb_container_podman = {
+	.priv_size = sizeof(struct podman),
+	.available = podman_available,
+	.start = podman_start,
+	.stop = podman_stop,
+};

@@ -8,9 +8,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../harness/oci.h"
+#include "../../harness/backend.h"
+#include "../../harness/backends/oci.h"
+#include "../../harness/backends/podman_cmd.h"
 #include "../../harness/paths.h"
-#include "../../harness/podman_cmd.h"
 
 static const int pus[] = { 1, 3 };
 static const struct vb_oci_spec spec = {
@@ -268,6 +269,28 @@ START_TEST(podman_cmd_full)
 }
 END_TEST
 
+/* The container backend takes only the runtimes it has a driver for: no silent fallback. */
+START_TEST(container_unknown_runtime)
+{
+	const struct vb_backend *be = vb_backend_find("container");
+	const char *want = "unknown container runtime 'nosuch' (crun, runc, podman or docker)";
+	struct vb_run_ctx ctx = { .agent_path = "/bin/true", .container_runtime = "nosuch" };
+	struct vb_instance in = { .be = be, .name = "container", .fd = -1 };
+	char why[256], tail[256];
+
+	ck_assert_ptr_nonnull(be);
+	ck_assert_int_eq(be->available(be, &ctx, why, sizeof(why)), 0);
+	ck_assert_str_eq(why, want);
+	ck_assert_int_eq(be->start(&in, &ctx, why, sizeof(why)), -1);
+	ck_assert_str_eq(why, want);
+	ck_assert_int_eq(in.fd, -1);
+	be->log_tail(&in, tail, sizeof(tail));
+	ck_assert_str_eq(tail, "");
+	be->stop(&in);
+	ck_assert_ptr_null(in.priv);
+}
+END_TEST
+
 Suite *suite_oci(void)
 {
 	Suite *s = suite_create("oci");
@@ -282,6 +305,7 @@ Suite *suite_oci(void)
 	tcase_add_test(tc, podman_run_limits);
 	tcase_add_test(tc, podman_run_no_limits_docker);
 	tcase_add_test(tc, podman_cmd_full);
+	tcase_add_test(tc, container_unknown_runtime);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -10,7 +10,7 @@
  *   cgroups, so podman writes them itself.
  * - events in a file: the default backend is journald, which needs systemd.
  * The OCI runtime stays podman's default (crun); on hybrid cgroup hosts
- * every podman command runs where crun accepts them (see container.c).
+ * every podman command runs where crun accepts them (container_common.c).
  */
 static const char *const podman_global[] = {
 	"--cgroup-manager=cgroupfs",
