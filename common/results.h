@@ -3,7 +3,7 @@
  * The result file (docs/results-schema.md) as every layer sees it: its
  * schema name and version, an atomic write, a checked load, and the
  * summary computed from its raw measurements. The harness builds the
- * document (harness/results.c); reports/ reads it.
+ * document during a run; the reports read it.
  */
 #ifndef VB_COMMON_RESULTS_H
 #define VB_COMMON_RESULTS_H

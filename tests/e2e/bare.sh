@@ -18,6 +18,9 @@ check "metadata: host virtualization evidence, topology, command line" jq -e '
 check "bare instance recorded with pid, PUs and start time" \
 	jq -e '.backends[0].status == "ok" and .backends[0].host.pid > 0
 		and (.backends[0].host.pus | length) == 1 and .backends[0].start_ms > 0' "$T/r.json"
+check "bare recorded with its traits: the host, the baseline of the others" \
+	jq -e '.backends[0] | .backend == "bare" and .traits.kind == "host"
+		and .traits.accel == "none" and .traits.baseline == null' "$T/r.json"
 check "summary table printed" grep -q 'cpu.syscall' "$T/out"
 check "nothing left behind" nothing_left
 
