@@ -5,12 +5,13 @@
  * pairs QEMU inherits (chardev socket,fd=N): no paths, no connect race.
  */
 #include "qemu.h"
-#include "../backend.h"
+#include "qmp.h"
 #include "../envutil.h"
 #include "../exec.h"
+#include "../image/image.h"
 #include "../paths.h"
 #include "../pin.h"
-#include "../qmp.h"
+#include "../../common/clock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,7 +24,6 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #define QMP_TIMEOUT_MS 10000
@@ -31,16 +31,35 @@
 #define QMP_FD 4
 #define DEFAULT_MEM_MB 1024
 
+/*
+ * The one table of variants: X(symbol, name, accelerator, devices, PV
+ * partner, -cpu, desc) makes the backend vb_backend_<symbol> and its row.
+ * Every variant is a VM compared against bare; its partner has the same
+ * accelerator and the other device family.
+ */
+#define QEMU_VARIANTS(X) \
+	/* full virtualization: no KVM signature, no hypervisor bit, no PV */ \
+	X(type1, "type1", KVM, EMULATED, "paravirt", "host,kvm=off,hypervisor=off", \
+	  "Type-1, full virtualization: KVM, AHCI/e1000/16550, guest sees no hypervisor") \
+	X(paravirt, "paravirt", KVM, VIRTIO, "type1", \
+	  "host,kvmclock=on,kvm-pv-eoi=on,kvm-pv-tlb-flush=on,kvm-pv-ipi=on,kvm-pv-unhalt=on", \
+	  "Type-1, para-virtualized guest: KVM, virtio, kvm-clock, PV EOI/TLB/IPI") \
+	/* \
+	 * TCG's "max" model, without LA57: this host has no 5-level paging and a \
+	 * guest using it would walk one more page-table level than bare does. \
+	 */ \
+	X(type2, "type2", TCG, EMULATED, "type2-pv", "max,la57=off,hypervisor=off", \
+	  "Type-2, binary translation: QEMU TCG, AHCI/e1000/16550") \
+	X(type2_pv, "type2-pv", TCG, VIRTIO, "type2", "max,la57=off", \
+	  "Type-2 with para-virtual I/O: QEMU TCG, virtio")
+
 struct qemu_priv {
-	const struct vb_qemu_variant *v;
 	char dir[PATH_MAX];      /* the instance's files in the workdir */
 	char console[PATH_MAX];
 	char qemu_log[PATH_MAX]; /* QEMU's own stderr */
 	struct vb_qmp qmp;
 	int qmp_fd;
 };
-
-static const struct vb_qemu_variant *variant_of(const struct vb_backend *be);
 
 static int kvm_usable(char *why, size_t n)
 {
@@ -59,11 +78,13 @@ static int kvm_usable(char *why, size_t n)
 	return 1;
 }
 
-static int qemu_available(const struct vb_run_ctx *ctx, const struct vb_qemu_variant *v,
-			  char *why, size_t n)
+static int qemu_available(const struct vb_backend *be, const struct vb_run_ctx *ctx, char *why,
+			  size_t n)
 {
 	char path[PATH_MAX];
 
+	if (!vb_qemu_variant_of(be, why, n))
+		return 0;
 	if (!vb_which("qemu-system-x86_64", path, sizeof(path))) {
 		snprintf(why, n, "qemu-system-x86_64 not found (Debian package qemu-system-x86)");
 		return 0;
@@ -72,15 +93,7 @@ static int qemu_available(const struct vb_run_ctx *ctx, const struct vb_qemu_var
 		snprintf(why, n, "agent %s: %s", ctx->agent_path, strerror(errno));
 		return 0;
 	}
-	return v->kvm ? kvm_usable(why, n) : 1;
-}
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+	return be->traits.accel == VB_ACCEL_KVM ? kvm_usable(why, n) : 1;
 }
 
 static void child_exec(struct vb_qemu_argv *a, int chan, int qmp, const char *log)
@@ -139,29 +152,31 @@ static void record_version(struct vb_instance *in)
 static int qemu_start(struct vb_instance *in, const struct vb_run_ctx *ctx, char *err,
 		      size_t n)
 {
-	const struct vb_qemu_variant *v = variant_of(in->be);
+	const struct vb_qemu_variant *v = vb_qemu_variant_of(in->be, err, n);
 	struct vb_image_req req = { ctx->cache_dir, ctx->agent_path, ctx->kernel, ctx->modules,
 				    ctx->verbose };
-	struct qemu_priv *p = calloc(1, sizeof(*p));
 	static struct vb_qemu_argv a; /* large: not on the stack */
+	struct qemu_priv *p;
 	struct vb_image img;
 	char cmdline[VB_QEMU_ARG_BYTES + 512];
 	int chan[2], qmp[2];
-	double t0 = now_ms();
+	double t0 = vb_now_ms();
 
+	if (!v)
+		return -1;
+	p = calloc(1, sizeof(*p));
 	if (!p) {
 		snprintf(err, n, "out of memory");
 		return -1;
 	}
 	in->priv = p;
-	p->v = v;
 	p->qmp_fd = -1;
 	if (vb_image_ensure(&req, v->flavor, &img, err, n))
 		return -1;
 	/* building the image is not booting: keep it out of start-to-hello */
-	in->setup_ms = now_ms() - t0;
+	in->setup_ms = vb_now_ms() - t0;
 	json_object_set_new(in->info, "image_ms", json_real(in->setup_ms));
-	snprintf(p->dir, sizeof(p->dir), "%s/%s.XXXXXX", ctx->workdir, v->name);
+	snprintf(p->dir, sizeof(p->dir), "%s/%s.XXXXXX", ctx->workdir, in->name);
 	if (!mkdtemp(p->dir)) {
 		snprintf(err, n, "mkdtemp %s: %s", p->dir, strerror(errno));
 		p->dir[0] = '\0';
@@ -194,7 +209,7 @@ static int qemu_start(struct vb_instance *in, const struct vb_run_ctx *ctx, char
 	json_object_set_new(in->info, "qemu_cmdline", json_string(cmdline));
 	json_object_set_new(in->info, "guest_kernel", json_string(img.k.release));
 	json_object_set_new(in->info, "initrd", json_string(img.initrd));
-	json_object_set_new(in->info, "accel", json_string(v->kvm ? "kvm" : "tcg"));
+	json_object_set_new(in->info, "accel", json_string(vb_accel_name(in->be->traits.accel)));
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, chan)) {
 		snprintf(err, n, "socketpair: %s", strerror(errno));
 		return -1;
@@ -230,12 +245,13 @@ static int qemu_start(struct vb_instance *in, const struct vb_run_ctx *ctx, char
 static void qemu_collect(struct vb_instance *in, json_t *counters)
 {
 	struct qemu_priv *p = in->priv;
+	enum vb_accel accel = in->be->traits.accel;
 	char err[256];
 	json_t *r;
 
 	if (!p || !p->qmp.ready || !json_is_array(counters))
 		return;
-	if (!p->v->kvm) {
+	if (accel == VB_ACCEL_TCG) {
 		r = vb_qmp_cmd(&p->qmp, "x-query-jit", NULL, QMP_TIMEOUT_MS, err, sizeof(err));
 		if (r)
 			vb_qmp_jit_counters(vb_json_str(r, "human-readable-text", ""), counters);
@@ -250,35 +266,9 @@ static void qemu_collect(struct vb_instance *in, json_t *counters)
 	if (!r)
 		json_array_append_new(counters,
 				      json_pack("{s:s, s:s, s:s, s:s}", "source", "qmp", "scope",
-						"host", "name", p->v->kvm ? "kvm" : "tcg",
+						"host", "name", vb_accel_name(accel),
 						"unavailable", err));
 	json_decref(r);
-}
-
-/* "label: <the last bytes of the file, printable>" appended at buf+len. */
-static size_t tail_of(const char *path, const char *label, char *buf, size_t n, size_t len)
-{
-	char chunk[768] = "";
-	int fd = open(path, O_RDONLY | O_CLOEXEC), w;
-	ssize_t r = 0;
-
-	if (len >= n)
-		return len;
-	if (fd >= 0) {
-		off_t end = lseek(fd, 0, SEEK_END);
-
-		r = pread(fd, chunk, sizeof(chunk) - 1,
-			  end > (off_t)sizeof(chunk) - 1 ? end - (off_t)sizeof(chunk) + 1 : 0);
-		close(fd);
-	}
-	for (ssize_t i = 0; i < r; i++)
-		if ((unsigned char)chunk[i] < 0x20 && chunk[i] != '\n')
-			chunk[i] = ' ';
-	chunk[r > 0 ? r : 0] = '\0';
-	/* an empty log says something too: the guest printed nothing yet */
-	w = snprintf(buf + len, n - len, "%s%s: %s", len ? "; " : "", label,
-		     r > 0 ? chunk : fd < 0 ? "(none)" : "(empty)");
-	return w < 0 ? len : len + (size_t)w;
 }
 
 static void qemu_log_tail(struct vb_instance *in, char *buf, size_t n)
@@ -289,8 +279,8 @@ static void qemu_log_tail(struct vb_instance *in, char *buf, size_t n)
 	buf[0] = '\0';
 	if (!p)
 		return;
-	len = tail_of(p->qemu_log, "qemu", buf, n, len);
-	tail_of(p->console, "console", buf, n, len);
+	len = vb_env_log_tail(p->qemu_log, "qemu", buf, n, len);
+	vb_env_log_tail(p->console, "console", buf, n, len);
 }
 
 static void qemu_stop(struct vb_instance *in)
@@ -311,85 +301,31 @@ static void qemu_stop(struct vb_instance *in)
 	in->priv = NULL;
 }
 
-static int type1_available(const struct vb_backend *be, const struct vb_run_ctx *ctx,
-			  char *why, size_t n)
+#define QEMU_BACKEND(sym, name_, accel_, dev_, partner_, cpu_, desc_) \
+	const struct vb_backend vb_backend_##sym = { \
+		.name = name_, \
+		.desc = desc_, \
+		.traits = { VB_KIND_VM, VB_ACCEL_##accel_, VB_DEV_##dev_, "bare", partner_, "" }, \
+		.available = qemu_available, \
+		.start = qemu_start, \
+		.collect = qemu_collect, \
+		.log_tail = qemu_log_tail, \
+		.stop = qemu_stop, \
+	};
+QEMU_VARIANTS(QEMU_BACKEND)
+#undef QEMU_BACKEND
+
+#define QEMU_ROW(sym, name_, accel_, dev_, partner_, cpu_, desc_) \
+	{ .be = &vb_backend_##sym, .cpu = cpu_, .flavor = VB_GUEST_##dev_ },
+static const struct vb_qemu_variant variants[] = { QEMU_VARIANTS(QEMU_ROW) };
+#undef QEMU_ROW
+
+const struct vb_qemu_variant *vb_qemu_variant_of(const struct vb_backend *be, char *err,
+						 size_t n)
 {
-	(void)be;
-	return qemu_available(ctx, &vb_qemu_type1, why, n);
-}
-
-static int paravirt_available(const struct vb_backend *be, const struct vb_run_ctx *ctx,
-			  char *why, size_t n)
-{
-	(void)be;
-	return qemu_available(ctx, &vb_qemu_paravirt, why, n);
-}
-
-static int type2_available(const struct vb_backend *be, const struct vb_run_ctx *ctx,
-			  char *why, size_t n)
-{
-	(void)be;
-	return qemu_available(ctx, &vb_qemu_type2, why, n);
-}
-
-static int type2_pv_available(const struct vb_backend *be, const struct vb_run_ctx *ctx,
-			  char *why, size_t n)
-{
-	(void)be;
-	return qemu_available(ctx, &vb_qemu_type2_pv, why, n);
-}
-
-const struct vb_backend vb_backend_type1 = {
-	.name = "type1",
-	.desc = "Type-1, full virtualization: KVM, AHCI/e1000/16550, guest sees no hypervisor",
-	.traits = { VB_KIND_VM, VB_ACCEL_KVM, VB_DEV_EMULATED, "bare", "paravirt", "" },
-	.available = type1_available,
-	.start = qemu_start,
-	.collect = qemu_collect,
-	.log_tail = qemu_log_tail,
-	.stop = qemu_stop,
-};
-
-const struct vb_backend vb_backend_paravirt = {
-	.name = "paravirt",
-	.desc = "Type-1, para-virtualized guest: KVM, virtio, kvm-clock, PV EOI/TLB/IPI",
-	.traits = { VB_KIND_VM, VB_ACCEL_KVM, VB_DEV_VIRTIO, "bare", "type1", "" },
-	.available = paravirt_available,
-	.start = qemu_start,
-	.collect = qemu_collect,
-	.log_tail = qemu_log_tail,
-	.stop = qemu_stop,
-};
-
-const struct vb_backend vb_backend_type2 = {
-	.name = "type2",
-	.desc = "Type-2, binary translation: QEMU TCG, AHCI/e1000/16550",
-	.traits = { VB_KIND_VM, VB_ACCEL_TCG, VB_DEV_EMULATED, "bare", "type2-pv", "" },
-	.available = type2_available,
-	.start = qemu_start,
-	.collect = qemu_collect,
-	.log_tail = qemu_log_tail,
-	.stop = qemu_stop,
-};
-
-const struct vb_backend vb_backend_type2_pv = {
-	.name = "type2-pv",
-	.desc = "Type-2 with para-virtual I/O: QEMU TCG, virtio",
-	.traits = { VB_KIND_VM, VB_ACCEL_TCG, VB_DEV_VIRTIO, "bare", "type2", "" },
-	.available = type2_pv_available,
-	.start = qemu_start,
-	.collect = qemu_collect,
-	.log_tail = qemu_log_tail,
-	.stop = qemu_stop,
-};
-
-static const struct vb_qemu_variant *variant_of(const struct vb_backend *be)
-{
-	if (be == &vb_backend_type1)
-		return &vb_qemu_type1;
-	if (be == &vb_backend_paravirt)
-		return &vb_qemu_paravirt;
-	if (be == &vb_backend_type2)
-		return &vb_qemu_type2;
-	return &vb_qemu_type2_pv;
+	for (size_t i = 0; i < sizeof(variants) / sizeof(variants[0]); i++)
+		if (variants[i].be == be)
+			return &variants[i];
+	snprintf(err, n, "no QEMU variant for backend '%s'", be->name);
+	return NULL;
 }

@@ -1,29 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* QEMU command lines for the VM variants (see ARCHITECTURE.md's table). */
-#include "qemu.h"
+/* QEMU command lines for the VM variants (their table is in qemu.c). */
+#include "qemu_args.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-
-const struct vb_qemu_variant vb_qemu_type1 = {
-	/* full virtualization: no KVM signature, no hypervisor bit, no PV */
-	"type1", 1, VB_GUEST_EMULATED, "host,kvm=off,hypervisor=off",
-};
-const struct vb_qemu_variant vb_qemu_paravirt = {
-	"paravirt", 1, VB_GUEST_VIRTIO,
-	"host,kvmclock=on,kvm-pv-eoi=on,kvm-pv-tlb-flush=on,kvm-pv-ipi=on,kvm-pv-unhalt=on",
-};
-/*
- * TCG's "max" model, without LA57: this host has no 5-level paging and a
- * guest using it would walk one more page-table level than bare does.
- */
-const struct vb_qemu_variant vb_qemu_type2 = {
-	"type2", 0, VB_GUEST_EMULATED, "max,la57=off,hypervisor=off",
-};
-const struct vb_qemu_variant vb_qemu_type2_pv = {
-	"type2-pv", 0, VB_GUEST_VIRTIO, "max,la57=off",
-};
 
 __attribute__((format(printf, 2, 3))) static void add(struct vb_qemu_argv *a,
 						       const char *fmt, ...)
@@ -50,7 +31,7 @@ __attribute__((format(printf, 2, 3))) static void add(struct vb_qemu_argv *a,
 int vb_qemu_build_argv(const struct vb_qemu_variant *v, const struct vb_qemu_cfg *c,
 		       struct vb_qemu_argv *a)
 {
-	int emulated = v->flavor == VB_GUEST_EMULATED;
+	int emulated = v->be->traits.devices == VB_DEV_EMULATED;
 
 	a->argc = 0;
 	a->used = 0;
@@ -64,7 +45,7 @@ int vb_qemu_build_argv(const struct vb_qemu_variant *v, const struct vb_qemu_cfg
 	add(a, "-M");
 	add(a, "q35");
 	add(a, "-accel");
-	add(a, v->kvm ? "kvm" : "tcg");
+	add(a, "%s", vb_accel_name(v->be->traits.accel));
 	add(a, "-cpu");
 	add(a, "%s", v->cpu);
 	add(a, "-smp");

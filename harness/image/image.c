@@ -16,40 +16,6 @@
 #define INITRAMFS_FORMAT "vbench-initramfs-1"
 
 /*
- * crc-t10dif and crc64-rocksoft (under sd_mod) only ask for a crypto
- * implementation by alias ("softdep=pre: crct10dif") and fail to load
- * without one: the generic ones are named here, before sd_mod.
- */
-static const char *const emulated_mods[] = { "ahci", "crct10dif_generic",
-					     "crc64_rocksoft_generic", "sd_mod", "e1000" };
-static const char *const virtio_mods[] = { "virtio_pci", "virtio_blk", "virtio_console",
-					   "virtio_net" };
-
-const char *vb_guest_flavor_name(enum vb_guest_flavor f)
-{
-	return f == VB_GUEST_VIRTIO ? "virtio" : "emulated";
-}
-
-const char *const *vb_guest_flavor_modules(enum vb_guest_flavor f, size_t *n)
-{
-	if (f == VB_GUEST_VIRTIO) {
-		*n = sizeof(virtio_mods) / sizeof(virtio_mods[0]);
-		return virtio_mods;
-	}
-	*n = sizeof(emulated_mods) / sizeof(emulated_mods[0]);
-	return emulated_mods;
-}
-
-unsigned long long vb_fnv1a64(unsigned long long h, const void *p, size_t len)
-{
-	const unsigned char *b = p;
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ b[i]) * 0x100000001b3ull;
-	return h;
-}
-
-/*
  * /init is the agent; /modules/NN-name.ko are loaded by it in name order;
  * /dev/console lets the kernel give init its stdio before devtmpfs is up.
  */

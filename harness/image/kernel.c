@@ -5,12 +5,14 @@
  * installed), or a kernel and modules dir the user names. Only the
  * vmlinux and the modules the guest flavors need are kept in the cache.
  */
+#include "kernel.h"
+#include "flavor.h"
 #include "fsutil.h"
-#include "../paths.h"
-#include "image.h"
+#include "hash.h"
 #include "modules.h"
-#include "../exec.h"
 #include "vmlinux.h"
+#include "../exec.h"
+#include "../paths.h"
 
 #include <dirent.h>
 #include <errno.h>

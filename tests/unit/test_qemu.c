@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The VM backends' QEMU command lines, QMP counter parsing, KVM availability. */
+/* The VM backends' variants and QEMU command lines, QMP counter parsing, KVM availability. */
 #include <check.h>
 #include <stdio.h>
 #include <string.h>
@@ -7,18 +7,32 @@
 
 #include "../../harness/backend.h"
 #include "../../harness/backends/qemu.h"
-#include "../../harness/qmp.h"
+#include "../../harness/backends/qmp.h"
 
 static const struct vb_qemu_cfg cfg = {
 	.vmlinux = "/c/vmlinux", .initrd = "/c/initrd.cpio", .console_log = "/w/console.log",
 	.disk = "/w/disk.img", .chan_fd = 3, .qmp_fd = 4, .cpus = 2, .mem_mb = 1024,
 };
 
-static void line_of(const struct vb_qemu_variant *v, char *out, size_t n)
+/* The variant of the backend with that name, from the one table. */
+static const struct vb_qemu_variant *variant(const char *name)
+{
+	const struct vb_backend *be = vb_backend_find(name);
+	const struct vb_qemu_variant *v;
+	char err[256];
+
+	ck_assert_ptr_nonnull(be);
+	v = vb_qemu_variant_of(be, err, sizeof(err));
+	ck_assert_msg(v != NULL, "%s", err);
+	ck_assert_ptr_eq(v->be, be);
+	return v;
+}
+
+static void line_of(const char *backend, char *out, size_t n)
 {
 	static struct vb_qemu_argv a;
 
-	ck_assert_int_eq(vb_qemu_build_argv(v, &cfg, &a), 0);
+	ck_assert_int_eq(vb_qemu_build_argv(variant(backend), &cfg, &a), 0);
 	ck_assert_ptr_null(a.argv[a.argc]);
 	vb_qemu_argv_string(&a, out, n);
 }
@@ -63,7 +77,7 @@ START_TEST(type1_line)
 {
 	char l[VB_QEMU_ARG_BYTES];
 
-	line_of(&vb_qemu_type1, l, sizeof(l));
+	line_of("type1", l, sizeof(l));
 	common(l);
 	emulated(l);
 	HAS(l, "-accel kvm -cpu host,kvm=off,hypervisor=off ");
@@ -74,7 +88,7 @@ START_TEST(paravirt_line)
 {
 	char l[VB_QEMU_ARG_BYTES];
 
-	line_of(&vb_qemu_paravirt, l, sizeof(l));
+	line_of("paravirt", l, sizeof(l));
 	common(l);
 	virtio(l);
 	HAS(l, "-accel kvm -cpu host,kvmclock=on,kvm-pv-eoi=on,kvm-pv-tlb-flush=on,"
@@ -86,11 +100,11 @@ START_TEST(type2_lines)
 {
 	char l[VB_QEMU_ARG_BYTES];
 
-	line_of(&vb_qemu_type2, l, sizeof(l));
+	line_of("type2", l, sizeof(l));
 	common(l);
 	emulated(l);
 	HAS(l, "-accel tcg -cpu max,la57=off,hypervisor=off ");
-	line_of(&vb_qemu_type2_pv, l, sizeof(l));
+	line_of("type2-pv", l, sizeof(l));
 	common(l);
 	virtio(l);
 	HAS(l, "-accel tcg -cpu max,la57=off ");
@@ -105,7 +119,59 @@ START_TEST(argv_overflow_is_an_error)
 
 	memset(big, 'x', sizeof(big) - 1);
 	c.vmlinux = big;
-	ck_assert_int_eq(vb_qemu_build_argv(&vb_qemu_type2, &c, &a), -1);
+	ck_assert_int_eq(vb_qemu_build_argv(variant("type2"), &c, &a), -1);
+}
+END_TEST
+
+/* The table's traits: what the reports compare the four variants by. */
+START_TEST(variant_traits)
+{
+	static const struct {
+		const char *name, *partner;
+		enum vb_accel accel;
+		enum vb_devices devices;
+	} want[] = {
+		{ "type1", "paravirt", VB_ACCEL_KVM, VB_DEV_EMULATED },
+		{ "paravirt", "type1", VB_ACCEL_KVM, VB_DEV_VIRTIO },
+		{ "type2", "type2-pv", VB_ACCEL_TCG, VB_DEV_EMULATED },
+		{ "type2-pv", "type2", VB_ACCEL_TCG, VB_DEV_VIRTIO },
+	};
+
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		const struct vb_traits *t = &variant(want[i].name)->be->traits;
+
+		ck_assert_int_eq(t->kind, VB_KIND_VM);
+		ck_assert_int_eq(t->accel, want[i].accel);
+		ck_assert_int_eq(t->devices, want[i].devices);
+		ck_assert_str_eq(t->baseline, "bare");
+		ck_assert_str_eq(t->pv_partner, want[i].partner);
+		ck_assert_str_eq(t->lab, "");
+		ck_assert_int_eq(variant(want[i].name)->flavor, want[i].devices == VB_DEV_VIRTIO ?
+				 VB_GUEST_VIRTIO : VB_GUEST_EMULATED);
+	}
+}
+END_TEST
+
+/* A backend with the QEMU callbacks that the table did not make is refused, never guessed. */
+START_TEST(unknown_variant_is_refused)
+{
+	struct vb_backend fake = *vb_backend_find("type2");
+	struct vb_run_ctx ctx = { .agent_path = "/proc/self/exe" };
+	struct vb_instance in = { .be = &fake, .name = "x" };
+	char why[256] = "";
+
+	fake.name = "x";
+	ck_assert_ptr_null(vb_qemu_variant_of(&fake, why, sizeof(why)));
+	ck_assert_str_eq(why, "no QEMU variant for backend 'x'");
+	why[0] = '\0';
+	ck_assert_int_eq(fake.available(&fake, &ctx, why, sizeof(why)), 0);
+	ck_assert_str_eq(why, "no QEMU variant for backend 'x'");
+	why[0] = '\0';
+	ck_assert_int_eq(fake.start(&in, &ctx, why, sizeof(why)), -1);
+	ck_assert_str_eq(why, "no QEMU variant for backend 'x'");
+	ck_assert_int_eq(in.pid, 0);
+	fake.stop(&in);
+	ck_assert_ptr_null(in.priv);
 }
 END_TEST
 
@@ -195,6 +261,8 @@ Suite *suite_qemu(void)
 	tcase_add_test(tc, paravirt_line);
 	tcase_add_test(tc, type2_lines);
 	tcase_add_test(tc, argv_overflow_is_an_error);
+	tcase_add_test(tc, variant_traits);
+	tcase_add_test(tc, unknown_variant_is_refused);
 	tcase_add_test(tc, jit_text_counters);
 	tcase_add_test(tc, kvm_stats_counters);
 	tcase_add_test(tc, kvm_availability);

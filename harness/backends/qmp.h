@@ -9,7 +9,7 @@
 
 #include <jansson.h>
 
-#include "../common/proto.h"
+#include "../../common/proto.h"
 
 struct vb_qmp {
 	int fd;

@@ -1,23 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 #include "qmp.h"
+#include "../../common/clock.h"
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Next JSON object from QEMU before the deadline; NULL with err. */
-static json_t *next_msg(struct vb_qmp *q, long long deadline, char *err, size_t n)
+static json_t *next_msg(struct vb_qmp *q, double deadline, char *err, size_t n)
 {
 	for (;;) {
-		long long left = deadline - now_ms();
+		double left = deadline - vb_now_ms();
 		char *line;
 		size_t len;
 		int rc = vb_line_read(&q->lb, left > 0 ? (int)left : 0, &line, &len);
@@ -41,7 +33,7 @@ static json_t *next_msg(struct vb_qmp *q, long long deadline, char *err, size_t 
 json_t *vb_qmp_cmd(struct vb_qmp *q, const char *cmd, json_t *args, int timeout_ms,
 		   char *err, size_t n)
 {
-	long long deadline = now_ms() + timeout_ms;
+	double deadline = vb_now_ms() + timeout_ms;
 	json_t *req = json_pack("{s:s}", "execute", cmd);
 
 	if (args)
@@ -80,7 +72,7 @@ int vb_qmp_open(struct vb_qmp *q, int fd, int timeout_ms, char *err, size_t n)
 	q->fd = fd;
 	q->ready = 0;
 	vb_linebuf_init(&q->lb, fd);
-	greeting = next_msg(q, now_ms() + timeout_ms, err, n);
+	greeting = next_msg(q, vb_now_ms() + timeout_ms, err, n);
 	if (!greeting)
 		return -1;
 	if (!json_object_get(greeting, "QMP")) {

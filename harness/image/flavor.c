@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+#include "flavor.h"
+
+/*
+ * crc-t10dif and crc64-rocksoft (under sd_mod) only ask for a crypto
+ * implementation by alias ("softdep=pre: crct10dif") and fail to load
+ * without one: the generic ones are named here, before sd_mod.
+ */
+static const char *const emulated_mods[] = { "ahci", "crct10dif_generic",
+					     "crc64_rocksoft_generic", "sd_mod", "e1000" };
+static const char *const virtio_mods[] = { "virtio_pci", "virtio_blk", "virtio_console",
+					   "virtio_net" };
+
+#define NMODS(a) (sizeof(a) / sizeof((a)[0]))
+
+static const struct {
+	const char *name;
+	const char *const *mods;
+	size_t nmods;
+} flavors[VB_GUEST_NFLAVORS] = {
+	[VB_GUEST_EMULATED] = { "emulated", emulated_mods, NMODS(emulated_mods) },
+	[VB_GUEST_VIRTIO] = { "virtio", virtio_mods, NMODS(virtio_mods) },
+};
+
+const char *vb_guest_flavor_name(enum vb_guest_flavor f)
+{
+	return flavors[f].name;
+}
+
+const char *const *vb_guest_flavor_modules(enum vb_guest_flavor f, size_t *n)
+{
+	*n = flavors[f].nmods;
+	return flavors[f].mods;
+}
