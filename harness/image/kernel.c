@@ -10,7 +10,7 @@
 #include "fsutil.h"
 #include "hash.h"
 #include "modules.h"
-#include "vmlinux.h"
+#include "bzimage.h"
 #include "../exec.h"
 #include "../paths.h"
 

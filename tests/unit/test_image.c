@@ -11,7 +11,7 @@
 #include "../../harness/image/cpio.h"
 #include "../../harness/image/image.h"
 #include "../../harness/image/modules.h"
-#include "../../harness/image/vmlinux.h"
+#include "../../harness/image/bzimage.h"
 #include "../../harness/paths.h"
 
 /* A minimal ELF64 with one extra section (name, bytes) and optional PVH note. */

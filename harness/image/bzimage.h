@@ -6,8 +6,8 @@
  * payload_offset/payload_length in the setup header) is an XZ stream in
  * Debian's kernels.
  */
-#ifndef VB_VMLINUX_H
-#define VB_VMLINUX_H
+#ifndef VB_BZIMAGE_H
+#define VB_BZIMAGE_H
 
 #include <stddef.h>
 

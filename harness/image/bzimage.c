@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "vmlinux.h"
+#include "bzimage.h"
 #include "xz.h"
 
 #include <elf.h>
