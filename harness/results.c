@@ -63,11 +63,12 @@ int vb_results_finish(json_t *doc, int complete, int interrupted)
 {
 	json_t *sum = vb_results_summary(doc);
 
-	if (!sum)
-		return -1;
-	json_object_set_new(doc, "summary", sum);
+	/* the run's end is recorded whether or not the summary could be made */
 	json_object_set_new(json_object_get(doc, "meta"), "finished", iso_now());
 	json_object_set_new(doc, "complete", json_boolean(complete));
 	json_object_set_new(doc, "interrupted", json_boolean(interrupted));
+	if (!sum)
+		return -1;
+	json_object_set_new(doc, "summary", sum);
 	return 0;
 }

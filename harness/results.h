@@ -23,8 +23,9 @@ void vb_results_add_workload(json_t *doc, json_t *wl);
 /* Takes the reference to m. */
 void vb_results_add_measurement(json_t *doc, json_t *m);
 /*
- * Finish: the summary (once, from all measurements), the finished time,
- * complete/interrupted flags. 0, or -1 when the summary ran out of memory.
+ * Finish: the finished time, complete/interrupted flags and the summary
+ * (once, from all measurements). 0, or -1 when the summary ran out of
+ * memory (everything else is set).
  */
 int vb_results_finish(json_t *doc, int complete, int interrupted);
 
