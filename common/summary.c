@@ -46,7 +46,7 @@ static int by_round(const void *a, const void *b)
 
 static int by_position(const void *a, const void *b)
 {
-	const struct group *x = a, *y = b;
+	const struct group *x = *(struct group *const *)a, *y = *(struct group *const *)b;
 
 	if (x->backend != y->backend)
 		return (x->backend > y->backend) - (x->backend < y->backend);
@@ -243,7 +243,7 @@ static json_t *entry(const struct index *x, const struct group *g, const json_t 
 	if (bg)
 		ratio = ratio_json(g, bg, higher, &slow);
 	json_t *e = json_pack("{s:s, s:s, s:o, s:s, s:s, s:I, s:f, s:f, s:o, s:o}", "backend", be,
-			      "bench", bench, "baseline", base && bg ? json_string(base) : json_null(),
+			      "bench", bench, "baseline", bg ? json_string(base) : json_null(),
 			      "unit", vb_json_str(w, "unit", ""), "direction",
 			      vb_json_str(w, "direction", ""), "n", (json_int_t)g->n, "median",
 			      vb_median(all, g->n), "mad", vb_mad(all, g->n), "ratio", ratio,
@@ -257,41 +257,32 @@ json_t *vb_results_summary(const json_t *doc)
 	const json_t *bes = json_object_get(doc, "backends"), *wls = json_object_get(doc, "workloads");
 	struct index x = { names_of(bes), names_of(wls), json_object(), NULL, 0, 0 };
 	json_t *sum = json_array();
+	struct group **order = NULL;
 	size_t i;
 	int rc = group_samples(&x, json_object_get(doc, "measurements"));
 
 	for (i = 0; rc == 0 && i < x.n; i++)
 		rc = round_medians(&x.g[i]);
-	/* backends' order, then workloads' order, as the file lists them */
-	if (rc == 0) {
-		if (x.n)
-			qsort(x.g, x.n, sizeof(*x.g), by_position);
-		/* the sort moved the groups: index them again */
-		json_object_clear(x.groups);
-		for (i = 0; i < x.n; i++) {
-			char *k = vb_results_pair_key(vb_json_str(json_array_get(bes, x.g[i].backend), "name", ""),
-					    vb_json_str(json_array_get(wls, x.g[i].bench), "name", ""));
-
-			if (!k) {
-				rc = -1;
-				break;
-			}
-			json_object_set_new(x.groups, k, json_integer((json_int_t)i));
-			free(k);
-		}
-	}
+	/* entries in the backends' order, then the workloads', as the file lists them */
+	if (rc == 0 && !(order = malloc((x.n + 1) * sizeof(*order))))
+		rc = -1;
+	for (i = 0; rc == 0 && i < x.n; i++)
+		order[i] = &x.g[i];
+	if (rc == 0 && x.n)
+		qsort(order, x.n, sizeof(*order), by_position);
 	for (i = 0; rc == 0 && i < x.n; i++) {
 		json_t *e;
 
-		if (!x.g[i].n)
+		if (!order[i]->n)
 			continue;
-		e = entry(&x, &x.g[i], json_array_get(bes, x.g[i].backend),
-			  json_array_get(wls, x.g[i].bench));
+		e = entry(&x, order[i], json_array_get(bes, order[i]->backend),
+			  json_array_get(wls, order[i]->bench));
 		if (!e)
 			rc = -1;
 		else
 			json_array_append_new(sum, e);
 	}
+	free(order);
 	for (i = 0; i < x.n; i++) {
 		free(x.g[i].s);
 		free(x.g[i].round_med);

@@ -159,12 +159,6 @@ static void claim_full_cost(const struct rp_report *rp, const struct rp_run *r,
 			 "devices (outside an emulated lab) has cpu.* slowdowns in this run");
 }
 
-/* The median of n gaps. */
-static double median_of(const double *v, int n)
-{
-	return vb_median(v, (size_t)n);
-}
-
 /*
  * 3. Para-virtualization pays off most for I/O: holds for a pair when the
  * median full/pv gap over io.* exceeds 5% and exceeds the gap over the rest.
@@ -185,7 +179,7 @@ static void claim_pv_io(const struct rp_report *rp, const struct rp_run *r, stru
 	for (size_t p = 0; p < np; p++) {
 		const char *full = pairs[p].full, *pv = pairs[p].pv, *w1 = NULL;
 		double g, a, b, per_f, per_p, each[RP_NTRAP], req;
-		int nio = 0, nrest = 0;
+		size_t nio = 0, nrest = 0;
 		size_t i;
 		json_t *w;
 
@@ -217,8 +211,8 @@ static void claim_pv_io(const struct rp_report *rp, const struct rp_run *r, stru
 			    o->verdict[0] ? "; " : "", full, pv);
 			continue;
 		}
-		a = median_of(io, nio);
-		b = nrest ? median_of(rest, nrest) : 1;
+		a = vb_median(io, nio);
+		b = nrest ? vb_median(rest, nrest) : 1;
 		cat(o->ev, sizeof(o->ev), "%s/%s median gap: io.* %.2fx, other %.2fx; ", full, pv, a,
 		    b);
 		cat(o->verdict, sizeof(o->verdict), "%s%s for %s vs %s", o->verdict[0] ? "; " : "",
