@@ -85,8 +85,7 @@ uint64_t vb_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static int timed_run(struct vb_inst *in, uint64_t iters, uint64_t *ns,
-		     char *why, size_t whylen)
+int vb_run_timed(struct vb_inst *in, uint64_t iters, uint64_t *ns, char *why, size_t whylen)
 {
 	uint64_t t0;
 	int rc;
@@ -105,7 +104,7 @@ static int calibrate(struct vb_inst *in, unsigned min_ms, uint64_t *iters,
 
 	n = in->wl->min_iters ? in->wl->min_iters : 1;
 	for (;;) {
-		if (timed_run(in, n, &ns, why, whylen))
+		if (vb_run_timed(in, n, &ns, why, whylen))
 			return -1;
 		if (ns >= target || n >= VB_MAX_ITERS)
 			break;
@@ -133,7 +132,7 @@ int vb_measure(struct vb_inst *in, const struct vb_sample_plan *plan,
 	if (!iters && calibrate(in, plan->min_sample_ms, &iters, why, whylen))
 		return -1;
 	for (unsigned i = 0; i < plan->warmup; i++)
-		if (timed_run(in, iters, &ns, why, whylen))
+		if (vb_run_timed(in, iters, &ns, why, whylen))
 			return -1;
 	out->value = calloc(plan->samples, sizeof(double));
 	out->elapsed_ns = calloc(plan->samples, sizeof(double));
@@ -144,7 +143,7 @@ int vb_measure(struct vb_inst *in, const struct vb_sample_plan *plan,
 	}
 	out->iters = iters;
 	for (unsigned i = 0; i < plan->samples; i++) {
-		if (timed_run(in, iters, &ns, why, whylen)) {
+		if (vb_run_timed(in, iters, &ns, why, whylen)) {
 			vb_samples_free(out);
 			return -1;
 		}

@@ -133,6 +133,11 @@ struct vb_samples {
 int vb_measure(struct vb_inst *in, const struct vb_sample_plan *plan,
 	       struct vb_samples *out, char *why, size_t whylen);
 void vb_samples_free(struct vb_samples *s);
+/*
+ * Run exactly `iters` operations once (extras reset first) and time them:
+ * one sample, or the counting pass, whose operations are those of a sample.
+ */
+int vb_run_timed(struct vb_inst *in, uint64_t iters, uint64_t *ns, char *why, size_t whylen);
 
 /* Monotonic nanoseconds. */
 uint64_t vb_now_ns(void);

@@ -16,9 +16,6 @@ json_t *vb_agent_env(void);
 /* Serve the protocol until "bye" or end of input. Returns an exit status. */
 int vb_agent_serve(const struct vb_agent_opts *o);
 
-/* Handle one parsed request; returns the reply (never NULL). */
-json_t *vb_agent_handle(json_t *req, const struct vb_agent_opts *o);
-
 /* 1 when we are a VM's init: PID 1 and not inside a container. */
 int vb_agent_is_vm_init(void);
 /* PID-1 duties, serve the channel, power off (guest-agent/init.c). */

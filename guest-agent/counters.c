@@ -295,8 +295,6 @@ void vb_agent_counters_end(struct vb_agent_counters *c, json_t *counters)
 		else
 			json_array_append_new(counters, vb_counter("agent", c->scope, name,
 				(long long)(v - c->start[i]), i < NSW ? sw_events[i].unit : "count"));
-		if (c->fd[i] >= 0)
-			close(c->fd[i]);
 	}
 	read_vmstat(&vmstat);
 	put_deltas(c, &c->vmstat, &vmstat, "vmstat", counters);
@@ -312,6 +310,15 @@ void vb_agent_counters_end(struct vb_agent_counters *c, json_t *counters)
 	free(vmstat.v);
 	free(irq.v);
 	free(disk.v);
+}
+
+void vb_agent_counters_free(struct vb_agent_counters *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < NSW + NTP; i++)
+		if (c->fd[i] >= 0)
+			close(c->fd[i]);
 	free(c->vmstat.v);
 	free(c->irq.v);
 	free(c->diskstats.v);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What the agent counts itself, inside its environment, around one sample
- * set: perf software events of its own process (and children), deltas of
+ * What the agent counts itself, inside its environment, around the
+ * operations of a counting pass: perf software events of its own process (and children), deltas of
  * /proc/vmstat, /proc/interrupts and /proc/diskstats (the scratch device),
  * and where tracefs is mounted the tlb_flush/page_fault_user tracepoints.
  * Counter names: perf.<event>, trace.<tracepoint>, vmstat.<key>,
@@ -16,7 +16,13 @@ struct vb_agent_counters;
 
 /* Start counting. scope: "guest" inside a VM, else "host"; scratch may be NULL. */
 struct vb_agent_counters *vb_agent_counters_begin(const char *scope, const char *scratch);
-/* Stop, append the deltas (or why not) to the JSON array, free c. */
+/* Stop: append the deltas (or why not) to the JSON array. */
 void vb_agent_counters_end(struct vb_agent_counters *c, json_t *counters);
+/*
+ * Close what c opened and free it. Closing a tracepoint's perf event
+ * takes tens of ms (the kernel unregisters the probe): do it after the
+ * reply is sent, while the harness detaches its own probes.
+ */
+void vb_agent_counters_free(struct vb_agent_counters *c);
 
 #endif

@@ -62,10 +62,69 @@ static json_t *samples_reply(json_int_t id, const struct vb_inst *in,
 			 "extras", extras);
 }
 
-static json_t *handle_run(json_t *req, json_int_t id, const struct vb_agent_opts *o)
+/* How long the agent waits for the harness's "go" before giving up counting. */
+#define GO_TIMEOUT_MS 60000
+
+/* The agent's end of the channel. */
+struct session {
+	const struct vb_agent_opts *o;
+	struct vb_linebuf lb;
+	struct vb_agent_counters *counted; /* to close once the reply is out */
+};
+
+static json_t *count_status(const char *status, const char *reason)
+{
+	return json_pack("{s:s, s:s}", "status", status, "reason", reason);
+}
+
+/*
+ * The counting pass: the timed samples are done and nothing watched them.
+ * Say "ready", let the harness attach its probes, and on "go" run the
+ * operations of one sample with the agent's own counters open; "counted"
+ * closes the harness's window before anything else is sent or torn down.
+ */
+static json_t *count_pass(struct session *ss, json_int_t id, struct vb_inst *in,
+			  uint64_t iters)
+{
+	char why[VB_WHY_LEN] = "", *line;
+	size_t len;
+	uint64_t ns;
+	json_t *msg, *go = NULL, *counters;
+	int rc;
+
+	msg = json_pack("{s:s, s:I}", "op", "ready", "id", id);
+	rc = vb_proto_send(ss->o->out_fd, msg);
+	json_decref(msg);
+	if (rc)
+		return count_status("error", "could not say ready");
+	rc = vb_line_read(&ss->lb, GO_TIMEOUT_MS, &line, &len);
+	if (rc == VB_LINE_OK)
+		go = vb_proto_parse(line, len, why, sizeof(why));
+	if (!go || strcmp(vb_json_str(go, "op", ""), "go") || vb_json_int(go, "id", -1) != id) {
+		json_decref(go);
+		return count_status("error", "the harness did not say go");
+	}
+	json_decref(go);
+	ss->counted = vb_agent_counters_begin(strcmp(ss->o->role, "vm") ? "host" : "guest",
+					      ss->o->scratch);
+	rc = vb_run_timed(in, iters, &ns, why, sizeof(why));
+	counters = json_array();
+	vb_agent_counters_end(ss->counted, counters);
+	msg = json_pack("{s:s, s:I}", "op", "counted", "id", id);
+	vb_proto_send(ss->o->out_fd, msg);
+	json_decref(msg);
+	if (rc) {
+		json_decref(counters);
+		return count_status("error", why);
+	}
+	return json_pack("{s:s, s:I, s:I, s:o}", "status", "ok", "iters", (json_int_t)iters,
+			 "elapsed_ns", (json_int_t)ns, "counters", counters);
+}
+
+static json_t *handle_run(struct session *ss, json_t *req, json_int_t id)
 {
 	const struct vb_workload *wl = vb_workload_find(vb_json_str(req, "bench", ""));
-	struct vb_env env = { .scratch = o->scratch, .cpu = -1 };
+	struct vb_env env = { .scratch = ss->o->scratch, .cpu = -1 };
 	struct vb_sample_plan plan = {
 		.samples = (unsigned)vb_json_int(req, "samples", 5),
 		.warmup = (unsigned)vb_json_int(req, "warmup", 1),
@@ -75,7 +134,7 @@ static json_t *handle_run(json_t *req, json_int_t id, const struct vb_agent_opts
 	struct vb_samples s;
 	struct vb_inst in;
 	char why[VB_WHY_LEN] = "";
-	json_t *reply, *counters = NULL;
+	json_t *reply, *count = NULL;
 	int rc;
 
 	if (!wl)
@@ -89,36 +148,31 @@ static json_t *handle_run(json_t *req, json_int_t id, const struct vb_agent_opts
 		return json_pack("{s:s, s:I, s:s, s:s}", "op", "unsupported", "id", id,
 				 "bench", wl->name, "reason", "needs root");
 	rc = wl->setup ? wl->setup(&in, why, sizeof(why)) : 0;
-	if (rc == 0) {
-		struct vb_agent_counters *ac = vb_agent_counters_begin(
-			strcmp(o->role, "vm") ? "host" : "guest", o->scratch);
-
+	if (rc == 0)
 		rc = vb_measure(&in, &plan, &s, why, sizeof(why));
-		counters = json_array();
-		vb_agent_counters_end(ac, counters);
-	}
+	if (rc == 0 && json_is_true(json_object_get(req, "count")))
+		count = count_pass(ss, id, &in, s.iters);
 	if (wl->teardown)
 		wl->teardown(&in);
-	if (rc)
-		json_decref(counters);
 	if (rc == VB_UNSUPPORTED)
 		return json_pack("{s:s, s:I, s:s, s:s}", "op", "unsupported", "id", id,
 				 "bench", wl->name, "reason", why);
 	if (rc)
 		return error_reply(id, why);
 	reply = samples_reply(id, &in, &s);
-	json_object_set_new(reply, "counters", counters);
+	if (count)
+		json_object_set_new(reply, "count", count);
 	vb_samples_free(&s);
 	return reply;
 }
 
-json_t *vb_agent_handle(json_t *req, const struct vb_agent_opts *o)
+static json_t *handle(struct session *ss, json_t *req)
 {
 	const char *op = vb_json_str(req, "op", "");
 	json_int_t id = vb_json_int(req, "id", -1);
 
 	if (strcmp(op, "run") == 0)
-		return handle_run(req, id, o);
+		return handle_run(ss, req, id);
 	if (strcmp(op, "ping") == 0)
 		return json_pack("{s:s, s:I}", "op", "pong", "id", id);
 	return error_reply(id, "unknown op");
@@ -126,7 +180,7 @@ json_t *vb_agent_handle(json_t *req, const struct vb_agent_opts *o)
 
 int vb_agent_serve(const struct vb_agent_opts *o)
 {
-	static struct vb_linebuf lb;
+	static struct session ss;
 	char err[256], *line;
 	size_t len;
 	int rc;
@@ -139,8 +193,9 @@ int vb_agent_serve(const struct vb_agent_opts *o)
 		return 1;
 	}
 	json_decref(hello);
-	vb_linebuf_init(&lb, o->in_fd);
-	while ((rc = vb_line_read(&lb, -1, &line, &len)) != VB_LINE_EOF) {
+	ss.o = o;
+	vb_linebuf_init(&ss.lb, o->in_fd);
+	while ((rc = vb_line_read(&ss.lb, -1, &line, &len)) != VB_LINE_EOF) {
 		json_t *req = NULL, *reply;
 
 		if (rc == VB_LINE_ERR)
@@ -155,11 +210,13 @@ int vb_agent_serve(const struct vb_agent_opts *o)
 			json_decref(req);
 			break;
 		} else {
-			reply = vb_agent_handle(req, o);
+			reply = handle(&ss, req);
 		}
 		json_decref(req);
 		rc = vb_proto_send(o->out_fd, reply);
 		json_decref(reply);
+		vb_agent_counters_free(ss.counted);
+		ss.counted = NULL;
 		if (rc)
 			return 1;
 	}

@@ -101,6 +101,12 @@ int vb_instance_start(struct vb_instance *in, const struct vb_backend *be, const
  */
 json_t *vb_instance_request(struct vb_instance *in, json_t *req, unsigned timeout_ms,
 			    char *err, size_t n);
+/*
+ * Continue the last request's exchange: send msg (NULL: nothing) with the
+ * same id and wait for the next message carrying it, as above.
+ */
+json_t *vb_instance_exchange(struct vb_instance *in, json_t *msg, unsigned timeout_ms,
+			     char *err, size_t n);
 void vb_instance_stop(struct vb_instance *in);
 
 #endif

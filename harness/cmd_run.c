@@ -64,9 +64,10 @@ static json_t *plan_json(const struct vb_run_opts *o, const struct vb_run_ctx *c
 		json_array_append_new(bes, json_string(be[i].name));
 	for (int i = 0; i < nwl; i++)
 		json_array_append_new(wls, json_string(wl[i]->name));
-	return json_pack("{s:i, s:i, s:i, s:i, s:b, s:I, s:o, s:o, s:o, s:I, s:I}", "rounds",
-			 o->rounds, "samples", o->samples, "warmup", o->warmup,
-			 "min_sample_ms", o->min_sample_ms, "quick", o->quick, "seed",
+	return json_pack("{s:i, s:i, s:i, s:i, s:b, s:b, s:I, s:o, s:o, s:o, s:I, s:I}",
+			 "rounds", o->rounds, "samples", o->samples, "warmup", o->warmup,
+			 "min_sample_ms", o->min_sample_ms, "count", !o->no_count, "quick",
+			 o->quick, "seed",
 			 (json_int_t)o->seed, "pus", pus, "backends", bes, "benches", wls,
 			 "memory_mb", (json_int_t)o->memory_mb, "scratch_mib",
 			 (json_int_t)o->scratch_mib);
@@ -150,11 +151,13 @@ struct run {
 	struct vb_probe_watch *watch[32]; /* per instance */
 };
 
-static void probes_begin(void *arg, struct vb_instance *in)
+/* QEMU's device model is counted (uprobes) where the workload does device I/O. */
+static void probes_begin(void *arg, struct vb_instance *in, const struct vb_workload *wl)
 {
 	struct run *r = arg;
 
-	vb_probes_window_begin(r->probes, r->watch[in - r->inst]);
+	vb_probes_window_begin(r->probes, r->watch[in - r->inst],
+			       (wl->needs & VB_NEED_SCRATCH) ? VB_WINDOW_DEVICES : 0);
 }
 
 static void probes_end(void *arg, struct vb_instance *in, json_t *counters)
@@ -322,7 +325,8 @@ int vb_cmd_run(int argc, char **argv)
 		localtime_r(&t, &tm);
 		strftime(r.out, sizeof(r.out), "vbench-results-%Y%m%d-%H%M%S.json", &tm);
 	}
-	if (!r.o.no_probes && !(r.probes = vb_probes_open(r.o.probes, err, sizeof(err)))) {
+	if (!r.o.no_probes && !r.o.no_count &&
+	    !(r.probes = vb_probes_open(r.o.probes, err, sizeof(err)))) {
 		fprintf(stderr, "vbench run: --probes: %s\n", err);
 		return 2;
 	}
@@ -354,6 +358,7 @@ int vb_cmd_run(int argc, char **argv)
 		.wl = r.wl, .params = r.params, .nwl = (size_t)r.nwl,
 		.rounds = r.o.rounds, .samples = r.o.samples, .warmup = r.o.warmup,
 		.min_sample_ms = r.o.min_sample_ms, .timeout_ms = r.o.timeout_s * 1000,
+		.count = !r.o.no_count,
 		.seed = r.o.seed, .doc = r.doc, .out = r.out, .stop = &stop_flag,
 		.obs = r.probes ? &obs : NULL,
 	};

@@ -136,28 +136,37 @@ int vb_instance_start(struct vb_instance *in, const struct vb_backend *be, const
 json_t *vb_instance_request(struct vb_instance *in, json_t *req, unsigned timeout_ms,
 			    char *err, size_t n)
 {
-	json_int_t id = ++in->next_id;
+	in->next_id++;
+	return vb_instance_exchange(in, req, timeout_ms, err, n);
+}
+
+json_t *vb_instance_exchange(struct vb_instance *in, json_t *msg, unsigned timeout_ms,
+			     char *err, size_t n)
+{
+	json_int_t id = in->next_id;
 	double deadline = vb_now_ms() + timeout_ms;
 
 	if (in->dead) {
 		snprintf(err, n, "environment is no longer running");
 		return NULL;
 	}
-	json_object_set_new(req, "id", json_integer(id));
-	if (vb_proto_send(in->fd, req)) {
-		snprintf(err, n, "sending to agent: %s", strerror(errno));
-		goto dead;
+	if (msg) {
+		json_object_set_new(msg, "id", json_integer(id));
+		if (vb_proto_send(in->fd, msg)) {
+			snprintf(err, n, "sending to agent: %s", strerror(errno));
+			goto dead;
+		}
 	}
 	for (;;) {
 		int left = (int)(deadline - vb_now_ms());
-		json_t *msg = read_msg(in, left > 0 ? left : 0, err, n);
+		json_t *reply = read_msg(in, left > 0 ? left : 0, err, n);
 
-		if (!msg)
+		if (!reply)
 			goto dead;
-		if (vb_json_int(msg, "id", -2) == id)
-			return msg;
+		if (vb_json_int(reply, "id", -2) == id)
+			return reply;
 		/* a stale or unsolicited message: not ours, keep waiting */
-		json_decref(msg);
+		json_decref(reply);
 	}
 dead:
 	in->dead = 1;

@@ -10,7 +10,7 @@
 enum {
 	O_ROUNDS = 256, O_SAMPLES, O_WARMUP, O_MINMS, O_QUICK, O_ALL, O_CPUS, O_MEMORY,
 	O_SCRATCH, O_RUNTIME, O_KERNEL, O_MODULES, O_CACHE, O_TIMEOUT, O_HELLO, O_SEED,
-	O_PROBES, O_NOPROBES, O_WORKDIR, O_PARAM,
+	O_PROBES, O_NOPROBES, O_NOCOUNT, O_WORKDIR, O_PARAM,
 };
 
 void vb_run_usage(FILE *f)
@@ -41,6 +41,9 @@ void vb_run_usage(FILE *f)
 		"      --workdir DIR      where per-run files go (default: $VBENCH_WORKDIR or /var/tmp)\n"
 		"      --probes LIST      probe sets to attach (see vbench doctor)\n"
 		"      --no-probes        attach no probes\n"
+		"      --no-count         no counting passes: time only (by default each\n"
+		"                         timed pass, which nothing observes, is followed by\n"
+		"                         one sample's operations counted by probes and agent)\n"
 		"      --timeout S        per-request limit, seconds (default 300)\n"
 		"      --hello-timeout S  start-to-hello limit, seconds (default 120)\n"
 		"      --seed N           shuffle seed (default: time)\n"
@@ -92,6 +95,7 @@ int vb_run_parse(int argc, char **argv, struct vb_run_opts *o, char *err, size_t
 		{ "seed", required_argument, NULL, O_SEED },
 		{ "probes", required_argument, NULL, O_PROBES },
 		{ "no-probes", no_argument, NULL, O_NOPROBES },
+		{ "no-count", no_argument, NULL, O_NOCOUNT },
 		{ "param", required_argument, NULL, 'p' },
 		{ 0 },
 	};
@@ -143,6 +147,7 @@ int vb_run_parse(int argc, char **argv, struct vb_run_opts *o, char *err, size_t
 		case O_WORKDIR: o->workdir_base = a; break;
 		case O_PROBES: o->probes = a; break;
 		case O_NOPROBES: o->no_probes = 1; break;
+		case O_NOCOUNT: o->no_count = 1; break;
 #define NUM(opt, lo, hi, dst)                                                          \
 	case opt:                                                                      \
 		if (!number(a, lo, hi, &v)) {                                          \
@@ -184,6 +189,10 @@ int vb_run_parse(int argc, char **argv, struct vb_run_opts *o, char *err, size_t
 	}
 	if (o->no_probes && o->probes) {
 		snprintf(err, n, "--probes and --no-probes exclude each other");
+		return 2;
+	}
+	if (o->no_count && o->probes) {
+		snprintf(err, n, "--probes counts in counting passes, which --no-count skips");
 		return 2;
 	}
 	o->rounds = (unsigned)(rounds > 0 ? rounds : o->quick ? 2 : 5);

@@ -18,6 +18,7 @@ struct vb_run_opts {
 	const char *params[32];     /* --param BENCH.PARAM=VALUE, checked by the caller */
 	int nparams;
 	int no_probes;
+	int no_count;               /* skip the counting passes */
 	unsigned rounds, samples, warmup, min_sample_ms;
 	unsigned timeout_s, hello_timeout_s;
 	int cpus;

@@ -2,6 +2,7 @@
 #include "scheduler.h"
 #include "results.h"
 #include "../common/stats.h"
+#include "../common/clock.h"
 #include "../common/counter.h"
 
 #include <stdio.h>
@@ -55,29 +56,95 @@ static void add_agent_counters(json_t *counters, json_t *from_agent, const char 
 
 static json_t *request(const struct vb_sched *s, const struct cell *c, size_t w)
 {
-	json_t *req = json_pack("{s:s, s:s, s:i, s:i, s:i, s:I}", "op", "run", "bench",
+	json_t *req = json_pack("{s:s, s:s, s:i, s:i, s:i, s:I, s:b}", "op", "run", "bench",
 				s->wl[w]->name, "samples", s->samples, "warmup", s->warmup,
-				"min_sample_ms", s->min_sample_ms, "iters", (json_int_t)c->iters);
+				"min_sample_ms", s->min_sample_ms, "iters", (json_int_t)c->iters,
+				"count", s->count);
 
 	if (s->params && json_object_size(s->params[w]))
 		json_object_set(req, "params", s->params[w]);
 	return req;
 }
 
-/* Run one (instance, workload) pair; returns the measurement entry. */
+static unsigned left_ms(double deadline)
+{
+	double left = deadline - vb_now_ms();
+
+	return left > 0 ? (unsigned)left : 0;
+}
+
+/*
+ * The agent has timed its samples and is "ready" to count: attach the
+ * observer, say "go", detach on "counted". Returns the next message (the
+ * result), or NULL with err when the environment stopped answering.
+ */
+static json_t *count_window(struct vb_sched *s, struct vb_instance *in,
+			    const struct vb_workload *wl, json_t *counters, double deadline,
+			    char *err, size_t n)
+{
+	json_t *go = json_pack("{s:s}", "op", "go"), *msg;
+
+	if (s->obs && s->obs->begin)
+		s->obs->begin(s->obs->arg, in, wl);
+	msg = vb_instance_exchange(in, go, left_ms(deadline), err, n);
+	if (s->obs && s->obs->end)
+		s->obs->end(s->obs->arg, in, counters);
+	json_decref(go);
+	if (!msg || strcmp(vb_json_str(msg, "op", ""), "counted"))
+		return msg;    /* the agent gave up counting: this is its result */
+	json_decref(msg);
+	return vb_instance_exchange(in, NULL, left_ms(deadline), err, n);
+}
+
+/*
+ * The measurement's "count": the counting pass's operations, time and
+ * counters (the host's, then the agent's), or why there are none. What
+ * the agent says is untrusted: a malformed count is an error of the count.
+ */
+static json_t *count_entry(const struct vb_sched *s, json_t *from_agent, json_t *host,
+			   const char *instance)
+{
+	const char *st = vb_json_str(from_agent, "status", "");
+	json_t *iters = json_object_get(from_agent, "iters");
+	json_t *ns = json_object_get(from_agent, "elapsed_ns");
+
+	if (!s->count) {
+		json_decref(host);
+		return json_pack("{s:s, s:s}", "status", "off", "reason",
+				 "--no-count: timed samples only");
+	}
+	if (strcmp(st, "ok")) {
+		json_decref(host);
+		return json_pack("{s:s, s:s}", "status", "error", "reason",
+				 *st ? vb_json_str(from_agent, "reason", st)
+				     : "the agent sent no count");
+	}
+	if (!json_is_integer(iters) || json_integer_value(iters) < 1 || !json_is_number(ns) ||
+	    json_number_value(ns) < 0) {
+		json_decref(host);
+		return json_pack("{s:s, s:s}", "status", "error", "reason",
+				 "the agent's count has no valid iters and elapsed_ns");
+	}
+	add_agent_counters(host, json_object_get(from_agent, "counters"), instance);
+	return json_pack("{s:s, s:O, s:O, s:o}", "status", "ok", "iters", iters, "elapsed_ns",
+			 ns, "counters", host);
+}
+
+/* Run one (instance, workload) pair, both passes; returns the measurement entry. */
 static json_t *measure(struct vb_sched *s, struct pair *p, struct cell *c, unsigned round)
 {
 	struct vb_instance *in = &s->inst[p->inst];
 	const struct vb_workload *wl = s->wl[p->wl];
 	json_t *counters = json_array(), *req = request(s, c, p->wl), *reply, *m;
+	double deadline = vb_now_ms() + s->timeout_ms;
 	char err[1536];
 
-	if (s->obs && s->obs->begin)
-		s->obs->begin(s->obs->arg, in);
 	reply = vb_instance_request(in, req, s->timeout_ms, err, sizeof(err));
-	if (s->obs && s->obs->end)
-		s->obs->end(s->obs->arg, in, counters);
 	json_decref(req);
+	if (reply && strcmp(vb_json_str(reply, "op", ""), "ready") == 0) {
+		json_decref(reply);
+		reply = count_window(s, in, wl, counters, deadline, err, sizeof(err));
+	}
 	m = json_pack("{s:s, s:s, s:i}", "backend", in->name, "bench", wl->name, "round",
 		      (int)round);
 	if (!reply) {
@@ -88,7 +155,6 @@ static json_t *measure(struct vb_sched *s, struct pair *p, struct cell *c, unsig
 	}
 	const char *op = vb_json_str(reply, "op", "");
 	if (strcmp(op, "result") == 0) {
-		add_agent_counters(counters, json_object_get(reply, "counters"), in->name);
 		c->iters = (uint64_t)vb_json_int(reply, "iters", 0);
 		json_object_set_new(m, "status", json_string("ok"));
 		json_object_set_new(m, "unit", json_string(vb_metric_unit(wl->metric)));
@@ -96,16 +162,19 @@ static json_t *measure(struct vb_sched *s, struct pair *p, struct cell *c, unsig
 		json_object_set(m, "samples", json_object_get(reply, "samples"));
 		json_object_set(m, "elapsed_ns", json_object_get(reply, "elapsed_ns"));
 		json_object_set(m, "extras", json_object_get(reply, "extras"));
+		json_object_set_new(m, "count", count_entry(s, json_object_get(reply, "count"),
+							    counters, in->name));
 	} else if (strcmp(op, "unsupported") == 0) {
 		c->skip = 1;
 		json_object_set_new(m, "status", json_string("unsupported"));
 		json_object_set_new(m, "reason",
 				    json_string(vb_json_str(reply, "reason", "unsupported")));
+		json_decref(counters);
 	} else {
 		json_object_set_new(m, "status", json_string("error"));
 		json_object_set_new(m, "reason", json_string(vb_json_str(reply, "msg", op)));
+		json_decref(counters);
 	}
-	json_object_set_new(m, "counters", counters);
 	json_decref(reply);
 	return m;
 }

@@ -3,6 +3,11 @@
  * The scheduler runs rounds: in each round every live environment runs
  * each workload once, in a freshly shuffled order, so slow drifts of a
  * noisy host hit every environment alike; ratios are then taken per round.
+ *
+ * Each measurement has two passes: the timed samples, which nothing
+ * observes, then (unless count is 0) a counting pass of one sample's
+ * operations with the observer attached. Times come from the first,
+ * counters from the second.
  */
 #ifndef VB_SCHEDULER_H
 #define VB_SCHEDULER_H
@@ -13,9 +18,13 @@
 #include "backend.h"
 #include "../bench/bench.h"
 
-/* Watches each measurement window (the probes); members may be NULL. */
+/*
+ * Watches each counting pass (the probes); members may be NULL. Nothing
+ * watches the timed samples: begin comes after them, when the agent is
+ * ready to count, and end as soon as it has counted.
+ */
 struct vb_observer {
-	void (*begin)(void *arg, struct vb_instance *in);
+	void (*begin)(void *arg, struct vb_instance *in, const struct vb_workload *wl);
 	void (*end)(void *arg, struct vb_instance *in, json_t *counters);
 	void *arg;
 };
@@ -28,6 +37,7 @@ struct vb_sched {
 	json_t **params;               /* per workload: parameter overrides, or NULL */
 	size_t nwl;
 	unsigned rounds, samples, warmup, min_sample_ms, timeout_ms;
+	int count;                     /* run a counting pass after each timed pass */
 	uint64_t seed;
 	json_t *doc;                   /* results, written to out after each step */
 	const char *out;

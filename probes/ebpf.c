@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Loader of probes/ebpf.bpf.c (libbpf skeleton): loads and attaches the
- * requested probe groups, degrading group by group, and reads a cgroup's
- * counters out of the per-CPU map.
+ * Loader of probes/ebpf.bpf.c (libbpf skeleton): loads the requested probe
+ * groups, degrading group by group, attaches them only for counting
+ * windows (a program attached costs time per event, counted or not), and
+ * reads a cgroup's counters out of the per-CPU map.
  */
 #include "ebpf.h"
 #include "ebpf.skel.h"
@@ -23,17 +24,29 @@ const char *const vb_ebpf_group_names[VB_G_N] = {
 	[VB_G_TLB] = "tlb", [VB_G_SCHED] = "sched", [VB_G_SYSCALLS] = "syscalls",
 };
 
-/* Exported by QEMU's binary (it is stripped, but these are dynamic symbols). */
+/*
+ * Exported by QEMU's binary (it is stripped, but these are dynamic
+ * symbols). Each uprobe costs ~0.1 s to detach, so only what a report
+ * reads is here: a guest's MMIO and port I/O both arrive through the
+ * dispatch functions (cpu_in/out* are QEMU's own port I/O, not the guest's).
+ */
 const char *const vb_qemu_fns[] = {
 	"memory_region_dispatch_read", "memory_region_dispatch_write",
-	"cpu_inb", "cpu_inw", "cpu_inl", "cpu_outb", "cpu_outw", "cpu_outl",
-	"virtio_queue_notify",
+	/* a virtio kick handled directly, and through an ioeventfd (TCG's path) */
+	"virtio_queue_notify", "virtio_queue_host_notifier_read",
+	/* virtio-blk's queue runs: kicks for the disk, not for the channel */
+	"virtio_blk_handle_vq",
 };
 const size_t vb_qemu_nfns = sizeof(vb_qemu_fns) / sizeof(vb_qemu_fns[0]);
+
+#define MAX_LINKS 16
 
 struct vb_ebpf {
 	struct ebpf_bpf *skel;
 	int ncpus;
+	unsigned attachable;             /* groups that attached when opened */
+	struct bpf_link *link[MAX_LINKS]; /* while attached */
+	int nlinks;
 };
 
 /* The programs of each group; the skeleton names them after their functions. */
@@ -118,31 +131,42 @@ static int ensure_tracefs(char *why, size_t n)
 	return -1;
 }
 
-static void attach_group(struct vb_ebpf *e, int g, char *why, size_t n)
+/* Attach the programs of group g; 0, or -1 with why (its links are kept either way). */
+static int attach_group(struct vb_ebpf *e, int g, char *why, size_t n)
 {
 	struct bpf_program *progs[8];
 
-	if (g == VB_G_QEMU)   /* attached per QEMU process, by vb_ebpf_attach_uprobe */
-		return;
-	if (g == VB_G_KVM && ensure_tracefs(why, n))
-		return;
 	for (struct bpf_program **p = group_progs(e->skel, g, progs); *p; p++) {
 		struct bpf_link *l;
 
 		libbpf_msg[0] = '\0';
-		l = bpf_program__attach(*p);
-		if (!l) {
+		if (e->nlinks == MAX_LINKS || !(l = bpf_program__attach(*p))) {
 			char what[96];
 
 			snprintf(what, sizeof(what), "attach %s", bpf_program__section_name(*p));
-			why_errno(why, n, what, errno);
-			return;
+			why_errno(why, n, what, e->nlinks == MAX_LINKS ? ENOSPC : errno);
+			return -1;
 		}
-		/* The skeleton destroys links it knows of; hand this one over. */
-		for (int i = 0; i < e->skel->skeleton->prog_cnt; i++)
-			if (*e->skel->skeleton->progs[i].prog == *p)
-				*e->skel->skeleton->progs[i].link = l;
+		e->link[e->nlinks++] = l;
 	}
+	return 0;
+}
+
+void vb_ebpf_detach(struct vb_ebpf *e)
+{
+	while (e && e->nlinks > 0)
+		bpf_link__destroy(e->link[--e->nlinks]);
+}
+
+int vb_ebpf_attach(struct vb_ebpf *e, char *why, size_t n)
+{
+	vb_ebpf_detach(e);
+	for (int g = 0; g < VB_G_N; g++)
+		if (((e->attachable >> g) & 1) && attach_group(e, g, why, n)) {
+			vb_ebpf_detach(e);
+			return -1;
+		}
+	return 0;
 }
 
 struct vb_ebpf *vb_ebpf_open(unsigned mask, char why[VB_G_N][VB_EBPF_WHY], char *err,
@@ -184,9 +208,15 @@ struct vb_ebpf *vb_ebpf_open(unsigned mask, char why[VB_G_N][VB_EBPF_WHY], char 
 		return NULL;
 	}
 	e->ncpus = libbpf_num_possible_cpus();
-	for (int g = 0; g < VB_G_N; g++)
-		if ((mask >> g) & 1)
-			attach_group(e, g, why[g], VB_EBPF_WHY);
+	/* Learn now which groups attach here; they are attached per window. */
+	for (int g = 0; g < VB_G_N; g++) {
+		if (!((mask >> g) & 1) || g == VB_G_QEMU) /* uprobes: per QEMU process */
+			continue;
+		if ((g != VB_G_KVM || ensure_tracefs(why[g], VB_EBPF_WHY) == 0) &&
+		    attach_group(e, g, why[g], VB_EBPF_WHY) == 0)
+			e->attachable |= 1u << g;
+		vb_ebpf_detach(e);
+	}
 	return e;
 }
 
@@ -291,6 +321,7 @@ void vb_ebpf_close(struct vb_ebpf *e)
 {
 	if (!e)
 		return;
+	vb_ebpf_detach(e);
 	ebpf_bpf__destroy(e->skel);
 	free(e);
 }

@@ -75,12 +75,17 @@ struct vb_ebpf;
 struct bpf_link;
 
 /*
- * Load the object and attach the groups in `mask` (bits of enum
- * vb_ebpf_group). why[g] is "" for each group that attached, else the
- * reason it did not. NULL when the object cannot be loaded at all (err).
+ * Load the groups in `mask` (bits of enum vb_ebpf_group) and try each
+ * attachment once: why[g] is "" for each group that attached, else the
+ * reason it did not. Nothing stays attached. NULL when the object cannot
+ * be loaded at all (err).
  */
 struct vb_ebpf *vb_ebpf_open(unsigned mask, char why[VB_G_N][VB_EBPF_WHY], char *err,
 			     size_t n);
+/* Attach the groups that attached when opened (not the uprobes); 0 or -1 (why). */
+int vb_ebpf_attach(struct vb_ebpf *e, char *why, size_t n);
+/* Detach them: no program runs until the next vb_ebpf_attach. */
+void vb_ebpf_detach(struct vb_ebpf *e);
 int vb_ebpf_watch_cgroup(struct vb_ebpf *e, uint64_t cgid, char *err, size_t n);
 /* A uprobe on `func` of `binary` in process pid, counting under `cookie`. */
 struct bpf_link *vb_ebpf_attach_uprobe(struct vb_ebpf *e, pid_t pid, const char *binary,

@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* The probe set of a run: parse the list, load, watch instances, windows. */
+/*
+ * The probe set of a run: parse the list, load, watch instances, windows.
+ * Nothing is attached outside a window: eBPF programs, uprobes and PMU
+ * events are attached when a window begins and detached when it ends, so
+ * the timed samples between windows run unobserved.
+ */
 #include "probes.h"
 #include "ebpf.h"
 #include "kvm_exits.h"
@@ -14,25 +19,31 @@
 
 #define G_PMU VB_G_N               /* the PMU's bit after the eBPF groups */
 /*
- * Not by default: syscalls (one event per system call) and qemu (a uprobe
- * hit costs 25-40 us on this PVM host, 1-3 us on bare metal: it would slow
- * an emulated disk several-fold). Runs that count device traps ask for it.
+ * Not by default: syscalls (one event per system call). The QEMU uprobes
+ * (25-40 us a hit on a PVM host) are in it, but attach only for windows
+ * that ask for devices (VB_WINDOW_DEVICES), unless named in the list.
  */
-#define DEFAULT_MASK ((1u << (G_PMU + 1)) - 1 - (1u << VB_G_SYSCALLS) - (1u << VB_G_QEMU))
+#define DEFAULT_MASK ((1u << (G_PMU + 1)) - 1 - (1u << VB_G_SYSCALLS))
 #define MAX_QEMU_FNS 16
 
 struct vb_probe_watch {
 	uint64_t cgid;
+	pid_t pid;
+	char cgroup[4096];                      /* for PMU events, "" if none */
 	int counting;                           /* something can be counted */
 	int qemu;                               /* its pid runs qemu-system-* */
+	char exe[64];                           /* /proc/<pid>/exe, for uprobes */
+	int devices;                            /* this window counts QEMU's devices */
+	char attach_why[VB_EBPF_WHY];           /* this window could not attach */
 	struct bpf_link *uprobe[MAX_QEMU_FNS];
 	char uprobe_why[MAX_QEMU_FNS][VB_EBPF_WHY];
-	struct vb_pmu *pmu;
+	struct vb_pmu *pmu;                     /* while a window is open */
 	struct vb_ctr_set begin;
 };
 
 struct vb_probes {
 	unsigned mask;                          /* requested: eBPF groups + G_PMU */
+	int qemu_always;                        /* qemu named: uprobes in every window */
 	char why[VB_G_N][VB_EBPF_WHY];          /* per group, "" when attached */
 	char load_err[256];                     /* the object did not load at all */
 	struct vb_ebpf *ebpf;
@@ -88,6 +99,7 @@ struct vb_probes *vb_probes_open(const char *list, char *err, size_t n)
 		free(p);
 		return NULL;
 	}
+	p->qemu_always = list && ((p->mask >> VB_G_QEMU) & 1);
 	bpf_mask = p->mask & ((1u << VB_G_N) - 1);
 	if (bpf_mask)
 		p->ebpf = vb_ebpf_open(bpf_mask, p->why, p->load_err, sizeof(p->load_err));
@@ -99,28 +111,40 @@ static int on(const struct vb_probes *p, int g)
 	return (p->mask >> g) & 1;
 }
 
-/* A QEMU process gets a uprobe per function, each counting under its index. */
-static void attach_qemu(struct vb_probes *p, struct vb_probe_watch *w, pid_t pid)
+/* Does pid run a qemu-system binary? Then its uprobes go on w->exe. */
+static int runs_qemu(struct vb_probe_watch *w, pid_t pid)
 {
-	char exe[64], target[4096];
+	char target[4096];
 	ssize_t len;
 	const char *base;
 
-	snprintf(exe, sizeof(exe), "/proc/%d/exe", (int)pid);
-	len = readlink(exe, target, sizeof(target) - 1);
+	snprintf(w->exe, sizeof(w->exe), "/proc/%d/exe", (int)pid);
+	len = readlink(w->exe, target, sizeof(target) - 1);
 	if (len <= 0)
-		return;
+		return 0;
 	target[len] = '\0';
 	base = strrchr(target, '/') ? strrchr(target, '/') + 1 : target;
-	if (strncmp(base, "qemu-system", 11))
-		return;
-	w->qemu = 1;
+	return strncmp(base, "qemu-system", 11) == 0;
+}
+
+/* A QEMU process gets a uprobe per function, each counting under its index. */
+static void attach_qemu(struct vb_probes *p, struct vb_probe_watch *w)
+{
 	for (size_t f = 0; f < vb_qemu_nfns && f < MAX_QEMU_FNS; f++) {
 		if (p->why[VB_G_QEMU][0])
 			snprintf(w->uprobe_why[f], VB_EBPF_WHY, "%s", p->why[VB_G_QEMU]);
 		else
-			w->uprobe[f] = vb_ebpf_attach_uprobe(p->ebpf, pid, exe, vb_qemu_fns[f], f,
-							     w->uprobe_why[f], VB_EBPF_WHY);
+			w->uprobe[f] = vb_ebpf_attach_uprobe(p->ebpf, w->pid, w->exe,
+							     vb_qemu_fns[f], f, w->uprobe_why[f],
+							     VB_EBPF_WHY);
+	}
+}
+
+static void detach_qemu(struct vb_probe_watch *w)
+{
+	for (int f = 0; f < MAX_QEMU_FNS; f++) {
+		bpf_link__destroy(w->uprobe[f]);
+		w->uprobe[f] = NULL;
 	}
 }
 
@@ -136,13 +160,16 @@ struct vb_probe_watch *vb_probes_watch(struct vb_probes *p, const struct vb_prob
 	p->w = nw;
 	p->w[p->nw++] = w;
 	w->cgid = t->cgroup_id;
+	w->pid = t->pid;
+	snprintf(w->cgroup, sizeof(w->cgroup), "%s", t->cgroup ? t->cgroup : "");
 	if (p->ebpf && w->cgid && vb_ebpf_watch_cgroup(p->ebpf, w->cgid, err, sizeof(err)) == 0)
 		w->counting = 1;
-	if (p->ebpf && on(p, VB_G_QEMU) && t->pid > 0)
-		attach_qemu(p, w, t->pid);
-	if (on(p, G_PMU) && ((t->cgroup && t->cgroup[0]) || t->pid > 0)) {
-		w->pmu = vb_pmu_open(t->cgroup ? t->cgroup : "", t->pid, NULL);
-		w->counting |= w->pmu && vb_pmu_counting(w->pmu) > 0;
+	w->qemu = p->ebpf && on(p, VB_G_QEMU) && t->pid > 0 && runs_qemu(w, t->pid);
+	if (on(p, G_PMU) && (w->cgroup[0] || t->pid > 0)) {
+		struct vb_pmu *pmu = vb_pmu_open(w->cgroup, t->pid, NULL);
+
+		w->counting |= pmu && vb_pmu_counting(pmu) > 0;
+		vb_pmu_close(pmu);
 	}
 	return w;
 }
@@ -152,17 +179,24 @@ int vb_probes_counting(const struct vb_probe_watch *w)
 	return w && w->counting;
 }
 
-void vb_probes_window_begin(struct vb_probes *p, struct vb_probe_watch *w)
+void vb_probes_window_begin(struct vb_probes *p, struct vb_probe_watch *w, unsigned flags)
 {
 	char err[128];
 
 	if (!w)
 		return;
 	vb_ctr_set_free(&w->begin);
+	w->attach_why[0] = '\0';
+	w->devices = w->qemu && (p->qemu_always || (flags & VB_WINDOW_DEVICES));
+	if (p->ebpf && w->cgid)
+		vb_ebpf_attach(p->ebpf, w->attach_why, sizeof(w->attach_why));
+	if (w->devices)
+		attach_qemu(p, w);
+	if (on(p, G_PMU) && (w->cgroup[0] || w->pid > 0) &&
+	    (w->pmu = vb_pmu_open(w->cgroup, w->pid, NULL)))
+		vb_pmu_begin(w->pmu);
 	if (p->ebpf && w->cgid)
 		vb_ebpf_snapshot(p->ebpf, w->cgid, &w->begin, err, sizeof(err));
-	if (w->pmu)
-		vb_pmu_begin(w->pmu);
 }
 
 /* ---- turning deltas into counters ---- */
@@ -313,7 +347,7 @@ static void put_group(const struct window *x, const struct vb_probe_watch *w, in
 	switch (g) {
 	case VB_G_KVM: put_kvm(x); break;
 	case VB_G_QEMU:
-		if (w->qemu)
+		if (w->devices)
 			put_qemu(x, w);
 		break;
 	case VB_G_BLOCK: put_block(x); break;
@@ -342,13 +376,16 @@ void vb_probes_window_end(struct vb_probes *p, struct vb_probe_watch *w, json_t 
 		snprintf(err, sizeof(err), "%s", p->load_err);
 	else if (!w->cgid)
 		snprintf(err, sizeof(err), "the instance has no cgroup v2 to count");
+	else if (w->attach_why[0])
+		snprintf(err, sizeof(err), "%s", w->attach_why);
 	else
 		vb_ebpf_snapshot(p->ebpf, w->cgid, &end, err, sizeof(err));
+	vb_ebpf_detach(p->ebpf);
 	x.b = w ? &w->begin : &end;
 	for (int g = 0; g < VB_G_N; g++) {
 		const char *why = err[0] ? err : p->why[g];
 
-		if (!on(p, g) || (g == VB_G_QEMU && !(w && w->qemu) && !err[0]))
+		if (!on(p, g) || (g == VB_G_QEMU && !(w && w->devices) && !err[0]))
 			continue;
 		if (why[0])
 			json_array_append_new(counters, vb_counter_unavailable(
@@ -357,6 +394,8 @@ void vb_probes_window_end(struct vb_probes *p, struct vb_probe_watch *w, json_t 
 			put_group(&x, w, g);
 	}
 	vb_ctr_set_free(&end);
+	if (w)
+		detach_qemu(w);
 	if (on(p, G_PMU)) {
 		if (w && w->pmu)
 			vb_pmu_end(w->pmu, counters);
@@ -364,6 +403,10 @@ void vb_probes_window_end(struct vb_probes *p, struct vb_probe_watch *w, json_t 
 			json_array_append_new(counters, vb_counter_unavailable(
 				"pmu", "host", "cycles", "%s",
 				w ? "the instance has neither cgroup nor pid" : "instance not watched"));
+	}
+	if (w) {
+		vb_pmu_close(w->pmu);
+		w->pmu = NULL;
 	}
 }
 
@@ -392,8 +435,7 @@ void vb_probes_close(struct vb_probes *p)
 	if (!p)
 		return;
 	for (size_t i = 0; i < p->nw; i++) {
-		for (int f = 0; f < MAX_QEMU_FNS; f++)
-			bpf_link__destroy(p->w[i]->uprobe[f]);
+		detach_qemu(p->w[i]);
 		vb_pmu_close(p->w[i]->pmu);
 		vb_ctr_set_free(&p->w[i]->begin);
 		free(p->w[i]);

@@ -2,13 +2,15 @@
 /*
  * Host-side probes of the environments vbench runs: one eBPF object
  * (probes/ebpf.bpf.c) counting per cgroup v2 id, plus hardware counters
- * (probes/pmu.c). The scheduler opens them once per run, watches each
- * instance, and brackets each sample set with a window.
+ * (probes/pmu.c). A run opens them once, watches each instance, and
+ * brackets each counting pass with a window. Nothing is attached between
+ * windows: the timed samples run unobserved.
  *
  * Probe names for a list: kvm, qemu, block, pf, tlb, sched, syscalls, pmu.
- * Default: all but syscalls (one event per system call) and qemu (uprobes:
- * one trap per device access, ~25-40 us each on this PVM host, so they
- * perturb what they count; ask for them where device traps are the point).
+ * Default: all but syscalls (one event per system call). The qemu uprobes
+ * (one trap per device access, ~25-40 us each on a PVM host) attach only
+ * in windows opened with VB_WINDOW_DEVICES, or in all when the list names
+ * qemu.
  *
  * Counters appended by vb_probes_window_end (source "ebpf" or "pmu",
  * scope "host", unit "count" unless said):
@@ -54,16 +56,22 @@ struct vb_probe_target {
  */
 struct vb_probes *vb_probes_open(const char *list, char *err, size_t n);
 /*
- * Watch a target: count its cgroup, attach the QEMU uprobes when its pid
- * runs a qemu-system binary, open its PMU events. NULL when out of memory;
- * what cannot be counted for it is said in its windows.
+ * Watch a target: count its cgroup, note whether its pid runs a
+ * qemu-system binary (uprobes) and whether PMU events open for it; nothing
+ * is attached until a window. NULL when out of memory; what cannot be
+ * counted for it is said in its windows.
  */
 struct vb_probe_watch *vb_probes_watch(struct vb_probes *p, const struct vb_probe_target *t);
 /* 1 when something can be counted for the watched target. */
 int vb_probes_counting(const struct vb_probe_watch *w);
-/* A measurement window around one sample set of a watched target (w may be NULL). */
-void vb_probes_window_begin(struct vb_probes *p, struct vb_probe_watch *w);
-/* Append the window's counters to `counters` (a JSON array). */
+/* The window's operations use devices: count QEMU's device model too. */
+#define VB_WINDOW_DEVICES 1u
+/*
+ * A counting window of a watched target (w may be NULL): attach the
+ * probes and remember the counts. Only one window is open at a time.
+ */
+void vb_probes_window_begin(struct vb_probes *p, struct vb_probe_watch *w, unsigned flags);
+/* Append the window's counters to `counters` (a JSON array) and detach. */
 void vb_probes_window_end(struct vb_probes *p, struct vb_probe_watch *w, json_t *counters);
 /* Every probe with its status: [{probe, status: ok|unavailable|off, reason}]. */
 json_t *vb_probes_status(const struct vb_probes *p);

@@ -44,8 +44,8 @@ const char *rp_baseline_name(const struct rp_report *rp);
 /* Format a number with 3 significant digits ("1.23", "1.23e+06" where huge). */
 const char *rp_num(double v, char *buf, size_t n);
 
-/* Trapped device accesses (qemu.* counters, in this order) per block request. */
-#define RP_NTRAP 5
+/* Device reads, device writes, virtio kicks (qemu.* counters) per block request. */
+#define RP_NTRAP 3
 /* Per request of (run, backend, bench): total and each; 0, or -1 with why. */
 int rp_traps_per_request(const struct rp_run *r, const char *be, const char *bench,
 			 double *per_req, double each[RP_NTRAP], double *requests,

@@ -39,6 +39,23 @@ static int check_counters(const json_t *arr, const char *path, const char *what,
 	return 0;
 }
 
+/* A measurement's counting pass: absent, or a status and, when ok, its ops. */
+static int check_count(const json_t *c, const char *path, const char *what, size_t i,
+		       char *err, size_t n)
+{
+	const json_t *it = json_object_get(c, "iters");
+
+	if (!c)
+		return 0;
+	if (!json_is_object(c) || !json_is_string(json_object_get(c, "status")))
+		return bad(err, n, path, what, i, "count", "an object with a status");
+	if (strcmp(json_string_value(json_object_get(c, "status")), "ok"))
+		return 0;
+	if (!json_is_integer(it) || json_integer_value(it) < 1)
+		return bad(err, n, path, what, i, "count.iters", "a positive integer");
+	return check_counters(json_object_get(c, "counters"), path, what, i, err, n);
+}
+
 static int check_numbers(const json_t *arr)
 {
 	size_t j;
@@ -80,6 +97,8 @@ static int check_entries(const json_t *arr, const char *path, const char *what,
 			if (!json_is_string(json_object_get(e, strings[k])))
 				return bad(err, n, path, what, i, strings[k], "a string");
 		if (check_counters(json_object_get(e, "counters"), path, what, i, err, n))
+			return -1;
+		if (check_count(json_object_get(e, "count"), path, what, i, err, n))
 			return -1;
 	}
 	return 0;
@@ -409,33 +428,63 @@ static int has_later_rounds(const struct rp_run *r, const char *backend, const c
 	return 0;
 }
 
+/*
+ * A measurement's counters and the operations they cover: its counting
+ * pass's own (count.counters over count.iters), or, in files written
+ * before counting passes, the window around the timed samples (warm-up
+ * and kept samples; round 0's also held the calibration). NULL: none.
+ */
+static json_t *counted(const json_t *e, double warmup, int skip_first, double *ops,
+		       const char **why)
+{
+	json_t *count = json_object_get(e, "count");
+
+	*ops = 0;
+	if (count) {
+		if (strcmp(vb_json_str(count, "status", ""), "ok")) {
+			if (!*why)
+				*why = vb_json_str(count, "reason", "no counting pass");
+			return NULL;
+		}
+		*ops = vb_json_num(count, "iters", 0);
+		return json_object_get(count, "counters");
+	}
+	if (skip_first && vb_json_int(e, "round", 0) == 0)
+		return NULL;
+	*ops = vb_json_num(e, "iters", 0) *
+	       ((double)json_array_size(json_object_get(e, "samples")) + warmup);
+	return json_object_get(e, "counters");
+}
+
 int rp_counter(const struct rp_run *r, const char *backend, const char *bench, const char *name,
 	       double *sum, double *ops, const char **why)
 {
 	const json_t *plan = json_object_get(json_object_get(r->root, "meta"), "plan");
-	double warmup = (double)vb_json_int(plan, "warmup", 0);
+	double warmup = (double)vb_json_int(plan, "warmup", 0), n;
 	int skip_first = has_later_rounds(r, backend, bench);
 	size_t i, j;
-	json_t *e, *c;
+	json_t *e, *c, *arr;
 	int found = -1;
 
 	*sum = 0;
 	*ops = 0;
 	*why = NULL;
 	json_array_foreach(rp_pair(r, backend, bench), i, e) {
-		int counted = 0;
+		int got = 0;
 
 		if (strcmp(vb_json_str(e, "status", ""), "ok"))
 			continue;
-		/* Round 0's counters also cover the calibration runs. */
-		if (skip_first && vb_json_int(e, "round", 0) == 0)
+		if (!(arr = counted(e, warmup, skip_first, &n, why))) {
+			if (*why && found < 0)
+				found = 0;      /* this pass did not count: say why */
 			continue;
-		json_array_foreach(json_object_get(e, "counters"), j, c) {
+		}
+		json_array_foreach(arr, j, c) {
 			if (!name_matches(vb_json_str(c, "name", ""), name))
 				continue;
 			if (json_is_number(json_object_get(c, "value"))) {
 				*sum += json_number_value(json_object_get(c, "value"));
-				counted = 1;
+				got = 1;
 				found = 1;
 			} else {
 				if (!*why)
@@ -444,10 +493,8 @@ int rp_counter(const struct rp_run *r, const char *backend, const char *bench, c
 					found = 0;
 			}
 		}
-		/* The counters span the warm-up and the kept samples alike. */
-		if (counted)
-			*ops += vb_json_num(e, "iters", 0) *
-				((double)json_array_size(json_object_get(e, "samples")) + warmup);
+		if (got)
+			*ops += n;
 	}
 	return found;
 }
@@ -459,7 +506,9 @@ json_t *rp_counter_names(const struct rp_run *r, const char *backend, const char
 	size_t i, j;
 
 	json_array_foreach(rp_pair(r, backend, bench), i, e) {
-		json_array_foreach(json_object_get(e, "counters"), j, c) {
+		json_t *arr = json_object_get(json_object_get(e, "count"), "counters");
+
+		json_array_foreach(arr ? arr : json_object_get(e, "counters"), j, c) {
 			const char *nm = vb_json_str(c, "name", "");
 
 			if (strncmp(nm, prefix, strlen(prefix)) || json_object_get(seen, nm))

@@ -75,11 +75,13 @@ const char *rp_not_ok_reason(const struct rp_run *r, const char *backend, const 
 			     char *buf, size_t n);
 
 /*
- * A counter of (backend, bench) summed over its ok measurements, and the
- * operations those measurements covered (iters x (kept + warm-up samples);
- * round 0 is left out where later rounds exist: it includes calibration). Names
- * ending in '*' match a prefix. Returns 1 when counted, 0 when only
- * unavailable (reason in *why), -1 when no such counter exists.
+ * A counter of (backend, bench) summed over its ok measurements' counting
+ * passes, and the operations those passes ran (count.iters). Files from
+ * before counting passes counted around the timed samples: there the
+ * operations are iters x (kept + warm-up samples), and round 0 is left out
+ * where later rounds exist (it included calibration). Names ending in '*'
+ * match a prefix. Returns 1 when counted, 0 when only unavailable or not
+ * counted (reason in *why), -1 when no such counter exists.
  */
 int rp_counter(const struct rp_run *r, const char *backend, const char *bench, const char *name,
 	       double *sum, double *ops, const char **why);
