@@ -82,13 +82,14 @@ static json_t *count_status(const char *status, const char *reason)
  * Say "ready", let the harness attach its probes, and on "go" run the
  * operations of one sample with the agent's own counters open; "counted"
  * closes the harness's window before anything else is sent or torn down.
+ * in == NULL: no operations, the window's own cost (its floor).
  */
 static json_t *count_pass(struct session *ss, json_int_t id, struct vb_inst *in,
 			  uint64_t iters)
 {
 	char why[VB_WHY_LEN] = "", *line;
 	size_t len;
-	uint64_t ns;
+	uint64_t ns = 0;
 	json_t *msg, *go = NULL, *counters;
 	int rc;
 
@@ -107,7 +108,7 @@ static json_t *count_pass(struct session *ss, json_int_t id, struct vb_inst *in,
 	json_decref(go);
 	ss->counted = vb_agent_counters_begin(strcmp(ss->o->role, "vm") ? "host" : "guest",
 					      ss->o->scratch);
-	rc = vb_run_timed(in, iters, &ns, why, sizeof(why));
+	rc = in ? vb_run_timed(in, iters, &ns, why, sizeof(why)) : 0;
 	counters = json_array();
 	vb_agent_counters_end(ss->counted, counters);
 	msg = json_pack("{s:s, s:I}", "op", "counted", "id", id);
@@ -119,6 +120,14 @@ static json_t *count_pass(struct session *ss, json_int_t id, struct vb_inst *in,
 	}
 	return json_pack("{s:s, s:I, s:I, s:o}", "status", "ok", "iters", (json_int_t)iters,
 			 "elapsed_ns", (json_int_t)ns, "counters", counters);
+}
+
+/* An empty counting pass: what a window holds without any operation. */
+static json_t *handle_floor(struct session *ss, json_int_t id)
+{
+	json_t *count = count_pass(ss, id, NULL, 0);
+
+	return json_pack("{s:s, s:I, s:o}", "op", "floor", "id", id, "count", count);
 }
 
 static json_t *handle_run(struct session *ss, json_t *req, json_int_t id)
@@ -173,6 +182,8 @@ static json_t *handle(struct session *ss, json_t *req)
 
 	if (strcmp(op, "run") == 0)
 		return handle_run(ss, req, id);
+	if (strcmp(op, "floor") == 0)
+		return handle_floor(ss, id);
 	if (strcmp(op, "ping") == 0)
 		return json_pack("{s:s, s:I}", "op", "pong", "id", id);
 	return error_reply(id, "unknown op");

@@ -151,13 +151,16 @@ struct run {
 	struct vb_probe_watch *watch[32]; /* per instance */
 };
 
-/* QEMU's device model is counted (uprobes) where the workload does device I/O. */
+/*
+ * QEMU's device model is counted (uprobes) where the workload does device
+ * I/O, and in the empty floor window (wl NULL) those windows are read with.
+ */
 static void probes_begin(void *arg, struct vb_instance *in, const struct vb_workload *wl)
 {
 	struct run *r = arg;
 
 	vb_probes_window_begin(r->probes, r->watch[in - r->inst],
-			       (wl->needs & VB_NEED_SCRATCH) ? VB_WINDOW_DEVICES : 0);
+			       !wl || (wl->needs & VB_NEED_SCRATCH) ? VB_WINDOW_DEVICES : 0);
 }
 
 static void probes_end(void *arg, struct vb_instance *in, json_t *counters)

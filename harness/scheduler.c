@@ -102,7 +102,7 @@ static json_t *count_window(struct vb_sched *s, struct vb_instance *in,
  * the agent says is untrusted: a malformed count is an error of the count.
  */
 static json_t *count_entry(const struct vb_sched *s, json_t *from_agent, json_t *host,
-			   const char *instance)
+			   const char *instance, long long min_iters)
 {
 	const char *st = vb_json_str(from_agent, "status", "");
 	json_t *iters = json_object_get(from_agent, "iters");
@@ -119,7 +119,7 @@ static json_t *count_entry(const struct vb_sched *s, json_t *from_agent, json_t 
 				 *st ? vb_json_str(from_agent, "reason", st)
 				     : "the agent sent no count");
 	}
-	if (!json_is_integer(iters) || json_integer_value(iters) < 1 || !json_is_number(ns) ||
+	if (!json_is_integer(iters) || json_integer_value(iters) < min_iters || !json_is_number(ns) ||
 	    json_number_value(ns) < 0) {
 		json_decref(host);
 		return json_pack("{s:s, s:s}", "status", "error", "reason",
@@ -163,7 +163,7 @@ static json_t *measure(struct vb_sched *s, struct pair *p, struct cell *c, unsig
 		json_object_set(m, "elapsed_ns", json_object_get(reply, "elapsed_ns"));
 		json_object_set(m, "extras", json_object_get(reply, "extras"));
 		json_object_set_new(m, "count", count_entry(s, json_object_get(reply, "count"),
-							    counters, in->name));
+							    counters, in->name, 1));
 	} else if (strcmp(op, "unsupported") == 0) {
 		c->skip = 1;
 		json_object_set_new(m, "status", json_string("unsupported"));
@@ -177,6 +177,44 @@ static json_t *measure(struct vb_sched *s, struct pair *p, struct cell *c, unsig
 	}
 	json_decref(reply);
 	return m;
+}
+
+/* Record that instance i stopped answering, with the reason. */
+static void declare_dead(struct vb_sched *s, size_t i, const char *reason)
+{
+	json_object_set_new(s->inst_json[i], "status", json_string("failed"));
+	json_object_set_new(s->inst_json[i], "reason", json_string(reason));
+	fprintf(stderr, "\nvbench: %s stopped answering: %s\n", s->inst[i].name, reason);
+}
+
+/*
+ * The counting window's own share, once per instance: an empty counting
+ * pass holds what every window holds besides the operations (its two
+ * messages on the channel, the agent opening and reading its counters).
+ * Readers may take it off per window: backends[].count_floor.
+ */
+static void measure_floor(struct vb_sched *s, size_t i)
+{
+	struct vb_instance *in = &s->inst[i];
+	json_t *req = json_pack("{s:s}", "op", "floor"), *counters = json_array(), *reply;
+	double deadline = vb_now_ms() + s->timeout_ms;
+	char err[1536];
+
+	reply = vb_instance_request(in, req, s->timeout_ms, err, sizeof(err));
+	json_decref(req);
+	if (reply && strcmp(vb_json_str(reply, "op", ""), "ready") == 0) {
+		json_decref(reply);
+		reply = count_window(s, in, NULL, counters, deadline, err, sizeof(err));
+	}
+	if (reply)
+		json_object_set_new(s->inst_json[i], "count_floor",
+				    count_entry(s, json_object_get(reply, "count"), counters,
+						in->name, 0));
+	else
+		json_decref(counters);
+	json_decref(reply);
+	if (in->dead)
+		declare_dead(s, i, err);
 }
 
 int vb_sched_run(struct vb_sched *s, char *err, size_t n)
@@ -193,6 +231,8 @@ int vb_sched_run(struct vb_sched *s, char *err, size_t n)
 		snprintf(err, n, "out of memory");
 		return -1;
 	}
+	for (size_t i = 0; i < s->ninst && s->count && !*s->stop; i++)
+		measure_floor(s, i);
 	for (unsigned round = 0; round < s->rounds && rc == 0; round++) {
 		size_t k = 0;
 
@@ -226,14 +266,8 @@ int vb_sched_run(struct vb_sched *s, char *err, size_t n)
 				break;
 			}
 			vb_results_add_measurement(s->doc, m);
-			if (in->dead) {
-				json_object_set_new(s->inst_json[p->inst], "status",
-						    json_string("failed"));
-				json_object_set(s->inst_json[p->inst], "reason",
-						json_object_get(m, "reason"));
-				fprintf(stderr, "\nvbench: %s stopped answering: %s\n", in->name,
-					vb_json_str(m, "reason", ""));
-			}
+			if (in->dead)
+				declare_dead(s, p->inst, vb_json_str(m, "reason", ""));
 			if (s->out && vb_results_write(s->doc, s->out, err, n)) {
 				rc = -1;
 				break;

@@ -21,7 +21,8 @@
 /*
  * Watches each counting pass (the probes); members may be NULL. Nothing
  * watches the timed samples: begin comes after them, when the agent is
- * ready to count, and end as soon as it has counted.
+ * ready to count, and end as soon as it has counted. wl is NULL for the
+ * empty window measured once per instance (its floor).
  */
 struct vb_observer {
 	void (*begin)(void *arg, struct vb_instance *in, const struct vb_workload *wl);

@@ -29,6 +29,32 @@ static const char *const trap_counters[RP_NTRAP] = {
 #define LAT_PREFIX "block.latency.log2_ns."
 #define MAX_BUCKETS 40
 
+/*
+ * What the counting windows of (be, bench) held besides the operations:
+ * the backend's empty window (count_floor) once per window counted.
+ */
+static double floor_share(const struct rp_run *r, const char *be, const char *bench,
+			  const char *name)
+{
+	const json_t *fl = json_object_get(rp_backend(r, be), "count_floor"), *e, *c;
+	double each = 0, windows = 0;
+	size_t i;
+
+	if (strcmp(vb_json_str(fl, "status", ""), "ok"))
+		return 0;
+	size_t len = strlen(name);
+	int prefix = len && name[len - 1] == '*';
+
+	json_array_foreach(json_object_get(fl, "counters"), i, c)
+		if (prefix ? !strncmp(vb_json_str(c, "name", ""), name, len - 1)
+			   : !strcmp(vb_json_str(c, "name", ""), name))
+			each += vb_json_num(c, "value", 0);
+	json_array_foreach(rp_pair(r, be, bench), i, e)
+		windows += !strcmp(vb_json_str(e, "status", ""), "ok") &&
+			   !strcmp(vb_json_str(json_object_get(e, "count"), "status", ""), "ok");
+	return each * windows;
+}
+
 int rp_traps_per_request(const struct rp_run *r, const char *be, const char *bench,
 			 double *per_req, double each[RP_NTRAP], double *requests, const char **why)
 {
@@ -48,6 +74,7 @@ int rp_traps_per_request(const struct rp_run *r, const char *be, const char *ben
 
 		each[k] = 0;
 		if (rp_counter(r, be, bench, trap_counters[k], &sum, &ops, &w2) == 1) {
+			sum = fmax(0, sum - floor_share(r, be, bench, trap_counters[k]));
 			each[k] = sum / reqs;
 			if (k < ACCESSES) {
 				total += sum;
@@ -83,8 +110,10 @@ void rp_sec_traps(struct rp_report *rp)
 	rp_doc_para(&rp->doc, "Each guest access to a device register (MMIO or port I/O) that "
 		    "QEMU's device model handles leaves the guest's code. Counted on the host by "
 		    "uprobes on QEMU's dispatch functions during the counting passes, which run "
-		    "the workload's operations only, per block request of the instance; "
-		    "the virtio kicks among the writes are shown beside them.");
+		    "the workload's operations only, per block request of the instance; the "
+		    "accesses of an empty counting pass (the window's own messages on the "
+		    "channel) are taken off once per pass. The virtio kicks among the writes are "
+		    "shown beside them.");
 	for (int r = 0; r < rp->nruns; r++)
 		json_array_foreach(rp->backends, i, b)
 			json_array_foreach(rp->benches, j, w) {

@@ -21,8 +21,49 @@ check "bare instance recorded with pid, PUs and start time" \
 check "bare recorded with its traits: the host, the baseline of the others" \
 	jq -e '.backends[0] | .backend == "bare" and .traits.kind == "host"
 		and .traits.accel == "none" and .traits.baseline == null' "$T/r.json"
+check "each timed pass has a counting pass over its own operations" jq -e '
+	.meta.plan.count == true
+	and all(.measurements[] | select(.status == "ok");
+		.count.status == "ok" and .count.iters == .iters and .count.elapsed_ns > 0
+		and any(.count.counters[]; .source == "agent"))
+	and ([.measurements[] | .counters] | all(. == null))' "$T/r.json"
+# its setup fills the scratch file with 512 writes of 1 MiB: none may be in the window
+check "io.randread's counting pass holds its reads and nothing of its setup" jq -e '
+	[.measurements[] | select(.bench == "io.randread" and .status == "ok") | .count
+	 | {n: .iters, r: (.counters[] | select(.name == "block.read.requests") | .value),
+	    w: ([.counters[] | select(.name == "block.write.requests") | .value] | add // 0)}]
+	| length > 0 and all(.[]; .r >= .n and .r <= 2 * .n and .w < 16)' "$T/r.json"
 check "summary table printed" grep -q 'cpu.syscall' "$T/out"
 check "nothing left behind" nothing_left
+
+echo "measure, then count"
+# The agent opens its perf events only after saying "ready": the timed
+# samples before it run with nothing attached, here as in any environment.
+if command -v strace >/dev/null; then
+	{ echo '{"op":"run","id":1,"bench":"cpu.ctxsw","samples":2,"warmup":0,"min_sample_ms":20,"count":true}'
+	  until grep -q '"ready"' "$T/agent.out" 2>/dev/null; do sleep 0.05; done
+	  echo '{"op":"go","id":1}'
+	  until grep -q '"result"' "$T/agent.out" 2>/dev/null; do sleep 0.05; done
+	  echo '{"op":"bye"}'; } |
+		strace -f -qq -e trace=perf_event_open,write -o "$T/strace" \
+			"$VBENCH_AGENT" >"$T/agent.out"
+	check "the agent's counting pass has counters" jq -se \
+		'.[] | select(.op == "result") | .count.status == "ok"
+		 and any(.count.counters[]; .name == "perf.context-switches")' "$T/agent.out"
+	ready=$(grep -n 'write(.*\\"op\\":\\"ready' "$T/strace" | head -1 | cut -d: -f1)
+	first=$(grep -n 'perf_event_open(' "$T/strace" | head -1 | cut -d: -f1)
+	check "no perf event opened before the timed samples are done" \
+		test -n "$ready" -a -n "$first" -a "${first:-0}" -gt "${ready:-0}"
+else
+	echo "  skip: strace is not installed"
+fi
+"$VBENCH" run --backend bare --bench 'cpu.ctxsw,io.randread' --quick --no-count \
+	-o "$T/nc.json" >/dev/null 2>&1
+check "--no-count: the plan says so, no counting pass, no probes" jq -e '
+	.meta.plan.count == false and .meta.probes == null
+	and all(.measurements[]; .count.status == "off")' "$T/nc.json"
+"$VBENCH" report -o "$T/nc-report" "$T/nc.json" >/dev/null 2>&1
+check "... and its report still builds" test -s "$T/nc-report/report.md"
 
 echo "bad input"
 set +e

@@ -15,7 +15,7 @@ check "a second vbench image rebuilds nothing" sh -c "! grep -q ' built' '$T/img
 
 echo "bare, type2, type2-pv"
 set +e
-"$VBENCH" run --backend bare,type2,type2-pv --bench 'cpu.*' --quick -o "$T/r.json" \
+"$VBENCH" run --backend bare,type2,type2-pv --bench 'cpu.*,io.randread' --quick -o "$T/r.json" \
 	>"$T/out" 2>"$T/err"
 rc=$?
 set -e
@@ -42,6 +42,31 @@ check "every cpu workload bare can run measured in both guests" jq -e '
 	"$T/r.json"
 check "type2 has a ratio against bare" jq -e '
 	any(.summary[]; .backend == "type2" and .ratio.median > 0)' "$T/r.json"
+# Device accesses per block request, from the counting passes (reads only),
+# less each backend's empty counting pass once per pass (as the report does):
+# {backend: {req, wr, per: accesses/request, kpr: virtio kicks/request}}.
+traps='. as $d | [.measurements[] | select(.bench == "io.randread" and .status == "ok"
+		and .count.status == "ok")]
+	| group_by(.backend) | map(.[0].backend as $be | length as $n
+		| ([$d.backends[] | select(.name == $be) | .count_floor.counters[]?]) as $f
+		| [.[].count.counters[]] as $c
+		| def sum(a; re): [a[] | select(.name | test(re)) | .value] | add // 0;
+		def net(re): sum($c; re) - $n * sum($f; re);
+		{key: $be, value: ({req: sum($c; "^block[.]read[.]requests$"),
+			wr: sum($c; "^block[.]write[.]requests$"),
+			acc: net("^qemu[.]memory_region_dispatch_"), kicks: net("^qemu[.]virtio_queue_")}
+		| . + {per: (if .req > 0 then .acc / .req else null end),
+		       kpr: (if .req > 0 then .kicks / .req else null end)})}) | from_entries'
+jq "$traps" "$T/r.json" >"$T/traps.json" 2>/dev/null || echo '{}' >"$T/traps.json"
+sed 's/^/    /' "$T/traps.json" | tr -d '\n' | sed 's/  */ /g'; echo
+check "io.randread: device accesses per read request for both VM backends" jq -e '
+	all(.type2, .["type2-pv"]; .req > 0 and .wr == 0 and .per > 0)' "$T/traps.json"
+check "type2-pv's virtio kicks are counted (about one per request)" jq -e '
+	.["type2-pv"].kpr > 0.5' "$T/traps.json"
+check "emulated AHCI traps more than twice as often per request as virtio" jq -e '
+	.type2.per > 2 * .["type2-pv"].per' "$T/traps.json"
+check "the timed samples of every backend were unobserved, counted after" jq -e '
+	all(.measurements[] | select(.status == "ok"); .count.status == "ok")' "$T/r.json"
 check "no QEMU left running" sh -c '! pgrep -f "qemu-system-x86_64.*vbench\.channel"'
 check "nothing left behind" nothing_left
 
