@@ -4,12 +4,15 @@
 
 #include <errno.h>
 #include <linux/perf_event.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysinfo.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -29,28 +32,23 @@ struct kvs {
 	char why[WHY_LEN];   /* the source could not be read */
 };
 
-static const struct {
-	const char *name, *unit;
-	uint32_t type;
-	uint64_t config;
-} sw_events[] = {
-	{ "perf.task-clock", "ns", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_TASK_CLOCK },
-	{ "perf.page-faults", "count", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_PAGE_FAULTS },
-	{ "perf.context-switches", "count", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CONTEXT_SWITCHES },
-	{ "perf.cpu-migrations", "count", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CPU_MIGRATIONS },
-};
-#define NSW (sizeof(sw_events) / sizeof(sw_events[0]))
-
 static const char *const tracepoints[] = { "tlb/tlb_flush", "exceptions/page_fault_user" };
 #define NTP (sizeof(tracepoints) / sizeof(tracepoints[0]))
+
+/* A tracepoint counted on each CPU the agent may run on: one event per CPU. */
+struct tp_count {
+	int *fd;
+	int nfd;
+	uint64_t start;
+	char why[WHY_LEN];
+};
 
 struct vb_agent_counters {
 	const char *scope;
 	char disk[32];                 /* the scratch device's name in /proc/diskstats */
 	dev_t disk_dev;
-	int fd[NSW + NTP];
-	uint64_t start[NSW + NTP];
-	char why[NSW + NTP][WHY_LEN];
+	struct rusage ru;              /* the agent's and its reaped children's */
+	struct tp_count tp[NTP];
 	struct kvs vmstat, irq, diskstats;
 };
 
@@ -179,22 +177,27 @@ static void read_diskstats(struct kvs *s, dev_t dev, char *disk, size_t dn)
 			 minor(dev));
 }
 
-static long perf_open(uint32_t type, uint64_t config)
+/*
+ * Per-CPU events, not events of the agent's task: a task's perf event
+ * keeps the kernel's context-switch hooks on for a second after it is
+ * closed (perf_sched_events is released with a delay of HZ), which slowed
+ * the next timed samples of cpu.ctxsw by ~3%. Per-CPU counting events do
+ * not turn the hooks on. They need CAP_PERFMON (a container is refused).
+ */
+static long perf_open_cpu(uint64_t config, int cpu)
 {
-	struct perf_event_attr a = { .type = type, .size = sizeof(a), .config = config,
-				     .inherit = 1, .exclude_hv = 1 };
+	struct perf_event_attr a = { .type = PERF_TYPE_TRACEPOINT, .size = sizeof(a),
+				     .config = config, .exclude_hv = 1 };
 
-	return syscall(SYS_perf_event_open, &a, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
+	return syscall(SYS_perf_event_open, &a, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
 }
 
-/* A tracepoint's perf config is its id in tracefs. */
-static long open_tracepoint(const char *tp, char *why)
+/* A tracepoint's perf config is its id in tracefs; 0, or -1 with why. */
+static int tracepoint_id(const char *tp, unsigned long long *id, char *why)
 {
 	static const char *const roots[] = { "/sys/kernel/tracing/events",
 					     "/sys/kernel/debug/tracing/events" };
 	char path[256];
-	unsigned long long id;
-	long fd;
 
 	for (int i = 0; i < 2; i++) {
 		FILE *f;
@@ -203,14 +206,10 @@ static long open_tracepoint(const char *tp, char *why)
 		snprintf(path, sizeof(path), "%s/%s/id", roots[i], tp);
 		if (!(f = fopen(path, "r")))
 			continue;
-		ok = fscanf(f, "%llu", &id) == 1;
+		ok = fscanf(f, "%llu", id) == 1;
 		fclose(f);
-		if (!ok)
-			break;
-		fd = perf_open(PERF_TYPE_TRACEPOINT, id);
-		if (fd < 0)
-			snprintf(why, WHY_LEN, "perf_event_open %s: %s", tp, strerror(errno));
-		return fd;
+		if (ok)
+			return 0;
 	}
 	snprintf(why, WHY_LEN, "tracefs is not mounted (no %s/%s/id)", roots[0], tp);
 	return -1;
@@ -221,24 +220,80 @@ static int read_u64(int fd, uint64_t *v)
 	return read(fd, v, sizeof(*v)) == (ssize_t)sizeof(*v) ? 0 : -1;
 }
 
+/* The sum of a tracepoint's per-CPU events; 0, or -1 with why. */
+static int tp_read(struct tp_count *t, uint64_t *sum)
+{
+	*sum = 0;
+	for (int i = 0; i < t->nfd; i++) {
+		uint64_t v;
+
+		if (read_u64(t->fd[i], &v)) {
+			snprintf(t->why, WHY_LEN, "read: %s", strerror(errno));
+			return -1;
+		}
+		*sum += v;
+	}
+	return 0;
+}
+
+static void tp_open(struct tp_count *t, const char *tp, const cpu_set_t *cpus)
+{
+	unsigned long long id;
+
+	if (tracepoint_id(tp, &id, t->why))
+		return;
+	if (!(t->fd = calloc((size_t)CPU_COUNT(cpus), sizeof(int)))) {
+		snprintf(t->why, WHY_LEN, "out of memory");
+		return;
+	}
+	for (int cpu = 0; cpu < CPU_SETSIZE && t->nfd < CPU_COUNT(cpus); cpu++) {
+		long fd;
+
+		if (!CPU_ISSET(cpu, cpus))
+			continue;
+		if ((fd = perf_open_cpu(id, cpu)) < 0) {
+			snprintf(t->why, WHY_LEN, "perf_event_open %s on cpu %d: %s", tp, cpu,
+				 strerror(errno));
+			return;
+		}
+		t->fd[t->nfd++] = (int)fd;
+	}
+	tp_read(t, &t->start);
+}
+
+/* The agent's resource usage and that of the children it reaped. */
+static void usage_now(struct rusage *r)
+{
+	struct rusage self, kids;
+
+	getrusage(RUSAGE_SELF, &self);
+	getrusage(RUSAGE_CHILDREN, &kids);
+	r->ru_minflt = self.ru_minflt + kids.ru_minflt;
+	r->ru_majflt = self.ru_majflt + kids.ru_majflt;
+	r->ru_nvcsw = self.ru_nvcsw + kids.ru_nvcsw;
+	r->ru_nivcsw = self.ru_nivcsw + kids.ru_nivcsw;
+	r->ru_utime.tv_sec = self.ru_utime.tv_sec + kids.ru_utime.tv_sec +
+			     self.ru_stime.tv_sec + kids.ru_stime.tv_sec;
+	r->ru_utime.tv_usec = self.ru_utime.tv_usec + kids.ru_utime.tv_usec +
+			      self.ru_stime.tv_usec + kids.ru_stime.tv_usec;
+}
+
 struct vb_agent_counters *vb_agent_counters_begin(const char *scope, const char *scratch)
 {
 	struct vb_agent_counters *c = calloc(1, sizeof(*c));
 	struct stat st;
+	cpu_set_t cpus;
 
 	if (!c)
 		return NULL;
 	c->scope = scope;
-	for (size_t i = 0; i < NSW + NTP; i++) {
-		long fd = i < NSW ? perf_open(sw_events[i].type, sw_events[i].config)
-				  : open_tracepoint(tracepoints[i - NSW], c->why[i]);
-
-		if (fd < 0 && !c->why[i][0])
-			snprintf(c->why[i], WHY_LEN, "perf_event_open: %s", strerror(errno));
-		c->fd[i] = (int)fd;
-		if (fd >= 0 && read_u64(c->fd[i], &c->start[i]))
-			snprintf(c->why[i], WHY_LEN, "read: %s", strerror(errno));
+	if (sched_getaffinity(0, sizeof(cpus), &cpus)) {
+		CPU_ZERO(&cpus);
+		for (int i = 0; i < get_nprocs() && i < CPU_SETSIZE; i++)
+			CPU_SET(i, &cpus);
 	}
+	for (size_t i = 0; i < NTP; i++)
+		tp_open(&c->tp[i], tracepoints[i], &cpus);
 	read_vmstat(&c->vmstat);
 	read_interrupts(&c->irq);
 	if (scratch && stat(scratch, &st) == 0) {
@@ -247,6 +302,7 @@ struct vb_agent_counters *vb_agent_counters_begin(const char *scope, const char 
 	} else if (scratch) {
 		snprintf(c->diskstats.why, WHY_LEN, "%s: %s", scratch, strerror(errno));
 	}
+	usage_now(&c->ru);
 	return c;
 }
 
@@ -272,29 +328,47 @@ static void put_deltas(const struct vb_agent_counters *c, const struct kvs *then
 	}
 }
 
+static void put_usage(const struct vb_agent_counters *c, json_t *out)
+{
+	static const struct { const char *name, *unit; } u[] = {
+		{ "rusage.minflt", "count" }, { "rusage.majflt", "count" },
+		{ "rusage.nvcsw", "count" }, { "rusage.nivcsw", "count" },
+		{ "rusage.cpu_time", "us" },
+	};
+	struct rusage now;
+	long long d[5];
+
+	usage_now(&now);
+	d[0] = now.ru_minflt - c->ru.ru_minflt;
+	d[1] = now.ru_majflt - c->ru.ru_majflt;
+	d[2] = now.ru_nvcsw - c->ru.ru_nvcsw;
+	d[3] = now.ru_nivcsw - c->ru.ru_nivcsw;
+	d[4] = ((long long)now.ru_utime.tv_sec - c->ru.ru_utime.tv_sec) * 1000000LL +
+	       (now.ru_utime.tv_usec - c->ru.ru_utime.tv_usec);
+	for (size_t i = 0; i < 5; i++)
+		json_array_append_new(out, vb_counter("agent", c->scope, u[i].name, d[i], u[i].unit));
+}
+
 void vb_agent_counters_end(struct vb_agent_counters *c, json_t *counters)
 {
 	struct kvs vmstat, irq, disk = { 0 };
 
 	if (!c)
 		return;
-	for (size_t i = 0; i < NSW + NTP; i++) {
-		const char *name = i < NSW ? sw_events[i].name : NULL;
-		char tname[64];
+	put_usage(c, counters);
+	for (size_t i = 0; i < NTP; i++) {
+		char name[64];
 		uint64_t v;
 
-		if (!name) {
-			snprintf(tname, sizeof(tname), "trace.%s", strchr(tracepoints[i - NSW], '/') + 1);
-			name = tname;
-		}
-		if (!c->why[i][0] && read_u64(c->fd[i], &v))
-			snprintf(c->why[i], WHY_LEN, "read: %s", strerror(errno));
-		if (c->why[i][0])
+		snprintf(name, sizeof(name), "trace.%s", strchr(tracepoints[i], '/') + 1);
+		if (!c->tp[i].why[0])
+			tp_read(&c->tp[i], &v);
+		if (c->tp[i].why[0])
 			json_array_append_new(counters, vb_counter_unavailable("agent", c->scope, name,
-									       "%s", c->why[i]));
+									       "%s", c->tp[i].why));
 		else
 			json_array_append_new(counters, vb_counter("agent", c->scope, name,
-				(long long)(v - c->start[i]), i < NSW ? sw_events[i].unit : "count"));
+				(long long)(v - c->tp[i].start), "count"));
 	}
 	read_vmstat(&vmstat);
 	put_deltas(c, &c->vmstat, &vmstat, "vmstat", counters);
@@ -316,9 +390,11 @@ void vb_agent_counters_free(struct vb_agent_counters *c)
 {
 	if (!c)
 		return;
-	for (size_t i = 0; i < NSW + NTP; i++)
-		if (c->fd[i] >= 0)
-			close(c->fd[i]);
+	for (size_t i = 0; i < NTP; i++) {
+		for (int k = 0; k < c->tp[i].nfd; k++)
+			close(c->tp[i].fd[k]);
+		free(c->tp[i].fd);
+	}
 	free(c->vmstat.v);
 	free(c->irq.v);
 	free(c->diskstats.v);

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What the agent counts itself, inside its environment, around the
- * operations of a counting pass: perf software events of its own process (and children), deltas of
- * /proc/vmstat, /proc/interrupts and /proc/diskstats (the scratch device),
- * and where tracefs is mounted the tlb_flush/page_fault_user tracepoints.
- * Counter names: perf.<event>, trace.<tracepoint>, vmstat.<key>,
+ * operations of a counting pass: its resource usage and that of the
+ * children it reaped (getrusage: page faults, voluntary and involuntary
+ * switches, CPU time; readable everywhere), deltas of /proc/vmstat,
+ * /proc/interrupts and /proc/diskstats (the scratch device), and where
+ * tracefs is mounted and perf events may be opened per CPU, the
+ * tlb_flush/page_fault_user tracepoints on the CPUs it may run on.
+ * Counter names: rusage.<field>, trace.<tracepoint>, vmstat.<key>,
  * interrupts.<line>[.<device>], disk.<dev>.<field>; source "agent".
  */
 #ifndef VB_AGENT_COUNTERS_H

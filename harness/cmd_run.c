@@ -170,12 +170,12 @@ static void probes_end(void *arg, struct vb_instance *in, json_t *counters)
 	vb_probes_window_end(r->probes, r->watch[in - r->inst], counters);
 }
 
-/* What the probes count of each started instance: its cgroup and host pid. */
+/* What the probes count of each started instance: its cgroup, host pid and CPUs. */
 static void watch_all(struct run *r)
 {
 	for (size_t i = 0; i < r->ninst; i++) {
-		struct vb_probe_target t = { r->inst[i].cgroup_id, r->inst[i].pid,
-					     r->inst[i].cgroup };
+		struct vb_probe_target t = { r->inst[i].cgroup_id, r->inst[i].pid, r->ctx.pus,
+					     r->ctx.npus };
 
 		r->watch[i] = vb_probes_watch(r->probes, &t);
 	}

@@ -3,7 +3,6 @@
 #include "../common/counter.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <linux/perf_event.h>
 #include <perfmon/pfmlib_perf_event.h>
 #include <pthread.h>
@@ -11,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
-#include <sys/sysinfo.h>
 #include <unistd.h>
 
 #define WHY_LEN 200
@@ -36,7 +34,7 @@ struct pmu_event {
 	char name[64];
 	char why[WHY_LEN];       /* "" while it counts */
 	const char *unit;
-	int *fds;                /* one per CPU (cgroup) or one (pid) */
+	int *fds;                /* one per CPU */
 	int nfds;
 	uint64_t start[3];       /* value, time enabled, time running */
 };
@@ -86,54 +84,30 @@ static int encode(const char *const *cand, struct perf_event_attr *a, char *why,
 	return -1;
 }
 
-/* The online CPUs ("0-3,6"), for per-cgroup events (one per CPU). */
-static int online_cpus(int *cpus, int max)
+/*
+ * One counting event per CPU, not per cgroup or task: a cgroup's or a
+ * task's perf event keeps the kernel's context-switch hooks on for a
+ * second after it is closed (perf_sched_events is released with a delay of
+ * HZ), which would slow the next timed samples; per-CPU events do not.
+ */
+static void open_event(struct pmu_event *e, struct perf_event_attr *a, const int *cpus,
+		       int ncpus)
 {
-	FILE *f = fopen("/sys/devices/system/cpu/online", "r");
-	char line[4096], *tok, *save;
-	int n = 0;
-
-	if (f && fgets(line, sizeof(line), f)) {
-		for (tok = strtok_r(line, ",\n", &save); tok; tok = strtok_r(NULL, ",\n", &save)) {
-			int a, b;
-
-			if (sscanf(tok, "%d-%d", &a, &b) != 2)
-				b = a = atoi(tok);
-			for (int c = a; c <= b && n < max; c++)
-				cpus[n++] = c;
-		}
-	}
-	if (f)
-		fclose(f);
-	if (n == 0)
-		for (int c = 0; c < get_nprocs() && c < max; c++)
-			cpus[n++] = c;
-	return n;
-}
-
-static void open_event(struct pmu_event *e, struct perf_event_attr *a, int cgfd, pid_t pid)
-{
-	int cpus[1024], ncpu = cgfd >= 0 ? online_cpus(cpus, 1024) : 1;
-
 	e->unit = a->type == PERF_TYPE_SOFTWARE && (a->config == PERF_COUNT_SW_CPU_CLOCK ||
 						     a->config == PERF_COUNT_SW_TASK_CLOCK)
 		  ? "ns" : "count";
 	a->read_format = PERF_FORMAT_TOTAL_TIME_ENABLED | PERF_FORMAT_TOTAL_TIME_RUNNING;
-	a->inherit = cgfd < 0;   /* a process: follow the threads it starts */
-	e->fds = calloc((size_t)ncpu, sizeof(int));
+	e->fds = calloc((size_t)ncpus, sizeof(int));
 	if (!e->fds) {
 		snprintf(e->why, WHY_LEN, "out of memory");
 		return;
 	}
-	for (int i = 0; i < ncpu; i++) {
-		long fd = cgfd >= 0 ? perf_open(a, cgfd, cpus[i], PERF_FLAG_PID_CGROUP)
-				    : perf_open(a, pid, -1, 0);
+	for (int i = 0; i < ncpus; i++) {
+		long fd = perf_open(a, -1, cpus[i], 0);
 
 		if (fd < 0) {
-			snprintf(e->why, WHY_LEN, "perf_event_open (type %u config 0x%llx) %s %d: %s",
-				 a->type, (unsigned long long)a->config,
-				 cgfd >= 0 ? "cgroup on cpu" : "pid", cgfd >= 0 ? cpus[i] : pid,
-				 strerror(errno));
+			snprintf(e->why, WHY_LEN, "perf_event_open (type %u config 0x%llx) on cpu %d: %s",
+				 a->type, (unsigned long long)a->config, cpus[i], strerror(errno));
 			break;
 		}
 		e->fds[e->nfds++] = (int)fd;
@@ -159,11 +133,10 @@ static int read_event(const struct pmu_event *e, uint64_t out[3])
 	return 0;
 }
 
-struct vb_pmu *vb_pmu_open(const char *cgroup_dir, pid_t pid, const char *const *events)
+struct vb_pmu *vb_pmu_open(const int *cpus, int ncpus, const char *const *events)
 {
 	size_t ndef = sizeof(default_events) / sizeof(default_events[0]), nnames = 0;
 	struct vb_pmu *p = calloc(1, sizeof(*p));
-	int cgfd = -1;
 
 	if (!p)
 		return NULL;
@@ -175,8 +148,6 @@ struct vb_pmu *vb_pmu_open(const char *cgroup_dir, pid_t pid, const char *const 
 		free(p);
 		return NULL;
 	}
-	if (cgroup_dir && cgroup_dir[0])
-		cgfd = open(cgroup_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	for (size_t i = 0; i < (events ? nnames : ndef); i++) {
 		const char *single[3] = { events ? events[i] : NULL };
 		const char *const *cand = events ? single : default_events[i].candidates;
@@ -184,16 +155,15 @@ struct vb_pmu *vb_pmu_open(const char *cgroup_dir, pid_t pid, const char *const 
 		struct perf_event_attr a;
 
 		snprintf(e->name, sizeof(e->name), "%s", events ? events[i] : default_events[i].name);
-		if (cgroup_dir && cgroup_dir[0] && cgfd < 0) {
-			snprintf(e->why, WHY_LEN, "cannot open cgroup %s: %s", cgroup_dir,
-				 strerror(errno));
+		if (ncpus < 1) {
+			snprintf(e->why, WHY_LEN, "no CPU to count on");
 			continue;
 		}
 		if (encode(cand, &a, e->why, WHY_LEN))
 			continue;
 		if (a.type != PERF_TYPE_HARDWARE && a.type != PERF_TYPE_HW_CACHE &&
 		    a.type != PERF_TYPE_RAW) {   /* software events: no guest mode */
-			open_event(e, &a, cgfd, pid);
+			open_event(e, &a, cpus, ncpus);
 			continue;
 		}
 		struct pmu_event *g = &p->ev[p->nev++];
@@ -201,12 +171,10 @@ struct vb_pmu *vb_pmu_open(const char *cgroup_dir, pid_t pid, const char *const 
 
 		snprintf(g->name, sizeof(g->name), "%.50s.in_guest", e->name);
 		a.exclude_guest = 1;
-		open_event(e, &a, cgfd, pid);
+		open_event(e, &a, cpus, ncpus);
 		ga.exclude_host = 1;
-		open_event(g, &ga, cgfd, pid);
+		open_event(g, &ga, cpus, ncpus);
 	}
-	if (cgfd >= 0)
-		close(cgfd);
 	return p;
 }
 

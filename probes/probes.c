@@ -29,7 +29,7 @@
 struct vb_probe_watch {
 	uint64_t cgid;
 	pid_t pid;
-	char cgroup[4096];                      /* for PMU events, "" if none */
+	int pus[64], npus;                      /* its CPUs, for PMU events */
 	int counting;                           /* something can be counted */
 	int qemu;                               /* its pid runs qemu-system-* */
 	char exe[64];                           /* /proc/<pid>/exe, for uprobes */
@@ -161,12 +161,13 @@ struct vb_probe_watch *vb_probes_watch(struct vb_probes *p, const struct vb_prob
 	p->w[p->nw++] = w;
 	w->cgid = t->cgroup_id;
 	w->pid = t->pid;
-	snprintf(w->cgroup, sizeof(w->cgroup), "%s", t->cgroup ? t->cgroup : "");
+	for (int i = 0; i < t->npus && w->npus < 64; i++)
+		w->pus[w->npus++] = t->pus[i];
 	if (p->ebpf && w->cgid && vb_ebpf_watch_cgroup(p->ebpf, w->cgid, err, sizeof(err)) == 0)
 		w->counting = 1;
 	w->qemu = p->ebpf && on(p, VB_G_QEMU) && t->pid > 0 && runs_qemu(w, t->pid);
-	if (on(p, G_PMU) && (w->cgroup[0] || t->pid > 0)) {
-		struct vb_pmu *pmu = vb_pmu_open(w->cgroup, t->pid, NULL);
+	if (on(p, G_PMU) && w->npus) {
+		struct vb_pmu *pmu = vb_pmu_open(w->pus, w->npus, NULL);
 
 		w->counting |= pmu && vb_pmu_counting(pmu) > 0;
 		vb_pmu_close(pmu);
@@ -192,8 +193,7 @@ void vb_probes_window_begin(struct vb_probes *p, struct vb_probe_watch *w, unsig
 		vb_ebpf_attach(p->ebpf, w->attach_why, sizeof(w->attach_why));
 	if (w->devices)
 		attach_qemu(p, w);
-	if (on(p, G_PMU) && (w->cgroup[0] || w->pid > 0) &&
-	    (w->pmu = vb_pmu_open(w->cgroup, w->pid, NULL)))
+	if (on(p, G_PMU) && w->npus && (w->pmu = vb_pmu_open(w->pus, w->npus, NULL)))
 		vb_pmu_begin(w->pmu);
 	if (p->ebpf && w->cgid)
 		vb_ebpf_snapshot(p->ebpf, w->cgid, &w->begin, err, sizeof(err));
@@ -402,7 +402,7 @@ void vb_probes_window_end(struct vb_probes *p, struct vb_probe_watch *w, json_t 
 		else
 			json_array_append_new(counters, vb_counter_unavailable(
 				"pmu", "host", "cycles", "%s",
-				w ? "the instance has neither cgroup nor pid" : "instance not watched"));
+				w ? "the instance is not pinned to CPUs" : "instance not watched"));
 	}
 	if (w) {
 		vb_pmu_close(w->pmu);

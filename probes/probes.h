@@ -45,7 +45,8 @@ struct vb_probe_watch;
 struct vb_probe_target {
 	uint64_t cgroup_id;     /* its cgroup v2 id, for eBPF scoping; 0 if none */
 	pid_t pid;              /* its host pid (QEMU's, for uprobes); 0 if none */
-	const char *cgroup;     /* its cgroup v2 dir, for PMU events; "" if none */
+	const int *pus;         /* the CPUs it is pinned to, for PMU events */
+	int npus;
 };
 
 /*
@@ -57,8 +58,8 @@ struct vb_probe_target {
 struct vb_probes *vb_probes_open(const char *list, char *err, size_t n);
 /*
  * Watch a target: count its cgroup, note whether its pid runs a
- * qemu-system binary (uprobes) and whether PMU events open for it; nothing
- * is attached until a window. NULL when out of memory; what cannot be
+ * qemu-system binary (uprobes) and whether PMU events open on its CPUs;
+ * nothing is attached until a window. NULL when out of memory; what cannot be
  * counted for it is said in its windows.
  */
 struct vb_probe_watch *vb_probes_watch(struct vb_probes *p, const struct vb_probe_target *t);
