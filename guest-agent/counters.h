@@ -22,9 +22,9 @@ struct vb_agent_counters *vb_agent_counters_begin(const char *scope, const char 
 /* Stop: append the deltas (or why not) to the JSON array. */
 void vb_agent_counters_end(struct vb_agent_counters *c, json_t *counters);
 /*
- * Close what c opened and free it. Closing a tracepoint's perf event
- * takes tens of ms (the kernel unregisters the probe): do it after the
- * reply is sent, while the harness detaches its own probes.
+ * Close what c opened and free it. Closing a tracepoint's perf event takes
+ * tens of ms (the kernel unregisters the probe): do it after saying
+ * "counted", while the harness detaches its own probes.
  */
 void vb_agent_counters_free(struct vb_agent_counters *c);
 

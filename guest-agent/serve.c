@@ -69,7 +69,6 @@ static json_t *samples_reply(json_int_t id, const struct vb_inst *in,
 struct session {
 	const struct vb_agent_opts *o;
 	struct vb_linebuf lb;
-	struct vb_agent_counters *counted; /* to close once the reply is out */
 };
 
 static json_t *count_status(const char *status, const char *reason)
@@ -82,6 +81,9 @@ static json_t *count_status(const char *status, const char *reason)
  * Say "ready", let the harness attach its probes, and on "go" run the
  * operations of one sample with the agent's own counters open; "counted"
  * closes the harness's window before anything else is sent or torn down.
+ * The agent closes its perf events while the harness detaches its probes
+ * (each takes tens of ms: the kernel unregisters tracepoints), both before
+ * the reply, so neither overlaps any timed sample that follows.
  * in == NULL: no operations, the window's own cost (its floor).
  */
 static json_t *count_pass(struct session *ss, json_int_t id, struct vb_inst *in,
@@ -91,6 +93,7 @@ static json_t *count_pass(struct session *ss, json_int_t id, struct vb_inst *in,
 	size_t len;
 	uint64_t ns = 0;
 	json_t *msg, *go = NULL, *counters;
+	struct vb_agent_counters *ac;
 	int rc;
 
 	msg = json_pack("{s:s, s:I}", "op", "ready", "id", id);
@@ -106,14 +109,15 @@ static json_t *count_pass(struct session *ss, json_int_t id, struct vb_inst *in,
 		return count_status("error", "the harness did not say go");
 	}
 	json_decref(go);
-	ss->counted = vb_agent_counters_begin(strcmp(ss->o->role, "vm") ? "host" : "guest",
-					      ss->o->scratch);
+	ac = vb_agent_counters_begin(strcmp(ss->o->role, "vm") ? "host" : "guest",
+				     ss->o->scratch);
 	rc = in ? vb_run_timed(in, iters, &ns, why, sizeof(why)) : 0;
 	counters = json_array();
-	vb_agent_counters_end(ss->counted, counters);
+	vb_agent_counters_end(ac, counters);
 	msg = json_pack("{s:s, s:I}", "op", "counted", "id", id);
 	vb_proto_send(ss->o->out_fd, msg);
 	json_decref(msg);
+	vb_agent_counters_free(ac);
 	if (rc) {
 		json_decref(counters);
 		return count_status("error", why);
@@ -226,8 +230,6 @@ int vb_agent_serve(const struct vb_agent_opts *o)
 		json_decref(req);
 		rc = vb_proto_send(o->out_fd, reply);
 		json_decref(reply);
-		vb_agent_counters_free(ss.counted);
-		ss.counted = NULL;
 		if (rc)
 			return 1;
 	}
