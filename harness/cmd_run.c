@@ -152,15 +152,18 @@ struct run {
 };
 
 /*
- * QEMU's device model is counted (uprobes) where the workload does device
- * I/O, and in the empty floor window (wl NULL) those windows are read with.
+ * Block I/O and QEMU's device model are counted where the workload does
+ * I/O, and in the empty floor window (wl NULL) those windows are read
+ * with; VM exits where the instance is a KVM guest.
  */
 static void probes_begin(void *arg, struct vb_instance *in, const struct vb_workload *wl)
 {
 	struct run *r = arg;
+	unsigned flags = !wl || (wl->needs & VB_NEED_SCRATCH) ? VB_WINDOW_DEVICES : 0;
 
-	vb_probes_window_begin(r->probes, r->watch[in - r->inst],
-			       !wl || (wl->needs & VB_NEED_SCRATCH) ? VB_WINDOW_DEVICES : 0);
+	if (in->be->traits.accel == VB_ACCEL_KVM)
+		flags |= VB_WINDOW_KVM;
+	vb_probes_window_begin(r->probes, r->watch[in - r->inst], flags);
 }
 
 static void probes_end(void *arg, struct vb_instance *in, json_t *counters)

@@ -43,7 +43,7 @@ void vb_run_usage(FILE *f)
 		"      --no-probes        attach no probes\n"
 		"      --no-count         no counting passes: time only (by default each\n"
 		"                         timed pass, which nothing observes, is followed by\n"
-		"                         one sample's operations counted by probes and agent)\n"
+		"                         half a sample's operations, counted by probes and agent)\n"
 		"      --timeout S        per-request limit, seconds (default 300)\n"
 		"      --hello-timeout S  start-to-hello limit, seconds (default 120)\n"
 		"      --seed N           shuffle seed (default: time)\n"

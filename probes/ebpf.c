@@ -158,11 +158,11 @@ void vb_ebpf_detach(struct vb_ebpf *e)
 		bpf_link__destroy(e->link[--e->nlinks]);
 }
 
-int vb_ebpf_attach(struct vb_ebpf *e, char *why, size_t n)
+int vb_ebpf_attach(struct vb_ebpf *e, unsigned mask, char *why, size_t n)
 {
 	vb_ebpf_detach(e);
 	for (int g = 0; g < VB_G_N; g++)
-		if (((e->attachable >> g) & 1) && attach_group(e, g, why, n)) {
+		if (((e->attachable & mask) >> g & 1) && attach_group(e, g, why, n)) {
 			vb_ebpf_detach(e);
 			return -1;
 		}

@@ -82,8 +82,11 @@ struct bpf_link;
  */
 struct vb_ebpf *vb_ebpf_open(unsigned mask, char why[VB_G_N][VB_EBPF_WHY], char *err,
 			     size_t n);
-/* Attach the groups that attached when opened (not the uprobes); 0 or -1 (why). */
-int vb_ebpf_attach(struct vb_ebpf *e, char *why, size_t n);
+/*
+ * Attach the groups of mask that attached when opened (not the uprobes);
+ * 0 or -1 (why). Each costs ~10 ms a program to detach again.
+ */
+int vb_ebpf_attach(struct vb_ebpf *e, unsigned mask, char *why, size_t n);
 /* Detach them: no program runs until the next vb_ebpf_attach. */
 void vb_ebpf_detach(struct vb_ebpf *e);
 int vb_ebpf_watch_cgroup(struct vb_ebpf *e, uint64_t cgid, char *err, size_t n);

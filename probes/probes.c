@@ -33,6 +33,7 @@ struct vb_probe_watch {
 	int counting;                           /* something can be counted */
 	int qemu;                               /* its pid runs qemu-system-* */
 	char exe[64];                           /* /proc/<pid>/exe, for uprobes */
+	unsigned groups;                        /* eBPF groups of this window */
 	int devices;                            /* this window counts QEMU's devices */
 	char attach_why[VB_EBPF_WHY];           /* this window could not attach */
 	struct bpf_link *uprobe[MAX_QEMU_FNS];
@@ -43,7 +44,8 @@ struct vb_probe_watch {
 
 struct vb_probes {
 	unsigned mask;                          /* requested: eBPF groups + G_PMU */
-	int qemu_always;                        /* qemu named: uprobes in every window */
+	unsigned only_devices;                  /* default groups kept to the windows they
+						   can count in (window_groups) */
 	char why[VB_G_N][VB_EBPF_WHY];          /* per group, "" when attached */
 	char load_err[256];                     /* the object did not load at all */
 	struct vb_ebpf *ebpf;
@@ -99,7 +101,8 @@ struct vb_probes *vb_probes_open(const char *list, char *err, size_t n)
 		free(p);
 		return NULL;
 	}
-	p->qemu_always = list && ((p->mask >> VB_G_QEMU) & 1);
+	if (!list)
+		p->only_devices = (1u << VB_G_BLOCK) | (1u << VB_G_QEMU) | (1u << VB_G_KVM);
 	bpf_mask = p->mask & ((1u << VB_G_N) - 1);
 	if (bpf_mask)
 		p->ebpf = vb_ebpf_open(bpf_mask, p->why, p->load_err, sizeof(p->load_err));
@@ -180,6 +183,23 @@ int vb_probes_counting(const struct vb_probe_watch *w)
 	return w && w->counting;
 }
 
+/*
+ * The requested groups that can count something in this window: block I/O
+ * and QEMU's devices where the workload does I/O, KVM exits where the
+ * environment is a KVM guest (a list that names a group asks for it in
+ * every window). Each attached program costs ~10 ms to detach.
+ */
+static unsigned window_groups(const struct vb_probes *p, unsigned flags)
+{
+	unsigned g = p->mask & ((1u << VB_G_N) - 1);
+
+	if (!(flags & VB_WINDOW_DEVICES))
+		g &= ~(p->only_devices & ((1u << VB_G_BLOCK) | (1u << VB_G_QEMU)));
+	if (!(flags & VB_WINDOW_KVM))
+		g &= ~(p->only_devices & (1u << VB_G_KVM));
+	return g;
+}
+
 void vb_probes_window_begin(struct vb_probes *p, struct vb_probe_watch *w, unsigned flags)
 {
 	char err[128];
@@ -188,9 +208,10 @@ void vb_probes_window_begin(struct vb_probes *p, struct vb_probe_watch *w, unsig
 		return;
 	vb_ctr_set_free(&w->begin);
 	w->attach_why[0] = '\0';
-	w->devices = w->qemu && (p->qemu_always || (flags & VB_WINDOW_DEVICES));
+	w->groups = window_groups(p, flags);
+	w->devices = w->qemu && ((w->groups >> VB_G_QEMU) & 1);
 	if (p->ebpf && w->cgid)
-		vb_ebpf_attach(p->ebpf, w->attach_why, sizeof(w->attach_why));
+		vb_ebpf_attach(p->ebpf, w->groups, w->attach_why, sizeof(w->attach_why));
 	if (w->devices)
 		attach_qemu(p, w);
 	if (on(p, G_PMU) && w->npus && (w->pmu = vb_pmu_open(w->pus, w->npus, NULL)))
@@ -385,7 +406,8 @@ void vb_probes_window_end(struct vb_probes *p, struct vb_probe_watch *w, json_t 
 	for (int g = 0; g < VB_G_N; g++) {
 		const char *why = err[0] ? err : p->why[g];
 
-		if (!on(p, g) || (g == VB_G_QEMU && !(w && w->devices) && !err[0]))
+		if (!on(p, g) || (w && !((w->groups >> g) & 1)) ||
+		    (g == VB_G_QEMU && !(w && w->devices) && !err[0]))
 			continue;
 		if (why[0])
 			json_array_append_new(counters, vb_counter_unavailable(

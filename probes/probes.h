@@ -7,10 +7,11 @@
  * windows: the timed samples run unobserved.
  *
  * Probe names for a list: kvm, qemu, block, pf, tlb, sched, syscalls, pmu.
- * Default: all but syscalls (one event per system call). The qemu uprobes
- * (one trap per device access, ~25-40 us each on a PVM host) attach only
- * in windows opened with VB_WINDOW_DEVICES, or in all when the list names
- * qemu.
+ * Default: all but syscalls (one event per system call); of those, block
+ * and the qemu uprobes (one trap per device access, ~25-40 us each on a
+ * PVM host, ~0.1 s each to detach) attach only in windows opened with
+ * VB_WINDOW_DEVICES, and kvm only with VB_WINDOW_KVM. A list that names a
+ * group attaches it in every window.
  *
  * Counters appended by vb_probes_window_end (source "ebpf" or "pmu",
  * scope "host", unit "count" unless said):
@@ -65,8 +66,10 @@ struct vb_probes *vb_probes_open(const char *list, char *err, size_t n);
 struct vb_probe_watch *vb_probes_watch(struct vb_probes *p, const struct vb_probe_target *t);
 /* 1 when something can be counted for the watched target. */
 int vb_probes_counting(const struct vb_probe_watch *w);
-/* The window's operations use devices: count QEMU's device model too. */
+/* The window's operations do I/O: count block requests and QEMU's devices. */
 #define VB_WINDOW_DEVICES 1u
+/* The target is a KVM guest: count its VM exits. */
+#define VB_WINDOW_KVM 2u
 /*
  * A counting window of a watched target (w may be NULL): attach the
  * probes and remember the counts. Only one window is open at a time.
