@@ -35,6 +35,14 @@ struct kvs {
 static const char *const tracepoints[] = { "tlb/tlb_flush", "exceptions/page_fault_user" };
 #define NTP (sizeof(tracepoints) / sizeof(tracepoints[0]))
 
+/* What getrusage gives, as counters: the agent's and its reaped children's. */
+static const struct { const char *name, *unit; } usage_names[] = {
+	{ "rusage.minflt", "count" }, { "rusage.majflt", "count" },
+	{ "rusage.nvcsw", "count" }, { "rusage.nivcsw", "count" },
+	{ "rusage.cpu_time", "us" },
+};
+#define NUSAGE (sizeof(usage_names) / sizeof(usage_names[0]))
+
 /* A tracepoint counted on each CPU the agent may run on: one event per CPU. */
 struct tp_count {
 	int *fd;
@@ -47,7 +55,7 @@ struct vb_agent_counters {
 	const char *scope;
 	char disk[32];                 /* the scratch device's name in /proc/diskstats */
 	dev_t disk_dev;
-	struct rusage ru;              /* the agent's and its reaped children's */
+	long long usage[NUSAGE];       /* usage_now() when counting began */
 	struct tp_count tp[NTP];
 	struct kvs vmstat, irq, diskstats;
 };
@@ -261,21 +269,21 @@ static void tp_open(struct tp_count *t, const char *tp, const cpu_set_t *cpus)
 	tp_read(t, &t->start);
 }
 
-/* The agent's resource usage and that of the children it reaped. */
-static void usage_now(struct rusage *r)
+static void usage_now(long long v[NUSAGE])
 {
-	struct rusage self, kids;
+	struct rusage r[2];
 
-	getrusage(RUSAGE_SELF, &self);
-	getrusage(RUSAGE_CHILDREN, &kids);
-	r->ru_minflt = self.ru_minflt + kids.ru_minflt;
-	r->ru_majflt = self.ru_majflt + kids.ru_majflt;
-	r->ru_nvcsw = self.ru_nvcsw + kids.ru_nvcsw;
-	r->ru_nivcsw = self.ru_nivcsw + kids.ru_nivcsw;
-	r->ru_utime.tv_sec = self.ru_utime.tv_sec + kids.ru_utime.tv_sec +
-			     self.ru_stime.tv_sec + kids.ru_stime.tv_sec;
-	r->ru_utime.tv_usec = self.ru_utime.tv_usec + kids.ru_utime.tv_usec +
-			      self.ru_stime.tv_usec + kids.ru_stime.tv_usec;
+	getrusage(RUSAGE_SELF, &r[0]);
+	getrusage(RUSAGE_CHILDREN, &r[1]);
+	memset(v, 0, NUSAGE * sizeof(*v));
+	for (int k = 0; k < 2; k++) {
+		v[0] += r[k].ru_minflt;
+		v[1] += r[k].ru_majflt;
+		v[2] += r[k].ru_nvcsw;
+		v[3] += r[k].ru_nivcsw;
+		v[4] += (r[k].ru_utime.tv_sec + r[k].ru_stime.tv_sec) * 1000000LL +
+			r[k].ru_utime.tv_usec + r[k].ru_stime.tv_usec;
+	}
 }
 
 struct vb_agent_counters *vb_agent_counters_begin(const char *scope, const char *scratch)
@@ -302,7 +310,7 @@ struct vb_agent_counters *vb_agent_counters_begin(const char *scope, const char 
 	} else if (scratch) {
 		snprintf(c->diskstats.why, WHY_LEN, "%s: %s", scratch, strerror(errno));
 	}
-	usage_now(&c->ru);
+	usage_now(c->usage);
 	return c;
 }
 
@@ -330,23 +338,12 @@ static void put_deltas(const struct vb_agent_counters *c, const struct kvs *then
 
 static void put_usage(const struct vb_agent_counters *c, json_t *out)
 {
-	static const struct { const char *name, *unit; } u[] = {
-		{ "rusage.minflt", "count" }, { "rusage.majflt", "count" },
-		{ "rusage.nvcsw", "count" }, { "rusage.nivcsw", "count" },
-		{ "rusage.cpu_time", "us" },
-	};
-	struct rusage now;
-	long long d[5];
+	long long now[NUSAGE];
 
-	usage_now(&now);
-	d[0] = now.ru_minflt - c->ru.ru_minflt;
-	d[1] = now.ru_majflt - c->ru.ru_majflt;
-	d[2] = now.ru_nvcsw - c->ru.ru_nvcsw;
-	d[3] = now.ru_nivcsw - c->ru.ru_nivcsw;
-	d[4] = ((long long)now.ru_utime.tv_sec - c->ru.ru_utime.tv_sec) * 1000000LL +
-	       (now.ru_utime.tv_usec - c->ru.ru_utime.tv_usec);
-	for (size_t i = 0; i < 5; i++)
-		json_array_append_new(out, vb_counter("agent", c->scope, u[i].name, d[i], u[i].unit));
+	usage_now(now);
+	for (size_t i = 0; i < NUSAGE; i++)
+		json_array_append_new(out, vb_counter("agent", c->scope, usage_names[i].name,
+						      now[i] - c->usage[i], usage_names[i].unit));
 }
 
 void vb_agent_counters_end(struct vb_agent_counters *c, json_t *counters)

@@ -97,6 +97,25 @@ static json_t *count_window(struct vb_sched *s, struct vb_instance *in,
 }
 
 /*
+ * Send req; when the agent is "ready" to count, run its counting window.
+ * Returns its reply (result, floor, unsupported, error), or NULL with err.
+ */
+static json_t *request_counted(struct vb_sched *s, struct vb_instance *in,
+				const struct vb_workload *wl, json_t *req, json_t *counters,
+				char *err, size_t n)
+{
+	double deadline = vb_now_ms() + s->timeout_ms;
+	json_t *reply = vb_instance_request(in, req, s->timeout_ms, err, n);
+
+	json_decref(req);
+	if (reply && strcmp(vb_json_str(reply, "op", ""), "ready") == 0) {
+		json_decref(reply);
+		reply = count_window(s, in, wl, counters, deadline, err, n);
+	}
+	return reply;
+}
+
+/*
  * The measurement's "count": the counting pass's operations, time and
  * counters (the host's, then the agent's), or why there are none. What
  * the agent says is untrusted: a malformed count is an error of the count.
@@ -135,16 +154,10 @@ static json_t *measure(struct vb_sched *s, struct pair *p, struct cell *c, unsig
 {
 	struct vb_instance *in = &s->inst[p->inst];
 	const struct vb_workload *wl = s->wl[p->wl];
-	json_t *counters = json_array(), *req = request(s, c, p->wl), *reply, *m;
-	double deadline = vb_now_ms() + s->timeout_ms;
+	json_t *counters = json_array(), *reply, *m;
 	char err[1536];
 
-	reply = vb_instance_request(in, req, s->timeout_ms, err, sizeof(err));
-	json_decref(req);
-	if (reply && strcmp(vb_json_str(reply, "op", ""), "ready") == 0) {
-		json_decref(reply);
-		reply = count_window(s, in, wl, counters, deadline, err, sizeof(err));
-	}
+	reply = request_counted(s, in, wl, request(s, c, p->wl), counters, err, sizeof(err));
 	m = json_pack("{s:s, s:s, s:i}", "backend", in->name, "bench", wl->name, "round",
 		      (int)round);
 	if (!reply) {
@@ -196,16 +209,11 @@ static void declare_dead(struct vb_sched *s, size_t i, const char *reason)
 static void measure_floor(struct vb_sched *s, size_t i)
 {
 	struct vb_instance *in = &s->inst[i];
-	json_t *req = json_pack("{s:s}", "op", "floor"), *counters = json_array(), *reply;
-	double deadline = vb_now_ms() + s->timeout_ms;
+	json_t *counters = json_array(), *reply;
 	char err[1536];
 
-	reply = vb_instance_request(in, req, s->timeout_ms, err, sizeof(err));
-	json_decref(req);
-	if (reply && strcmp(vb_json_str(reply, "op", ""), "ready") == 0) {
-		json_decref(reply);
-		reply = count_window(s, in, NULL, counters, deadline, err, sizeof(err));
-	}
+	reply = request_counted(s, in, NULL, json_pack("{s:s}", "op", "floor"), counters, err,
+			 sizeof(err));
 	if (reply)
 		json_object_set_new(s->inst_json[i], "count_floor",
 				    count_entry(s, json_object_get(reply, "count"), counters,

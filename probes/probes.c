@@ -34,7 +34,6 @@ struct vb_probe_watch {
 	int qemu;                               /* its pid runs qemu-system-* */
 	char exe[64];                           /* /proc/<pid>/exe, for uprobes */
 	unsigned groups;                        /* eBPF groups of this window */
-	int devices;                            /* this window counts QEMU's devices */
 	char attach_why[VB_EBPF_WHY];           /* this window could not attach */
 	struct bpf_link *uprobe[MAX_QEMU_FNS];
 	char uprobe_why[MAX_QEMU_FNS][VB_EBPF_WHY];
@@ -44,8 +43,8 @@ struct vb_probe_watch {
 
 struct vb_probes {
 	unsigned mask;                          /* requested: eBPF groups + G_PMU */
-	unsigned only_devices;                  /* default groups kept to the windows they
-						   can count in (window_groups) */
+	unsigned per_window;                    /* default groups attached only in the
+						   windows they can count in (window_groups) */
 	char why[VB_G_N][VB_EBPF_WHY];          /* per group, "" when attached */
 	char load_err[256];                     /* the object did not load at all */
 	struct vb_ebpf *ebpf;
@@ -102,7 +101,7 @@ struct vb_probes *vb_probes_open(const char *list, char *err, size_t n)
 		return NULL;
 	}
 	if (!list)
-		p->only_devices = (1u << VB_G_BLOCK) | (1u << VB_G_QEMU) | (1u << VB_G_KVM);
+		p->per_window = (1u << VB_G_BLOCK) | (1u << VB_G_QEMU) | (1u << VB_G_KVM);
 	bpf_mask = p->mask & ((1u << VB_G_N) - 1);
 	if (bpf_mask)
 		p->ebpf = vb_ebpf_open(bpf_mask, p->why, p->load_err, sizeof(p->load_err));
@@ -183,6 +182,12 @@ int vb_probes_counting(const struct vb_probe_watch *w)
 	return w && w->counting;
 }
 
+/* This window counts QEMU's device model: a QEMU process, uprobes in the window. */
+static int counts_devices(const struct vb_probe_watch *w)
+{
+	return w->qemu && ((w->groups >> VB_G_QEMU) & 1);
+}
+
 /*
  * The requested groups that can count something in this window: block I/O
  * and QEMU's devices where the workload does I/O, KVM exits where the
@@ -194,9 +199,9 @@ static unsigned window_groups(const struct vb_probes *p, unsigned flags)
 	unsigned g = p->mask & ((1u << VB_G_N) - 1);
 
 	if (!(flags & VB_WINDOW_DEVICES))
-		g &= ~(p->only_devices & ((1u << VB_G_BLOCK) | (1u << VB_G_QEMU)));
+		g &= ~(p->per_window & ((1u << VB_G_BLOCK) | (1u << VB_G_QEMU)));
 	if (!(flags & VB_WINDOW_KVM))
-		g &= ~(p->only_devices & (1u << VB_G_KVM));
+		g &= ~(p->per_window & (1u << VB_G_KVM));
 	return g;
 }
 
@@ -209,10 +214,9 @@ void vb_probes_window_begin(struct vb_probes *p, struct vb_probe_watch *w, unsig
 	vb_ctr_set_free(&w->begin);
 	w->attach_why[0] = '\0';
 	w->groups = window_groups(p, flags);
-	w->devices = w->qemu && ((w->groups >> VB_G_QEMU) & 1);
 	if (p->ebpf && w->cgid)
 		vb_ebpf_attach(p->ebpf, w->groups, w->attach_why, sizeof(w->attach_why));
-	if (w->devices)
+	if (counts_devices(w))
 		attach_qemu(p, w);
 	if (on(p, G_PMU) && w->npus && (w->pmu = vb_pmu_open(w->pus, w->npus, NULL)))
 		vb_pmu_begin(w->pmu);
@@ -368,7 +372,7 @@ static void put_group(const struct window *x, const struct vb_probe_watch *w, in
 	switch (g) {
 	case VB_G_KVM: put_kvm(x); break;
 	case VB_G_QEMU:
-		if (w->devices)
+		if (counts_devices(w))
 			put_qemu(x, w);
 		break;
 	case VB_G_BLOCK: put_block(x); break;
@@ -407,7 +411,7 @@ void vb_probes_window_end(struct vb_probes *p, struct vb_probe_watch *w, json_t 
 		const char *why = err[0] ? err : p->why[g];
 
 		if (!on(p, g) || (w && !((w->groups >> g) & 1)) ||
-		    (g == VB_G_QEMU && !(w && w->devices) && !err[0]))
+		    (g == VB_G_QEMU && !(w && counts_devices(w)) && !err[0]))
 			continue;
 		if (why[0])
 			json_array_append_new(counters, vb_counter_unavailable(
