@@ -9,14 +9,11 @@
 #include "../probes/probes.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <linux/bpf.h>
-#include <linux/kvm.h>
 #include <linux/perf_event.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -26,19 +23,21 @@ static json_t *check(const char *name, int ok, const char *detail)
 	return json_pack("{s:s, s:b, s:s}", "name", name, "ok", ok, "detail", detail);
 }
 
-static json_t *check_kvm(void)
+/* From host.kvm (kvmhost.c): which KVM backs /dev/kvm and whether it runs guests. */
+static json_t *check_kvm(const json_t *kvm)
 {
-	char d[256];
-	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	int runs = json_is_true(json_object_get(kvm, "runs_guests"));
+	char d[1024];
+	json_t *c;
 
-	if (fd < 0) {
-		snprintf(d, sizeof(d), "unavailable: /dev/kvm: %s", strerror(errno));
-		return check("kvm", 0, d);
-	}
-	int api = ioctl(fd, KVM_GET_API_VERSION, 0);
-	close(fd);
-	snprintf(d, sizeof(d), "/dev/kvm API version %d", api);
-	return check("kvm", api == KVM_API_VERSION, d);
+	snprintf(d, sizeof(d), "%s, %s, %s%s", vb_json_str(kvm, "impl", "?"),
+		 json_is_true(json_object_get(kvm, "nested")) ? "nested (this host is itself a VM)"
+							      : "not nested",
+		 runs ? "runs unmodified guests" : "does not run unmodified guests: ",
+		 runs ? "" : vb_json_str(kvm, "reason", ""));
+	c = check("kvm", runs, d);
+	json_object_set_new(c, "evidence", json_string(vb_json_str(kvm, "evidence", "")));
+	return c;
 }
 
 static json_t *check_pmu(void)
@@ -162,11 +161,11 @@ int vb_cmd_doctor(int argc, char **argv)
 	}
 	char who[64];
 	snprintf(who, sizeof(who), "euid %d", (int)geteuid());
-	json_t *checks = json_array();
+	json_t *host = vb_host_json(), *checks = json_array();
 	json_array_append_new(checks, check("root", geteuid() == 0,
 					    geteuid() == 0 ? "running as root"
 							   : "not root: eBPF, cgroups, KVM and containers need root"));
-	json_array_append_new(checks, check_kvm());
+	json_array_append_new(checks, check_kvm(json_object_get(host, "kvm")));
 	json_array_append_new(checks, check_pmu());
 	json_array_append_new(checks, check_ebpf());
 	json_array_append_new(checks, check_cgroups());
@@ -176,14 +175,14 @@ int vb_cmd_doctor(int argc, char **argv)
 	json_array_append_new(checks, check_tool("podman", "podman", "--version"));
 	json_array_append_new(checks, check_tool("docker", "docker", "version --format=server:{{.Server.Version}}"));
 	json_array_append_new(checks, check_tool("gnuplot", "gnuplot", "--version"));
-	json_t *doc = json_pack("{s:o, s:o, s:o}", "host", vb_host_json(), "checks", checks,
+	json_t *doc = json_pack("{s:o, s:o, s:o}", "host", host, "checks", checks,
 				"probes", probe_checks());
 
 	if (json) {
 		json_dumpf(doc, stdout, JSON_INDENT(2));
 		putchar('\n');
 	} else {
-		json_t *host = json_object_get(doc, "host"), *c;
+		json_t *c;
 		size_t i;
 
 		printf("host: %s, kernel %s, %s, %lld CPUs\n", vb_json_str(host, "hostname", ""),
@@ -192,10 +191,13 @@ int vb_cmd_doctor(int argc, char **argv)
 		printf("topology: %s\n",
 		       vb_json_str(json_object_get(host, "topology"), "summary", "?"));
 		print_virt(json_object_get(host, "virt"));
-		json_array_foreach(checks, i, c)
+		json_array_foreach(checks, i, c) {
 			printf("%-8s %-4s %s\n", vb_json_str(c, "name", ""),
 			       json_is_true(json_object_get(c, "ok")) ? "ok" : "no",
 			       vb_json_str(c, "detail", ""));
+			if (json_object_get(c, "evidence"))
+				printf("              evidence: %s\n", vb_json_str(c, "evidence", ""));
+		}
 		printf("probe sets (vbench run --probes LIST; default: all but qemu and syscalls):\n");
 		json_array_foreach(json_object_get(doc, "probes"), i, c)
 			printf("  %-9s %s%s%s\n", vb_json_str(c, "probe", ""),

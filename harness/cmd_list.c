@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* vbench list: backends with availability, workloads with unit and params. */
 #include "backend.h"
+#include "kvmhost.h"
 #include "paths.h"
 #include "select.h"
 
@@ -50,12 +51,33 @@ static json_t *workloads_json(const struct vb_workload **wl, int n)
 	return arr;
 }
 
-static void print_text(json_t *bes, json_t *wls, int show_params)
+static json_t *kvm_json(void)
+{
+	struct vb_kvm_host k;
+
+	vb_kvm_host_probe("/", &k);
+	return vb_kvm_host_json(&k);
+}
+
+/* One line on the host's KVM, which decides type1 and paravirt. */
+static void print_kvm(json_t *kvm)
+{
+	int runs = json_is_true(json_object_get(kvm, "runs_guests"));
+
+	printf("KVM: %s, %s, %s%s%s\n", vb_json_str(kvm, "impl", "?"),
+	       json_is_true(json_object_get(kvm, "nested")) ? "nested (this host is itself a VM)"
+							    : "not nested",
+	       runs ? "runs unmodified guests" : "does not run unmodified guests",
+	       runs ? "" : "\n             reason: ", vb_json_str(kvm, "reason", ""));
+}
+
+static void print_text(json_t *kvm, json_t *bes, json_t *wls, int show_params)
 {
 	size_t i, k;
 	json_t *b, *w, *p;
 
 	if (bes) {
+		print_kvm(kvm);
 		printf("Backends:\n");
 		json_array_foreach(bes, i, b)
 			printf("  %-10s %-13s %s%s%s\n", vb_json_str(b, "name", ""),
@@ -114,16 +136,20 @@ int vb_cmd_list(int argc, char **argv)
 	struct vb_run_ctx ctx = { .agent_path = agent, .container_runtime = "crun" };
 	if (vb_agent_path(agent, sizeof(agent), err, sizeof(err)))
 		snprintf(agent, sizeof(agent), "(not found)");
-	json_t *bes = benches ? NULL : backends_json(&ctx), *wls = workloads_json(wl, nwl);
+	json_t *kvm = benches ? NULL : kvm_json(), *bes = benches ? NULL : backends_json(&ctx),
+	       *wls = workloads_json(wl, nwl);
 	if (json) {
 		json_t *all = json_pack("{s:o, s:o}", "backends", bes ? bes : json_array(),
 					"workloads", wls);
 
+		if (kvm)
+			json_object_set_new(all, "kvm", kvm);
 		json_dumpf(all, stdout, JSON_INDENT(2));
 		putchar('\n');
 		json_decref(all);
 	} else {
-		print_text(bes, wls, benches != NULL);
+		print_text(kvm, bes, wls, benches != NULL);
+		json_decref(kvm);
 		json_decref(bes);
 		json_decref(wls);
 	}

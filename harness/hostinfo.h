@@ -4,7 +4,7 @@
 
 #include <jansson.h>
 
-/* hostname, kernel, CPU model, cpus, memory, virtualization, topology. */
+/* hostname, kernel, CPU model, cpus, memory, virtualization, KVM, topology. */
 json_t *vb_host_json(void);
 /* The CPU model string from /proc/cpuinfo, "" if unknown. */
 void vb_cpu_model(char *buf, size_t n);

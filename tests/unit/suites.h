@@ -11,4 +11,5 @@
 	X(report)    \
 	X(compare)   \
 	X(oci)       \
-	X(probes)
+	X(probes)    \
+	X(kvmhost)

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "../../harness/backend.h"
+#include "../../harness/kvmhost.h"
 #include "../../harness/backends/qemu.h"
 #include "../../harness/backends/qmp.h"
 
@@ -233,14 +234,16 @@ START_TEST(kvm_availability)
 {
 	const struct vb_backend *be = vb_backend_find("type1");
 	struct vb_run_ctx ctx = { .agent_path = "/proc/self/exe" };
-	char why[256] = "";
+	struct vb_kvm_host k;
+	char why[1024] = "";
 
 	ck_assert_ptr_nonnull(be);
 	ck_assert_ptr_nonnull(vb_backend_find("paravirt"));
 	ck_assert_ptr_nonnull(vb_backend_find("type2"));
 	ck_assert_ptr_nonnull(vb_backend_find("type2-pv"));
-	if (access("/dev/kvm", F_OK) == 0) {
-		printf("skip: this host has /dev/kvm; the unavailable path is not reachable\n");
+	vb_kvm_host_probe("/", &k);
+	if (k.runs_guests) {
+		printf("skip: this host's KVM runs guests; the unavailable path is not reachable\n");
 		return;
 	}
 	if (access("/usr/bin/qemu-system-x86_64", X_OK)) {
@@ -248,6 +251,7 @@ START_TEST(kvm_availability)
 		return;
 	}
 	ck_assert_int_eq(be->available(be, &ctx, why, sizeof(why)), 0);
+	ck_assert_str_eq(why, k.why);
 	ck_assert_ptr_nonnull(strstr(why, "/dev/kvm"));
 }
 END_TEST
