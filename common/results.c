@@ -78,18 +78,18 @@ void vb_results_fill_traits(json_t *doc)
 	}
 }
 
-json_t *vb_results_load(const char *path, char *err, size_t n)
+/* The checks every loaded document passes; what names it in err. */
+static json_t *checked(json_t *doc, const json_error_t *je, const char *what, char *err,
+		       size_t n)
 {
-	json_error_t je;
-	json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &je), *v;
+	json_t *v;
 
 	if (!doc) {
-		snprintf(err, n, "%s: not a valid JSON file: %s (line %d)", path, je.text,
-			 je.line);
+		snprintf(err, n, "%s: not valid JSON: %s (line %d)", what, je->text, je->line);
 		return NULL;
 	}
 	if (!json_is_object(doc) || strcmp(vb_json_str(doc, "schema", ""), VB_RESULTS_SCHEMA)) {
-		snprintf(err, n, "%s: not a vbench result file (schema is not \"%s\")", path,
+		snprintf(err, n, "%s: not a vbench result file (schema is not \"%s\")", what,
 			 VB_RESULTS_SCHEMA);
 		goto bad;
 	}
@@ -97,16 +97,16 @@ json_t *vb_results_load(const char *path, char *err, size_t n)
 	if (!json_is_integer(v) || json_integer_value(v) != VB_RESULTS_VERSION) {
 		if (json_is_integer(v))
 			snprintf(err, n, "%s: result schema version %lld, this vbench reads version %d",
-				 path, (long long)json_integer_value(v), VB_RESULTS_VERSION);
+				 what, (long long)json_integer_value(v), VB_RESULTS_VERSION);
 		else
-			snprintf(err, n, "%s: no result schema version", path);
+			snprintf(err, n, "%s: no result schema version", what);
 		goto bad;
 	}
 	if (!json_is_array(json_object_get(doc, "backends")) ||
 	    !json_is_array(json_object_get(doc, "workloads")) ||
 	    !json_is_array(json_object_get(doc, "measurements"))) {
 		snprintf(err, n, "%s: malformed: backends, workloads and measurements must be arrays",
-			 path);
+			 what);
 		goto bad;
 	}
 	vb_results_fill_traits(doc);
@@ -114,4 +114,18 @@ json_t *vb_results_load(const char *path, char *err, size_t n)
 bad:
 	json_decref(doc);
 	return NULL;
+}
+
+json_t *vb_results_load(const char *path, char *err, size_t n)
+{
+	json_error_t je;
+
+	return checked(json_load_file(path, JSON_REJECT_DUPLICATES, &je), &je, path, err, n);
+}
+
+json_t *vb_results_loadb(const char *buf, size_t len, const char *what, char *err, size_t n)
+{
+	json_error_t je;
+
+	return checked(json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je), &je, what, err, n);
 }

@@ -22,6 +22,8 @@ int vb_results_write(const json_t *doc, const char *path, char *err, size_t n);
  * written before backends carried traits get them (vb_results_fill_traits).
  */
 json_t *vb_results_load(const char *path, char *err, size_t n);
+/* The same checks on a document in memory; what names it in err. */
+json_t *vb_results_loadb(const char *buf, size_t len, const char *what, char *err, size_t n);
 /*
  * Give each backend entry without "traits" the traits its name had in
  * vbench 0.1.0, the last version that did not record them; names that

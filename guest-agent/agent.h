@@ -16,6 +16,12 @@ json_t *vb_agent_env(void);
 /* Serve the protocol until "bye" or end of input. Returns an exit status. */
 int vb_agent_serve(const struct vb_agent_opts *o);
 
+/*
+ * The "lab" request: run the nested vbench of the emulated lab's L1 image
+ * and send its results back (guest-agent/lab.c). The reply, or an error.
+ */
+json_t *vb_agent_lab(const struct vb_agent_opts *o, const json_t *req, json_int_t id);
+
 /* 1 when we are a VM's init: PID 1 and not inside a container. */
 int vb_agent_is_vm_init(void);
 /* PID-1 duties, serve the channel, power off (guest-agent/init.c). */

@@ -191,6 +191,8 @@ static json_t *handle(struct session *ss, json_t *req)
 		return handle_floor(ss, id);
 	if (strcmp(op, "ping") == 0)
 		return json_pack("{s:s, s:I}", "op", "pong", "id", id);
+	if (strcmp(op, "lab") == 0)
+		return vb_agent_lab(ss->o, req, id);
 	return error_reply(id, "unknown op");
 }
 

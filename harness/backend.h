@@ -21,6 +21,8 @@
 #define VB_INSTANCE_NAME_MAX 64
 
 /* Everything a backend may need from the run's options. */
+struct vb_image_file;
+
 struct vb_run_ctx {
 	const char *agent_path;     /* the static vbench-agent */
 	const char *workdir;        /* per-run private dir, removed at the end */
@@ -35,6 +37,9 @@ struct vb_run_ctx {
 	const char *modules;        /* its modules dir, or NULL */
 	unsigned hello_timeout_ms;
 	int verbose;
+	/* files a VM image carries besides agent and modules (the lab's L1), or NULL */
+	const struct vb_image_file *image_extra;
+	size_t nimage_extra;
 };
 
 struct vb_instance {

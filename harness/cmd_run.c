@@ -2,6 +2,8 @@
 /* vbench run: start the environments, run the rounds, keep every result. */
 #include "backend.h"
 #include "cgroup.h"
+#include "kvmhost.h"
+#include "lab/lab.h"
 #include "paths.h"
 #include "pin.h"
 #include "results.h"
@@ -140,6 +142,9 @@ struct run {
 	char agent[PATH_MAX], cache[PATH_MAX], workdir[PATH_MAX], cgparent[PATH_MAX];
 	char out[PATH_MAX];
 	struct vb_pick be[32];
+	struct vb_pick lab_be[VB_LAB_MAX_BACKENDS]; /* what runs in the emulated lab */
+	size_t nlab;
+	char lab_why[600], lab_benches[4096];
 	const struct vb_workload *wl[256];
 	json_t *params[256];        /* per selected workload: --param overrides */
 	int nbe, nwl;
@@ -222,6 +227,79 @@ static int prepare(struct run *r, char *err, size_t n)
 	return r->ctx.npus < 0 ? -1 : 0;
 }
 
+/*
+ * Take the KVM guests out of the host's list into the emulated lab's:
+ * always under --lab emulated; under --lab auto where the host's KVM
+ * cannot run guests. A tagged instance (type1@x) stays: the lab runs
+ * each backend once.
+ */
+static void route_to_lab(struct run *r)
+{
+	struct vb_kvm_host k;
+	int keep = 0;
+
+	if (r->o.lab == VB_LAB_NONE)
+		return;
+	vb_kvm_host_probe(NULL, &k);
+	if (r->o.lab == VB_LAB_AUTO && k.runs_guests)
+		return;
+	if (r->o.lab == VB_LAB_EMULATED)
+		snprintf(r->lab_why, sizeof(r->lab_why), "asked for (--lab emulated)");
+	else
+		snprintf(r->lab_why, sizeof(r->lab_why), "this host's KVM cannot run guests: %s",
+			 k.why);
+	for (int i = 0; i < r->nbe; i++) {
+		const struct vb_pick *pk = &r->be[i];
+
+		if (pk->be->traits.accel == VB_ACCEL_KVM && !strchr(pk->name, '@') &&
+		    r->nlab < VB_LAB_MAX_BACKENDS)
+			r->lab_be[r->nlab++] = *pk;
+		else
+			r->be[keep++] = *pk;
+	}
+	r->nbe = keep;
+	for (int i = 0; i < r->nwl; i++)
+		snprintf(r->lab_benches + strlen(r->lab_benches),
+			 sizeof(r->lab_benches) - strlen(r->lab_benches), "%s%s", i ? "," : "",
+			 r->wl[i]->name);
+}
+
+/* The plan names the lab's backends among the selected ones, and the --lab mode. */
+static void plan_lab(struct run *r)
+{
+	json_t *plan = json_object_get(json_object_get(r->doc, "meta"), "plan");
+
+	json_object_set_new(plan, "lab", json_string(vb_lab_mode_name(r->o.lab)));
+	for (size_t i = 0; i < r->nlab; i++)
+		json_array_append_new(json_object_get(plan, "backends"),
+				      json_string(r->lab_be[i].name));
+}
+
+/* The lab's backends, measured in L1 and merged into the document, or failed with why. */
+static void run_lab(struct run *r)
+{
+	struct vb_lab lab = { &r->o, &r->ctx, { NULL }, r->nlab, r->lab_benches, r->lab_why,
+			      &stop_flag };
+	char err[2048], names[256] = "";
+
+	for (size_t i = 0; i < r->nlab; i++) {
+		lab.names[i] = r->lab_be[i].name;
+		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+			 i ? ", " : "", r->lab_be[i].name);
+	}
+	fprintf(stderr, "vbench: %s in the emulated lab: %s (--lab none to refuse)\n", names,
+		r->lab_why);
+	if (vb_lab_run(&lab, r->doc, err, sizeof(err)) == 0)
+		return;
+	fprintf(stderr, "vbench: the emulated lab failed: %s\n", err);
+	for (size_t i = 0; i < r->nlab; i++) {
+		char why[2200];
+
+		snprintf(why, sizeof(why), "emulated lab: %s", err);
+		vb_results_add_backend(r->doc, &r->lab_be[i], "failed", why);
+	}
+}
+
 static void start_all(struct run *r)
 {
 	for (int i = 0; i < r->nbe && !stop_flag; i++) {
@@ -248,7 +326,7 @@ static void start_all(struct run *r)
 	}
 }
 
-static void stop_all(struct run *r)
+static void stop_instances(struct run *r)
 {
 	for (size_t i = 0; i < r->ninst; i++) {
 		struct vb_instance *in = &r->inst[i];
@@ -258,6 +336,11 @@ static void stop_all(struct run *r)
 		vb_instance_stop(in);
 	}
 	r->ninst = 0;
+}
+
+static void stop_all(struct run *r)
+{
+	stop_instances(r);
 	if (r->cgparent[0])
 		vb_cgroup_destroy(r->cgparent);
 	if (r->workdir[0])
@@ -317,6 +400,7 @@ int vb_cmd_run(int argc, char **argv)
 		fprintf(stderr, "vbench run: %s\n", err);
 		return 2;
 	}
+	route_to_lab(&r);
 	if (apply_params(&r, err, sizeof(err))) {
 		fprintf(stderr, "vbench run: %s\n", err);
 		free_params(&r);
@@ -344,6 +428,7 @@ int vb_cmd_run(int argc, char **argv)
 		return 1;
 	}
 	r.doc = vb_results_new(argc, argv, plan_json(&r.o, &r.ctx, r.be, r.nbe, r.wl, r.nwl));
+	plan_lab(&r);
 	for (int i = 0; i < r.nwl; i++)
 		vb_results_add_workload(r.doc, workload_json(r.wl[i], r.params[i]));
 	/* find an unwritable output now, not after an hour of measuring */
@@ -370,6 +455,10 @@ int vb_cmd_run(int argc, char **argv)
 	};
 	rc = stop_flag ? 1 : vb_sched_run(&s, err, sizeof(err));
 	vb_probes_close(r.probes);
+	/* the host's environments are gone before the lab's L1 takes the CPUs */
+	stop_instances(&r);
+	if (r.nlab && rc == 0 && !stop_flag)
+		run_lab(&r);
 	stop_all(&r);
 	/* the raw measurements are what counts: written even without a summary */
 	if (vb_results_finish(r.doc, rc == 0, stop_flag != 0))

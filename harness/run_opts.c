@@ -10,8 +10,15 @@
 enum {
 	O_ROUNDS = 256, O_SAMPLES, O_WARMUP, O_MINMS, O_QUICK, O_ALL, O_CPUS, O_MEMORY,
 	O_SCRATCH, O_RUNTIME, O_KERNEL, O_MODULES, O_CACHE, O_TIMEOUT, O_HELLO, O_SEED,
-	O_PROBES, O_NOPROBES, O_NOCOUNT, O_WORKDIR, O_PARAM,
+	O_PROBES, O_NOPROBES, O_NOCOUNT, O_WORKDIR, O_PARAM, O_LAB,
 };
+
+static const char *const lab_modes[] = { "auto", "emulated", "none" };
+
+const char *vb_lab_mode_name(enum vb_lab_mode m)
+{
+	return lab_modes[m];
+}
 
 void vb_run_usage(FILE *f)
 {
@@ -41,6 +48,10 @@ void vb_run_usage(FILE *f)
 		"      --workdir DIR      where per-run files go (default: $VBENCH_WORKDIR or /var/tmp)\n"
 		"      --probes LIST      probe sets to attach (see vbench doctor)\n"
 		"      --no-probes        attach no probes\n"
+		"      --lab MODE         where type1 and paravirt run when this host's KVM\n"
+		"                         cannot run guests: auto (default: in the emulated\n"
+		"                         lab, an L1 machine under QEMU TCG with AMD SVM and\n"
+		"                         real KVM inside), emulated (always there), none\n"
 		"      --no-count         no counting passes: time only (by default each\n"
 		"                         timed pass, which nothing observes, is followed by\n"
 		"                         half a sample's operations, counted by probes and agent)\n"
@@ -97,6 +108,7 @@ int vb_run_parse(int argc, char **argv, struct vb_run_opts *o, char *err, size_t
 		{ "no-probes", no_argument, NULL, O_NOPROBES },
 		{ "no-count", no_argument, NULL, O_NOCOUNT },
 		{ "param", required_argument, NULL, 'p' },
+		{ "lab", required_argument, NULL, O_LAB },
 		{ 0 },
 	};
 	long long v, rounds = -1, samples = -1, minms = -1;
@@ -148,6 +160,15 @@ int vb_run_parse(int argc, char **argv, struct vb_run_opts *o, char *err, size_t
 		case O_PROBES: o->probes = a; break;
 		case O_NOPROBES: o->no_probes = 1; break;
 		case O_NOCOUNT: o->no_count = 1; break;
+		case O_LAB:
+			for (v = 0; v < 3 && strcmp(a, lab_modes[v]); v++)
+				;
+			if (v == 3) {
+				snprintf(err, n, "--lab wants auto, emulated or none, not '%s'", a);
+				return 2;
+			}
+			o->lab = (enum vb_lab_mode)v;
+			break;
 #define NUM(opt, lo, hi, dst)                                                          \
 	case opt:                                                                      \
 		if (!number(a, lo, hi, &v)) {                                          \

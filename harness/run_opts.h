@@ -6,6 +6,13 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/* Where KVM backends run when the host's KVM cannot run guests (--lab). */
+enum vb_lab_mode {
+	VB_LAB_AUTO,     /* in the emulated lab when the host's KVM cannot run them */
+	VB_LAB_EMULATED, /* always in the emulated lab */
+	VB_LAB_NONE,     /* never: unavailable where the host's KVM cannot run them */
+};
+
 struct vb_run_opts {
 	const char *backends;       /* comma list */
 	const char *benches;        /* comma list of globs */
@@ -25,7 +32,10 @@ struct vb_run_opts {
 	long long memory_mb, scratch_mib;
 	uint64_t seed;
 	int quick, all, verbose;
+	enum vb_lab_mode lab;
 };
+
+const char *vb_lab_mode_name(enum vb_lab_mode m);
 
 /*
  * Parse argv (argv[0] = "run"). Returns 0 to run, 1 when --help was

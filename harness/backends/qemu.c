@@ -9,18 +9,17 @@
 #include "../envutil.h"
 #include "../exec.h"
 #include "../image/image.h"
+#include "../kvmhost.h"
 #include "../paths.h"
 #include "../pin.h"
 #include "../../common/clock.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/kvm.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -32,26 +31,33 @@
 #define DEFAULT_MEM_MB 1024
 
 /*
- * The one table of variants: X(symbol, name, accelerator, devices, PV
- * partner, -cpu, desc) makes the backend vb_backend_<symbol> and its row.
- * Every variant is a VM compared against bare; its partner has the same
- * accelerator and the other device family.
+ * The one table of variants: X(symbol, name, accelerator, devices, guest
+ * flavor, PV partner, -cpu, desc) makes the backend vb_backend_<symbol>
+ * and its row. Every variant but the lab's L1 is a VM compared against
+ * bare; its partner has the same accelerator and the other device family.
  */
 #define QEMU_VARIANTS(X) \
 	/* full virtualization: no KVM signature, no hypervisor bit, no PV */ \
-	X(type1, "type1", KVM, EMULATED, "paravirt", "host,kvm=off,hypervisor=off", \
+	X(type1, "type1", KVM, EMULATED, EMULATED, "paravirt", "host,kvm=off,hypervisor=off", \
 	  "Type-1, full virtualization: KVM, AHCI/e1000/16550, guest sees no hypervisor") \
-	X(paravirt, "paravirt", KVM, VIRTIO, "type1", \
+	X(paravirt, "paravirt", KVM, VIRTIO, VIRTIO, "type1", \
 	  "host,kvmclock=on,kvm-pv-eoi=on,kvm-pv-tlb-flush=on,kvm-pv-ipi=on,kvm-pv-unhalt=on", \
 	  "Type-1, para-virtualized guest: KVM, virtio, kvm-clock, PV EOI/TLB/IPI") \
 	/* \
 	 * TCG's "max" model, without LA57: this host has no 5-level paging and a \
 	 * guest using it would walk one more page-table level than bare does. \
 	 */ \
-	X(type2, "type2", TCG, EMULATED, "type2-pv", "max,la57=off,hypervisor=off", \
+	X(type2, "type2", TCG, EMULATED, EMULATED, "type2-pv", "max,la57=off,hypervisor=off", \
 	  "Type-2, binary translation: QEMU TCG, AHCI/e1000/16550") \
-	X(type2_pv, "type2-pv", TCG, VIRTIO, "type2", "max,la57=off", \
-	  "Type-2 with para-virtual I/O: QEMU TCG, virtio")
+	X(type2_pv, "type2-pv", TCG, VIRTIO, VIRTIO, "type2", "max,la57=off", \
+	  "Type-2 with para-virtual I/O: QEMU TCG, virtio") \
+	/* \
+	 * The emulated lab's L1 (harness/lab/): TCG emulates AMD SVM with nested \
+	 * paging, not VMX, so real KVM runs inside it. Not in the registry: \
+	 * the lab starts it, users never pick it. \
+	 */ \
+	X(lab_l1, "lab-l1", TCG, VIRTIO, L1, NULL, "EPYC", \
+	  "the emulated lab's L1 machine: QEMU TCG with AMD SVM and NPT, KVM inside")
 
 struct qemu_priv {
 	char dir[PATH_MAX];      /* the instance's files in the workdir */
@@ -61,21 +67,15 @@ struct qemu_priv {
 	int qmp_fd;
 };
 
+/* KVM that runs an unmodified guest kernel: kvm-pvm, for one, opens but does not. */
 static int kvm_usable(char *why, size_t n)
 {
-	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC), api;
+	struct vb_kvm_host k;
 
-	if (fd < 0) {
-		snprintf(why, n, "no usable /dev/kvm: %s", strerror(errno));
-		return 0;
-	}
-	api = ioctl(fd, KVM_GET_API_VERSION, 0);
-	close(fd);
-	if (api != KVM_API_VERSION) {
-		snprintf(why, n, "/dev/kvm answers API version %d, not %d", api, KVM_API_VERSION);
-		return 0;
-	}
-	return 1;
+	vb_kvm_host_probe("/", &k);
+	if (!k.runs_guests)
+		snprintf(why, n, "%s", k.why);
+	return k.runs_guests;
 }
 
 static int qemu_available(const struct vb_backend *be, const struct vb_run_ctx *ctx, char *why,
@@ -154,7 +154,7 @@ static int qemu_start(struct vb_instance *in, const struct vb_run_ctx *ctx, char
 {
 	const struct vb_qemu_variant *v = vb_qemu_variant_of(in->be, err, n);
 	struct vb_image_req req = { ctx->cache_dir, ctx->agent_path, ctx->kernel, ctx->modules,
-				    ctx->verbose };
+				    ctx->verbose, ctx->image_extra, ctx->nimage_extra };
 	static struct vb_qemu_argv a; /* large: not on the stack */
 	struct qemu_priv *p;
 	struct vb_image img;
@@ -301,7 +301,7 @@ static void qemu_stop(struct vb_instance *in)
 	in->priv = NULL;
 }
 
-#define QEMU_BACKEND(sym, name_, accel_, dev_, partner_, cpu_, desc_) \
+#define QEMU_BACKEND(sym, name_, accel_, dev_, flavor_, partner_, cpu_, desc_) \
 	const struct vb_backend vb_backend_##sym = { \
 		.name = name_, \
 		.desc = desc_, \
@@ -315,8 +315,8 @@ static void qemu_stop(struct vb_instance *in)
 QEMU_VARIANTS(QEMU_BACKEND)
 #undef QEMU_BACKEND
 
-#define QEMU_ROW(sym, name_, accel_, dev_, partner_, cpu_, desc_) \
-	{ .be = &vb_backend_##sym, .cpu = cpu_, .flavor = VB_GUEST_##dev_ },
+#define QEMU_ROW(sym, name_, accel_, dev_, flavor_, partner_, cpu_, desc_) \
+	{ .be = &vb_backend_##sym, .cpu = cpu_, .flavor = VB_GUEST_##flavor_ },
 static const struct vb_qemu_variant variants[] = { QEMU_VARIANTS(QEMU_ROW) };
 #undef QEMU_ROW
 

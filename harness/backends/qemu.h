@@ -17,4 +17,7 @@
 const struct vb_qemu_variant *vb_qemu_variant_of(const struct vb_backend *be, char *err,
 						 size_t n);
 
+/* The emulated lab's L1 machine: started by harness/lab/, not in the registry. */
+extern const struct vb_backend vb_backend_lab_l1;
+
 #endif

@@ -10,6 +10,13 @@ static const char *const emulated_mods[] = { "ahci", "crct10dif_generic",
 					     "crc64_rocksoft_generic", "sd_mod", "e1000" };
 static const char *const virtio_mods[] = { "virtio_pci", "virtio_blk", "virtio_console",
 					   "virtio_net" };
+/*
+ * The lab's L1 machine runs KVM on TCG's emulated AMD SVM (TCG has no
+ * VMX) and keeps its L2 guests' scratch images on an ext4 work disk;
+ * ext4 asks for crc32c only by alias, like sd_mod above.
+ */
+static const char *const l1_mods[] = { "virtio_pci", "virtio_blk", "virtio_console",
+				       "crc32c_generic", "ext4", "kvm_amd" };
 
 #define NMODS(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -20,6 +27,7 @@ static const struct {
 } flavors[VB_GUEST_NFLAVORS] = {
 	[VB_GUEST_EMULATED] = { "emulated", emulated_mods, NMODS(emulated_mods) },
 	[VB_GUEST_VIRTIO] = { "virtio", virtio_mods, NMODS(virtio_mods) },
+	[VB_GUEST_L1] = { "l1", l1_mods, NMODS(l1_mods) },
 };
 
 const char *vb_guest_flavor_name(enum vb_guest_flavor f)

@@ -11,6 +11,7 @@
 enum vb_guest_flavor {
 	VB_GUEST_EMULATED, /* AHCI disk, e1000; channel on the 2nd 16550 */
 	VB_GUEST_VIRTIO,   /* virtio-blk, virtio-net, virtio-serial */
+	VB_GUEST_L1,       /* the emulated lab's L1: virtio, ext4 for its work disk, KVM (AMD) */
 	VB_GUEST_NFLAVORS,
 };
 

@@ -9,9 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define MAX_AGENT_BYTES (64u << 20)
+#define MAX_EXTRA_BYTES (512u << 20)
 /* Bump when the initramfs layout changes, so cached ones are rebuilt. */
 #define INITRAMFS_FORMAT "vbench-initramfs-1"
 
@@ -19,8 +21,51 @@
  * /init is the agent; /modules/NN-name.ko are loaded by it in name order;
  * /dev/console lets the kernel give init its stdio before devtmpfs is up.
  */
+/* Each directory above dst that is not in the image yet (they come sorted by dst). */
+static int parent_dirs(struct vb_cpio *c, const char *dst, char *last, size_t n)
+{
+	char dir[256];
+	int rc = 0;
+
+	for (const char *p = strchr(dst, '/'); p; p = strchr(p + 1, '/')) {
+		snprintf(dir, sizeof(dir), "%.*s", (int)(p - dst), dst);
+		/* last is the deepest directory written: its prefixes are there too */
+		if (strncmp(last, dir, strlen(dir)) == 0 &&
+		    (last[strlen(dir)] == '/' || last[strlen(dir)] == '\0'))
+			continue;
+		rc |= vb_cpio_dir(c, dir, 0755);
+		snprintf(last, n, "%s", dir);
+	}
+	return rc;
+}
+
+static int extra_files(struct vb_cpio *c, const struct vb_image_file *x, size_t nx,
+		       char *err, size_t n)
+{
+	char last[256] = "";
+	unsigned char *data;
+	size_t len;
+	int rc = 0;
+
+	for (size_t i = 0; i < nx && rc == 0; i++) {
+		struct stat st;
+
+		if (stat(x[i].src, &st)) {
+			snprintf(err, n, "%s: %s", x[i].src, strerror(errno));
+			return -1;
+		}
+		if (vb_read_file(x[i].src, MAX_EXTRA_BYTES, &data, &len, err, n))
+			return -1;
+		rc = parent_dirs(c, x[i].dst, last, sizeof(last));
+		rc |= vb_cpio_file(c, x[i].dst, st.st_mode & 0755, data, len);
+		free(data);
+	}
+	return rc;
+}
+
 int vb_initramfs_write(const char *path, const unsigned char *agent, size_t agentlen,
-		       const struct vb_modset *s, char *err, size_t n)
+		       const struct vb_modset *s, const struct vb_image_file *extra,
+		       size_t nextra, char *err, size_t n)
 {
 	static const char *const dirs[] = { "dev", "proc", "sys", "tmp", "run", "modules" };
 	char tmp[4096], name[128];
@@ -42,8 +87,39 @@ int vb_initramfs_write(const char *path, const unsigned char *agent, size_t agen
 		snprintf(name, sizeof(name), "modules/%03zu-%s.ko", i, m->name);
 		rc |= vb_cpio_file(&c, name, 0644, m->data, m->len);
 	}
+	if (rc == 0 && extra_files(&c, extra, nextra, err, n)) {
+		fclose(f);
+		unlink(tmp);
+		return -1;
+	}
 	rc |= vb_cpio_finish(&c);
 	return vb_tmp_commit(f, rc != 0, tmp, path, err, n);
+}
+
+/*
+ * The extra files' part of the cache key: their names and what stat says
+ * of them (device, inode, size, mtime), as make decides, not their bytes:
+ * an L1 image holds ~150 MB, too much to hash at every run.
+ */
+static int extra_key(const struct vb_image_req *r, unsigned long long *h, char *err, size_t n)
+{
+	for (size_t i = 0; i < r->nextra; i++) {
+		struct stat st;
+		unsigned long long id[5];
+
+		if (stat(r->extra[i].src, &st)) {
+			snprintf(err, n, "%s: %s", r->extra[i].src, strerror(errno));
+			return -1;
+		}
+		id[0] = st.st_dev;
+		id[1] = st.st_ino;
+		id[2] = (unsigned long long)st.st_size;
+		id[3] = (unsigned long long)st.st_mtim.tv_sec;
+		id[4] = (unsigned long long)st.st_mtim.tv_nsec;
+		*h = vb_fnv1a64(*h, r->extra[i].dst, strlen(r->extra[i].dst) + 1);
+		*h = vb_fnv1a64(*h, id, sizeof(id));
+	}
+	return 0;
 }
 
 int vb_image_ensure(const struct vb_image_req *r, enum vb_guest_flavor f,
@@ -86,6 +162,8 @@ int vb_image_ensure(const struct vb_image_req *r, enum vb_guest_flavor f,
 		h = vb_fnv1a64(h, m->name, strlen(m->name) + 1);
 		h = vb_fnv1a64(h, m->data, m->len);
 	}
+	if (extra_key(r, &h, err, n))
+		goto out;
 	vb_pathf(dir, sizeof(dir), "%s/initramfs", cache);
 	if (vb_mkdirs(dir, err, n))
 		goto out;
@@ -94,7 +172,8 @@ int vb_image_ensure(const struct vb_image_req *r, enum vb_guest_flavor f,
 	if (!vb_file_nonempty(img->initrd)) {
 		if (r->verbose)
 			fprintf(stderr, "vbench: writing %s\n", img->initrd);
-		if (vb_initramfs_write(img->initrd, agent, agentlen, &s, err, n))
+		if (vb_initramfs_write(img->initrd, agent, agentlen, &s, r->extra, r->nextra,
+				       err, n))
 			goto out;
 		img->built = 1;
 	}

@@ -26,9 +26,13 @@ struct vb_image {
 int vb_image_ensure(const struct vb_image_req *r, enum vb_guest_flavor f,
 		    struct vb_image *img, char *err, size_t n);
 
-/* Write the initramfs for agent + the modules in set order. 0 or -1 with err. */
+/*
+ * Write the initramfs for agent + the modules in set order + the extra
+ * files (sorted by dst, so that each directory is made once). 0 or -1 with err.
+ */
 struct vb_modset;
 int vb_initramfs_write(const char *path, const unsigned char *agent, size_t agentlen,
-		       const struct vb_modset *s, char *err, size_t n);
+		       const struct vb_modset *s, const struct vb_image_file *extra,
+		       size_t nextra, char *err, size_t n);
 
 #endif

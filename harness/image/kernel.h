@@ -9,6 +9,12 @@
 #include <limits.h>
 #include <stddef.h>
 
+/* A host file an image carries besides the agent and the modules. */
+struct vb_image_file {
+	char src[PATH_MAX];      /* on the host */
+	char dst[256];           /* in the image, relative: "usr/bin/vbench" */
+};
+
 /* What the guest image is built from, and where it is kept. */
 struct vb_image_req {
 	const char *cache_dir;  /* NULL or "": vb_cache_dir()'s default */
@@ -16,6 +22,8 @@ struct vb_image_req {
 	const char *kernel;     /* bzImage or vmlinux; NULL: Debian's linux-image-amd64 */
 	const char *modules;    /* that kernel's modules dir (needed with kernel) */
 	int verbose;            /* say what is fetched and built, on stderr */
+	const struct vb_image_file *extra; /* more files (the lab's L1 image), or NULL */
+	size_t nextra;
 };
 
 struct vb_kernel {

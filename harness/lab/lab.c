@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: MIT */
+#include "lab.h"
+#include "l1image.h"
+#include "../backends/qemu.h"
+#include "../pin.h"
+#include "../../common/clock.h"
+#include "../../common/results.h"
+#include "../../common/proto.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_NESTED_BYTES (64u << 20)
+/* the longest the nested vbench may stay silent: one workload's round in L2 */
+#define QUIET_MS (15 * 60 * 1000)
+#define LAB_NOTE "emulated: L1 QEMU TCG with AMD SVM (-cpu EPYC), real KVM inside; " \
+		 "absolute times are slow, exits and ratios within the lab are the point"
+
+static void arg(json_t *a, const char *s)
+{
+	json_array_append_new(a, json_string(s));
+}
+
+static void argf(json_t *a, const char *opt, long long v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%lld", v);
+	arg(a, opt);
+	arg(a, buf);
+}
+
+/* The host's plan as the nested vbench's command line (-o is the agent's). */
+static json_t *nested_args(const struct vb_lab *lab, const struct vb_l1_files *l1)
+{
+	const struct vb_run_opts *o = lab->o;
+	json_t *a = json_array();
+	char list[256] = "bare";
+
+	for (size_t i = 0; i < lab->n; i++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), ",%s", lab->names[i]);
+	arg(a, "--backend");
+	arg(a, list);
+	arg(a, "--bench");
+	arg(a, lab->benches);
+	argf(a, "--rounds", o->rounds);
+	argf(a, "--samples", o->samples);
+	argf(a, "--warmup", o->warmup);
+	argf(a, "--min-sample-ms", o->min_sample_ms);
+	argf(a, "--seed", (long long)o->seed);
+	argf(a, "--cpus", o->cpus);
+	argf(a, "--memory", o->memory_mb);
+	argf(a, "--scratch-mib", o->scratch_mib);
+	argf(a, "--timeout", o->timeout_s);
+	argf(a, "--hello-timeout", o->hello_timeout_s);
+	arg(a, "--lab");
+	arg(a, "none");
+	arg(a, "--cache");
+	arg(a, VB_L1_CACHE);
+	arg(a, "--kernel");
+	arg(a, l1->l2_kernel);
+	arg(a, "--modules");
+	arg(a, VB_L1_L2_MODULES);
+	arg(a, "--workdir");
+	arg(a, "/work");
+	if (o->no_count)
+		arg(a, "--no-count");
+	if (o->no_probes)
+		arg(a, "--no-probes");
+	if (o->probes) {
+		arg(a, "--probes");
+		arg(a, o->probes);
+	}
+	for (int i = 0; i < o->nparams; i++) {
+		arg(a, "--param");
+		arg(a, o->params[i]);
+	}
+	return a;
+}
+
+/* A line from the guest on our terminal: printable ASCII only. */
+static void show(const char *line)
+{
+	char clean[256];
+	size_t k = 0;
+
+	for (; *line && k < sizeof(clean) - 1; line++)
+		clean[k++] = *line >= 0x20 && *line <= 0x7e ? *line : ' ';
+	clean[k] = '\0';
+	if (strncmp(clean, "vbench: round ", 14) == 0 && isatty(2))
+		fprintf(stderr, "\r\033[Kvbench: lab: %s", clean + 8);
+	else
+		fprintf(stderr, "%svbench: lab: %s\n", isatty(2) ? "\r\033[K" : "",
+			strncmp(clean, "vbench: ", 8) ? clean : clean + 8);
+}
+
+/*
+ * Send the "lab" request and follow its exchange: progress lines, result
+ * chunks, then the final "lab" message. The nested document, or NULL with err.
+ */
+static json_t *follow(struct vb_instance *in, json_t *req, volatile sig_atomic_t *stop,
+		      int *exit_code, char *err, size_t n)
+{
+	char *buf = malloc(MAX_NESTED_BYTES);
+	size_t len = 0;
+	json_t *msg = buf ? vb_instance_request(in, req, QUIET_MS, err, n) : NULL, *doc = NULL;
+
+	if (!buf)
+		snprintf(err, n, "out of memory");
+	while (msg && !*stop) {
+		const char *op = vb_json_str(msg, "op", "");
+
+		if (strcmp(op, "progress") == 0) {
+			show(vb_json_str(msg, "line", ""));
+		} else if (strcmp(op, "chunk") == 0) {
+			const json_t *d = json_object_get(msg, "data");
+			size_t k = json_string_length(d);
+
+			if (!json_is_string(d) || k > MAX_NESTED_BYTES - len) {
+				snprintf(err, n, "the lab sent a bad or oversized result chunk");
+				break;
+			}
+			memcpy(buf + len, json_string_value(d), k);
+			len += k;
+		} else if (strcmp(op, "lab") == 0) {
+			*exit_code = (int)vb_json_int(msg, "exit", -1);
+			if (vb_json_int(msg, "bytes", -1) != (json_int_t)len)
+				snprintf(err, n, "the lab's results arrived cut: %zu of %lld bytes",
+					 len, (long long)vb_json_int(msg, "bytes", -1));
+			else
+				doc = vb_results_loadb(buf, len, "the lab's results", err, n);
+			break;
+		} else {
+			snprintf(err, n, "the lab's agent: %s", vb_json_str(msg, "msg",
+				 vb_json_str(msg, "reason", "unexpected message")));
+			break;
+		}
+		json_decref(msg);
+		msg = vb_instance_exchange(in, NULL, QUIET_MS, err, n);
+	}
+	if (*stop)
+		snprintf(err, n, "interrupted");
+	json_decref(msg);
+	free(buf);
+	return doc;
+}
+
+/* L1 runs on one PU more than each guest gets: its own vbench and QEMU threads need one. */
+static void l1_ctx(const struct vb_lab *lab, const struct vb_l1_files *l1, struct vb_run_ctx *c)
+{
+	char err[256];
+	int npus;
+
+	*c = *lab->ctx;
+	npus = vb_pin_choose(lab->o->cpus + 1, c->pus, VB_MAX_PUS, err, sizeof(err));
+	c->npus = npus > 0 ? npus : lab->ctx->npus;
+	/* the nested guests' RAM, and room for L1's own root (its image, in RAM) */
+	c->memory_mb = (long long)(lab->n + 1) * lab->o->memory_mb + 1024;
+	/* a scratch image per nested instance, and the rest of /work */
+	c->scratch_mib = (long long)(lab->n + 1) * lab->o->scratch_mib + 512;
+	c->image_extra = l1->file;
+	c->nimage_extra = l1->n;
+}
+
+static json_t *l1_json(const struct vb_instance *in, double files_ms)
+{
+	struct stat st;
+	const char *initrd = vb_json_str(in->info, "initrd", "");
+	json_t *j = json_pack("{s:f, s:f, s:f, s:O}", "files_ms", files_ms, "image_ms",
+			      in->setup_ms, "boot_ms", in->start_ms, "info", in->info);
+
+	if (stat(initrd, &st) == 0)
+		json_object_set_new(j, "image_bytes", json_integer((json_int_t)st.st_size));
+	return j;
+}
+
+int vb_lab_run(const struct vb_lab *lab, json_t *doc, char *err, size_t n)
+{
+	static struct vb_l1_files l1;
+	static struct vb_instance in;
+	struct vb_run_ctx c;
+	json_t *req, *nested, *meta = json_object_get(doc, "meta");
+	double t0 = vb_now_ms(), files_ms;
+	int exit_code = -1;
+	size_t taken, dropped;
+
+	fprintf(stderr, "vbench: lab: preparing the L1 image (built once, then cached)\n");
+	if (vb_l1_files(lab->ctx, &l1, err, n))
+		return -1;
+	files_ms = vb_now_ms() - t0;
+	l1_ctx(lab, &l1, &c);
+	fprintf(stderr, "vbench: lab: booting L1 (QEMU TCG, -cpu EPYC, %d vCPUs, %lld MiB)\n",
+		c.npus, c.memory_mb);
+	memset(&in, 0, sizeof(in));
+	if (vb_instance_start(&in, &vb_backend_lab_l1, vb_backend_lab_l1.name, &c, err, n)) {
+		vb_instance_stop(&in);
+		return -1;
+	}
+	fprintf(stderr, "vbench: lab: L1 up in %.1f s (image %.1f s); running the nested vbench\n",
+		in.start_ms / 1000, in.setup_ms / 1000);
+	req = json_pack("{s:s, s:o}", "op", "lab", "args", nested_args(lab, &l1));
+	nested = follow(&in, req, lab->stop, &exit_code, err, n);
+	json_decref(req);
+	json_object_set_new(meta, "lab", json_pack("{s:s, s:s, s:o, s:i}", "note", LAB_NOTE,
+						   "why", lab->why, "l1", l1_json(&in, files_ms),
+						   "exit", exit_code));
+	vb_instance_stop(&in);
+	if (!nested)
+		return -1;
+	json_object_set(json_object_get(meta, "lab"), "host",
+			json_object_get(json_object_get(nested, "meta"), "host"));
+	json_object_set(json_object_get(meta, "lab"), "probes",
+			json_object_get(json_object_get(nested, "meta"), "probes"));
+	taken = vb_lab_merge(doc, nested, lab->names, lab->n, LAB_NOTE, &dropped);
+	json_object_set_new(json_object_get(meta, "lab"), "dropped", json_integer((json_int_t)dropped));
+	json_decref(nested);
+	if (dropped)
+		fprintf(stderr, "vbench: lab: %zu malformed or unexpected entries dropped\n", dropped);
+	fprintf(stderr, "vbench: lab: %zu measurements merged (nested vbench exit %d)\n", taken,
+		exit_code);
+	return 0;
+}
