@@ -69,7 +69,9 @@ int vb_cmd_image(int argc, char **argv)
 	for (int f = 0; f < VB_GUEST_NFLAVORS; f++) {
 		struct vb_image img;
 
-		if (strcmp(flavor, "all") && strcmp(flavor, vb_guest_flavor_name(f)))
+		/* the lab's L1 image is the lab's to build, with its payload */
+		if (f == VB_GUEST_L1 ||
+		    (strcmp(flavor, "all") && strcmp(flavor, vb_guest_flavor_name(f))))
 			continue;
 		if (vb_image_ensure(&r, f, &img, err, sizeof(err))) {
 			fprintf(stderr, "vbench image: %s\n", err);

@@ -2,6 +2,7 @@
 #include "l1image.h"
 #include "elfdeps.h"
 #include "../exec.h"
+#include "../paths.h"
 #include "../image/fsutil.h"
 
 #include <dirent.h>
@@ -105,14 +106,15 @@ static int add_l2_image(const struct vb_run_ctx *ctx, struct vb_l1_files *l, cha
 {
 	struct vb_image_req req = { ctx->cache_dir, ctx->agent_path, ctx->kernel, ctx->modules,
 				    ctx->verbose, NULL, 0 };
-	struct vb_image base, img;
-	char dst[256], src[PATH_MAX];
+	struct vb_kernel base;
+	struct vb_image img;
+	char dst[256], cache[PATH_MAX - 256];
 
-	if (vb_image_ensure(&req, VB_GUEST_L1, &base, err, n))
+	vb_cache_dir(ctx->cache_dir, cache, sizeof(cache));
+	if (vb_mkdirs(cache, err, n) || vb_kernel_ensure(&req, cache, &base, err, n) < 0)
 		return -1;
-	snprintf(src, sizeof(src), "%s", base.k.vmlinux);
-	req.kernel = src;
-	req.modules = base.k.modules;
+	req.kernel = base.vmlinux;
+	req.modules = base.modules;
 	for (int f = 0; f < VB_GUEST_NFLAVORS; f++) {
 		if (f == VB_GUEST_L1)
 			continue;
@@ -124,7 +126,7 @@ static int add_l2_image(const struct vb_run_ctx *ctx, struct vb_l1_files *l, cha
 	}
 	snprintf(l->l2_kernel, sizeof(l->l2_kernel), "%s/kernels/%s/vmlinux", VB_L1_CACHE,
 		 img.k.release);
-	return add(l, img.k.vmlinux, l->l2_kernel, err, n) || add_modules(l, base.k.modules, err, n);
+	return add(l, img.k.vmlinux, l->l2_kernel, err, n) || add_modules(l, base.modules, err, n);
 }
 
 static int by_dst(const void *a, const void *b)

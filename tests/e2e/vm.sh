@@ -70,16 +70,18 @@ check "the timed samples of every backend were unobserved, counted after" jq -e 
 check "no QEMU left running" sh -c '! pgrep -f "qemu-system-x86_64.*vbench\.channel"'
 check "nothing left behind" nothing_left
 
-echo "KVM variants without /dev/kvm"
-if [ -e /dev/kvm ]; then
-	echo "  skip: this host has /dev/kvm"
+echo "KVM variants where this host's KVM cannot run guests, with --lab none"
+if "$VBENCH" list --json | jq -e '.kvm.runs_guests' >/dev/null; then
+	echo "  skip: this host's KVM runs guests"
 else
-	"$VBENCH" run --backend bare,type1,paravirt --bench cpu.syscall --quick \
+	"$VBENCH" run --backend bare,type1,paravirt --bench cpu.syscall --quick --lab none \
 		-o "$T/k.json" >/dev/null 2>&1 || true
-	check "type1 and paravirt unavailable, saying why" jq -e '
+	check "type1 and paravirt unavailable, saying why (no /dev/kvm, or which KVM it is)" jq -e '
 		[.backends[] | select(.name == "type1" or .name == "paravirt")]
 		| length == 2 and all(.[]; .status == "unavailable"
 			and (.reason | test("/dev/kvm")))' "$T/k.json"
+	check "--lab none starts no lab" jq -e '.meta.lab == null and .meta.plan.lab == "none"' \
+		"$T/k.json"
 fi
 
 echo "a guest that does not say hello in time"
