@@ -30,11 +30,13 @@ static json_t *check_kvm(const json_t *kvm)
 	char d[1024];
 	json_t *c;
 
-	snprintf(d, sizeof(d), "%s, %s, %s%s", vb_json_str(kvm, "impl", "?"),
+	snprintf(d, sizeof(d), "%s, %s, %s%s%s", vb_json_str(kvm, "impl", "?"),
 		 json_is_true(json_object_get(kvm, "nested")) ? "nested (this host is itself a VM)"
 							      : "not nested",
 		 runs ? "runs unmodified guests" : "does not run unmodified guests: ",
-		 runs ? "" : vb_json_str(kvm, "reason", ""));
+		 runs ? "" : vb_json_str(kvm, "reason", ""),
+		 runs ? "" : "; so type1 and paravirt run in the emulated lab (QEMU TCG with "
+			     "AMD SVM, real KVM inside; docs/lab.md), unless --lab none");
 	c = check("kvm", runs, d);
 	json_object_set_new(c, "evidence", json_string(vb_json_str(kvm, "evidence", "")));
 	return c;

@@ -10,21 +10,32 @@
 #include <stdio.h>
 #include <string.h>
 
+/*
+ * A KVM backend this host cannot run goes to the emulated lab (vbench run
+ * --lab auto) where a TCG one can run: the lab is QEMU TCG underneath.
+ */
 static json_t *backends_json(const struct vb_run_ctx *ctx)
 {
-	json_t *arr = json_array();
+	json_t *arr = json_array(), *b;
+	int tcg = 0;
+	size_t i;
 
-	for (size_t i = 0; i < vb_nbackends; i++) {
+	for (i = 0; i < vb_nbackends; i++) {
 		char why[1024] = "";
 		const struct vb_backend *be = vb_backends[i];
 		int ok = be->available(be, ctx, why, sizeof(why));
 
+		tcg |= ok && be->traits.accel == VB_ACCEL_TCG;
 		json_array_append_new(arr, json_pack("{s:s, s:s, s:o, s:b, s:o}", "name", be->name,
 						     "desc", be->desc, "traits",
 						     vb_traits_json(&be->traits, NULL), "available",
 						     ok, "reason",
 						     ok ? json_null() : json_string(why)));
 	}
+	json_array_foreach(arr, i, b)
+		json_object_set_new(b, "lab", json_boolean(
+			tcg && !json_is_true(json_object_get(b, "available")) &&
+			vb_backends[i]->traits.accel == VB_ACCEL_KVM));
 	return arr;
 }
 
@@ -79,12 +90,17 @@ static void print_text(json_t *kvm, json_t *bes, json_t *wls, int show_params)
 	if (bes) {
 		print_kvm(kvm);
 		printf("Backends:\n");
-		json_array_foreach(bes, i, b)
-			printf("  %-10s %-13s %s%s%s\n", vb_json_str(b, "name", ""),
-			       json_is_true(json_object_get(b, "available")) ? "available" : "unavailable",
-			       vb_json_str(b, "desc", ""),
-			       json_is_true(json_object_get(b, "available")) ? "" : "\n             reason: ",
-			       vb_json_str(b, "reason", ""));
+		json_array_foreach(bes, i, b) {
+			int ok = json_is_true(json_object_get(b, "available"));
+			int lab = json_is_true(json_object_get(b, "lab"));
+
+			printf("  %-10s %-13s %s%s%s%s\n", vb_json_str(b, "name", ""),
+			       ok ? "available" : lab ? "emulated lab" : "unavailable",
+			       vb_json_str(b, "desc", ""), ok ? "" : "\n             reason: ",
+			       vb_json_str(b, "reason", ""),
+			       lab ? "\n             so it runs as an L2 guest under real KVM in the "
+				     "emulated lab (docs/lab.md; --lab none refuses)" : "");
+		}
 	}
 	printf("Workloads:\n");
 	json_array_foreach(wls, i, w) {

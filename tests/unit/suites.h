@@ -12,4 +12,5 @@
 	X(compare)   \
 	X(oci)       \
 	X(probes)    \
-	X(kvmhost)
+	X(kvmhost)   \
+	X(lab)
