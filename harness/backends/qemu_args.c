@@ -48,6 +48,17 @@ int vb_qemu_build_argv(const struct vb_qemu_variant *v, const struct vb_qemu_cfg
 	add(a, "%s", vb_accel_name(v->be->traits.accel));
 	add(a, "-cpu");
 	add(a, "%s", v->cpu);
+	if (v->be->traits.accel == VB_ACCEL_KVM) {
+		/*
+		 * kvmvapic patches 32-bit Windows' TPR accesses; a Linux guest
+		 * never needs it. It reads and writes back the vCPU's registers,
+		 * and KVM reports TR as busy: TCG (the emulated lab's L1) then
+		 * refuses every user-mode port access of the guest (its I/O
+		 * permission check wants an available TSS), which real CPUs allow.
+		 */
+		add(a, "-global");
+		add(a, "kvm-apic.vapic=off");
+	}
 	add(a, "-smp");
 	add(a, "%d", c->cpus);
 	add(a, "-m");

@@ -81,7 +81,7 @@ START_TEST(type1_line)
 	line_of("type1", l, sizeof(l));
 	common(l);
 	emulated(l);
-	HAS(l, "-accel kvm -cpu host,kvm=off,hypervisor=off ");
+	HAS(l, "-accel kvm -cpu host,kvm=off,hypervisor=off -global kvm-apic.vapic=off ");
 }
 END_TEST
 
@@ -93,7 +93,7 @@ START_TEST(paravirt_line)
 	common(l);
 	virtio(l);
 	HAS(l, "-accel kvm -cpu host,kvmclock=on,kvm-pv-eoi=on,kvm-pv-tlb-flush=on,"
-	       "kvm-pv-ipi=on,kvm-pv-unhalt=on ");
+	       "kvm-pv-ipi=on,kvm-pv-unhalt=on -global kvm-apic.vapic=off ");
 }
 END_TEST
 
@@ -109,6 +109,7 @@ START_TEST(type2_lines)
 	common(l);
 	virtio(l);
 	HAS(l, "-accel tcg -cpu max,la57=off ");
+	ck_assert_msg(!strstr(l, "vapic"), "TCG has no kvm-apic: %s", l);
 }
 END_TEST
 
