@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "doc.h"
+#include "evidence.h"
 #include "rundata.h"
 
 struct rp_report {
@@ -21,6 +22,7 @@ struct rp_report {
 	json_t *benches;        /* workload names in order, over all runs */
 	char err[1024];         /* first chart/IO failure */
 	int failed;
+	int lab;                /* some approach ran in an emulated lab */
 };
 
 /* Write the report; 0, or -1 with a one-line reason in err. */
@@ -28,7 +30,9 @@ int rp_report_write(const struct rp_run *runs, int nruns, const char *dir, char 
 		    size_t n);
 
 /* Helpers shared by the sections (report.c). */
-/* The backend name, or "R2 <name>" when several runs are side by side. */
+/* The backend name, with " (lab)" after it where it ran in an emulated lab. */
+const char *rp_label(const struct rp_run *r, const char *backend, char *buf, size_t n);
+/* Its label, or "R2 <label>" when several runs are side by side. */
 const char *rp_series(const struct rp_report *rp, int run, const char *backend, char *buf,
 		      size_t n);
 /* Render a chart and embed it; on failure remember the error for the caller. */
@@ -44,12 +48,17 @@ const char *rp_baseline_name(const struct rp_report *rp);
 /* Format a number with 3 significant digits ("1.23", "1.23e+06" where huge). */
 const char *rp_num(double v, char *buf, size_t n);
 
-/* Device reads, device writes, virtio kicks (qemu.* counters) per block request. */
-#define RP_NTRAP 3
-/* Per request of (run, backend, bench): total and each; 0, or -1 with why. */
-int rp_traps_per_request(const struct rp_run *r, const char *be, const char *bench,
-			 double *per_req, double each[RP_NTRAP], double *requests,
-			 const char **why);
+/* " (in L1, ... for approaches marked (lab))" where the report has any, else "". */
+const char *rp_lab_where(const struct rp_report *rp);
+
+/*
+ * Why no VM approach that ran, of that accelerator (VB_NACCELS: any), has a
+ * per-request figure: an item each, the reason the first io.* workload it
+ * ran without one gives.
+ */
+void rp_explain_per_request(struct rp_report *rp, enum vb_accel accel,
+			    int (*figure)(const struct rp_run *r, const char *be, const char *bench,
+					  const char **why));
 
 /* A backend-level counter (e.g. memory.peak, tcg.tb_count) or NAN. */
 double rp_backend_counter(const struct rp_run *r, const char *be, const char *name);
@@ -57,6 +66,8 @@ double rp_backend_counter(const struct rp_run *r, const char *be, const char *na
 void rp_sec_environment(struct rp_report *rp);
 void rp_sec_overhead(struct rp_report *rp);
 void rp_sec_exits(struct rp_report *rp);
+void rp_sec_exit_time(struct rp_report *rp);
+void rp_sec_device_exits(struct rp_report *rp);
 void rp_sec_traps(struct rp_report *rp);
 void rp_sec_latency(struct rp_report *rp);
 void rp_sec_tlb(struct rp_report *rp);

@@ -407,7 +407,7 @@ const char *rp_not_ok_reason(const struct rp_run *r, const char *backend, const 
 	return buf;
 }
 
-static int name_matches(const char *name, const char *pattern)
+int rp_name_matches(const char *name, const char *pattern)
 {
 	size_t n = strlen(pattern);
 
@@ -480,7 +480,7 @@ int rp_counter(const struct rp_run *r, const char *backend, const char *bench, c
 			continue;
 		}
 		json_array_foreach(arr, j, c) {
-			if (!name_matches(vb_json_str(c, "name", ""), name))
+			if (!rp_name_matches(vb_json_str(c, "name", ""), name))
 				continue;
 			if (json_is_number(json_object_get(c, "value"))) {
 				*sum += json_number_value(json_object_get(c, "value"));

@@ -86,6 +86,9 @@ const char *rp_not_ok_reason(const struct rp_run *r, const char *backend, const 
 int rp_counter(const struct rp_run *r, const char *backend, const char *bench, const char *name,
 	       double *sum, double *ops, const char **why);
 
+/* 1 when a counter name matches a pattern (a trailing '*' matches a prefix). */
+int rp_name_matches(const char *name, const char *pattern);
+
 /* Every distinct counter name of (backend, bench) starting with prefix. */
 json_t *rp_counter_names(const struct rp_run *r, const char *backend, const char *bench,
 			 const char *prefix);

@@ -23,7 +23,7 @@
 
 struct claim_out {
 	char ev[1200];
-	char verdict[300];
+	char verdict[800];
 };
 
 static void cat(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -61,13 +61,24 @@ static int not_run(const struct rp_run *r, enum vb_kind k, enum vb_accel a, enum
 	return 1;
 }
 
-static int in_lab(const struct rp_run *r, const char *be, struct claim_out *o)
+/*
+ * 1 (verdict set) when a and b ran in different places (one in the
+ * emulated lab, one on this host): the claim is not decided across them.
+ */
+static int apart(const struct rp_run *r, const char *a, const char *b, struct claim_out *o)
 {
-	if (!rp_lab(r, be))
+	char why[400];
+
+	if (!rp_not_comparable(r, a, b, why, sizeof(why)))
 		return 0;
-	snprintf(o->verdict, sizeof(o->verdict), "not comparable here: %s ran in an emulated "
-		 "lab, so its ratios to the host include the emulation (%s)", be, rp_lab(r, be));
+	snprintf(o->verdict, sizeof(o->verdict), "not comparable: %s", why);
 	return 1;
+}
+
+/* apart() for be and its baseline: its slowdowns are judged only in its own place. */
+static int baseline_apart(const struct rp_run *r, const char *be, struct claim_out *o)
+{
+	return rp_baseline(r, be) && apart(r, be, rp_baseline(r, be), o);
 }
 
 /*
@@ -84,7 +95,7 @@ static void claim_type1_type2(const struct rp_report *rp, const struct rp_run *r
 	json_t *w;
 
 	if (not_run(r, VB_KIND_VM, VB_ACCEL_KVM, VB_DEV_EMULATED, &t1, o) ||
-	    not_run(r, VB_KIND_VM, VB_ACCEL_TCG, VB_DEV_EMULATED, &t2, o) || in_lab(r, t1, o))
+	    not_run(r, VB_KIND_VM, VB_ACCEL_TCG, VB_DEV_EMULATED, &t2, o) || apart(r, t1, t2, o))
 		return;
 	json_array_foreach(rp->benches, i, w) {
 		if (rp_gap(r, t2, t1, json_string_value(w), &g, &a, &b))
@@ -97,18 +108,25 @@ static void claim_type1_type2(const struct rp_report *rp, const struct rp_run *r
 	if (!n)
 		snprintf(o->verdict, sizeof(o->verdict), "not measured: no workload ran on both");
 	else if (k == n)
-		snprintf(o->verdict, sizeof(o->verdict), "holds");
+		snprintf(o->verdict, sizeof(o->verdict), "holds%s", rp_where(r, t1));
 	else if (k)
-		snprintf(o->verdict, sizeof(o->verdict), "holds for %d of %d workloads", k, n);
+		snprintf(o->verdict, sizeof(o->verdict), "holds for %d of %d workloads%s", k, n,
+			 rp_where(r, t1));
 	else
-		snprintf(o->verdict, sizeof(o->verdict), "does not hold here");
+		snprintf(o->verdict, sizeof(o->verdict), "does not hold %s",
+			 rp_lab(r, t1) ? "in the emulated lab" : "here");
 }
 
-/* Count cpu.* workloads of be whose whole slowdown CI lies above 1. */
+/*
+ * Count cpu.* workloads of be whose whole slowdown CI lies above 1; the
+ * evidence names each, with its VM exits per operation where counted.
+ */
 static int cpu_slower(const struct rp_report *rp, const struct rp_run *r, const char *be,
 		      char *ev, size_t n, int *total)
 {
-	double med, lo, hi;
+	double med, lo, hi, exits;
+	char a[32], b[32], c[32], why_not[200];
+	const char *why;
 	int k = 0;
 	size_t i;
 	json_t *w;
@@ -117,11 +135,20 @@ static int cpu_slower(const struct rp_report *rp, const struct rp_run *r, const 
 	json_array_foreach(rp->benches, i, w) {
 		const char *bench = json_string_value(w);
 
-		if (strncmp(bench, "cpu.", 4) || rp_slowdown(r, be, bench, &med, &lo, &hi))
+		if (strncmp(bench, "cpu.", 4))
 			continue;
+		if (rp_slowdown(r, be, bench, &med, &lo, &hi)) {
+			cat(ev, n, "%s %s: %s; ", be, bench,
+			    rp_no_slowdown_why(r, be, bench, why_not, sizeof(why_not)));
+			continue;
+		}
 		++*total;
 		k += lo > 1;
-		cat(ev, n, "%s %s %.2fx [%.2f, %.2f]; ", be, bench, med, lo, hi);
+		cat(ev, n, "%s %s %sx [%s, %s] vs %s", be, bench, rp_num(med, a, sizeof(a)),
+		    rp_num(lo, b, sizeof(b)), rp_num(hi, c, sizeof(c)), rp_baseline(r, be));
+		if (!rp_rate(r, be, bench, &rp_causes[RP_CAUSE_EXITS], &exits, &why))
+			cat(ev, n, ", %.3g VM exits/op", exits);
+		cat(ev, n, "; ");
 	}
 	return k;
 }
@@ -129,7 +156,8 @@ static int cpu_slower(const struct rp_report *rp, const struct rp_run *r, const 
 /*
  * 2. Full virtualization pays an interpreter-like cost: holds for a guest
  * with emulated devices (TCG, KVM) when every cpu.* workload is slower
- * than its baseline beyond its CI.
+ * than its baseline beyond its CI; judged only against a baseline in the
+ * guest's own place (a lab guest against the lab's bare).
  */
 static void claim_full_cost(const struct rp_report *rp, const struct rp_run *r,
 			    struct claim_out *o)
@@ -141,113 +169,152 @@ static void claim_full_cost(const struct rp_report *rp, const struct rp_run *r,
 
 	for (int f = 0; f < 2; f++) {
 		int n, k;
-		char part[200];
+		char part[400], why[300];
 
-		if (!full[f] || !rp_backend_ok(r, full[f]) || rp_lab(r, full[f]))
+		if (!full[f] || !rp_backend_ok(r, full[f]) || !rp_baseline(r, full[f]))
 			continue;
-		k = cpu_slower(rp, r, full[f], o->ev, sizeof(o->ev), &n);
-		if (!n)
-			continue;
-		snprintf(part, sizeof(part), "%s for %s (%d of %d cpu.* slower than bare)",
-			 k == n ? "holds" : k ? "holds in part" : "does not hold", full[f], k, n);
+		if (rp_not_comparable(r, full[f], rp_baseline(r, full[f]), why, sizeof(why))) {
+			snprintf(part, sizeof(part), "not comparable for %s: %s", full[f], why);
+		} else {
+			k = cpu_slower(rp, r, full[f], o->ev, sizeof(o->ev), &n);
+			if (!n)
+				continue;
+			snprintf(part, sizeof(part), "%s for %s%s (%d of %d cpu.* slower than %s)",
+				 k == n ? "holds" : k ? "holds in part" : "does not hold", full[f],
+				 rp_where(r, full[f]), k, n, rp_baseline(r, full[f]));
+		}
 		cat(o->verdict, sizeof(o->verdict), "%s%s", measured++ ? "; " : "", part);
 	}
 	if (isfinite(tbs))
 		cat(o->ev, sizeof(o->ev), "TCG translated %.0f blocks under %s", tbs, full[0]);
 	if (!measured)
 		snprintf(o->verdict, sizeof(o->verdict), "not measured: no guest with emulated "
-			 "devices (outside an emulated lab) has cpu.* slowdowns in this run");
+			 "devices has cpu.* slowdowns in this run");
+}
+
+/* The per-request counts of an io.* workload under full and pv, as evidence. */
+static void io_request_evidence(const struct rp_run *r, const char *full, const char *pv,
+				const char *bench, struct claim_out *o)
+{
+	double f, p, mmio, pio, each[RP_NTRAP], req;
+	const char *why;
+
+	if (!rp_traps_per_request(r, full, bench, &f, each, &req, &why) &&
+	    !rp_traps_per_request(r, pv, bench, &p, each, &req, &why))
+		cat(o->ev, sizeof(o->ev), ", device accesses per request %.3g vs %.3g", f, p);
+	if (!rp_device_exits_per_request(r, full, bench, &mmio, &pio, &req, &why)) {
+		f = mmio + pio;
+		if (!rp_device_exits_per_request(r, pv, bench, &mmio, &pio, &req, &why))
+			cat(o->ev, sizeof(o->ev), ", device exits per request %.3g vs %.3g", f,
+			    mmio + pio);
+	}
 }
 
 /*
- * 3. Para-virtualization pays off most for I/O: holds for a pair when the
- * median full/pv gap over io.* exceeds 5% and exceeds the gap over the rest.
+ * The verdict of claim 3 for one pair: the median full/pv gap over io.*
+ * against the median over the rest (gaps in io[], rest[], room for every
+ * workload).
+ */
+static void pv_io_pair(const struct rp_report *rp, const struct rp_run *r, const char *full,
+		       const char *pv, double *io, double *rest, struct claim_out *o)
+{
+	size_t nio = 0, nrest = 0, i;
+	double g, a, b;
+	char why[400];
+	json_t *w;
+
+	if (!rp_backend_ok(r, full) || !rp_backend_ok(r, pv)) {
+		cat(o->verdict, sizeof(o->verdict), "%s%s vs %s not measured (%s)",
+		    o->verdict[0] ? "; " : "", full, pv,
+		    rp_backend_why(r, rp_backend_ok(r, full) ? pv : full, why, sizeof(why)));
+		return;
+	}
+	if (rp_not_comparable(r, full, pv, why, sizeof(why))) {
+		cat(o->verdict, sizeof(o->verdict), "%snot comparable for %s vs %s: %s",
+		    o->verdict[0] ? "; " : "", full, pv, why);
+		return;
+	}
+	json_array_foreach(rp->benches, i, w) {
+		const char *bench = json_string_value(w);
+
+		if (rp_gap(r, full, pv, bench, &g, &a, &b))
+			continue;
+		if (strncmp(bench, "io.", 3)) {
+			rest[nrest++] = g;
+			continue;
+		}
+		io[nio++] = g;
+		cat(o->ev, sizeof(o->ev), "%s %s/%s %.2fx", bench, full, pv, g);
+		io_request_evidence(r, full, pv, bench, o);
+		cat(o->ev, sizeof(o->ev), "; ");
+	}
+	if (!nio) {
+		cat(o->verdict, sizeof(o->verdict), "%s%s vs %s not measured: no io.* workload",
+		    o->verdict[0] ? "; " : "", full, pv);
+		return;
+	}
+	a = vb_median(io, nio);
+	b = nrest ? vb_median(rest, nrest) : 1;
+	cat(o->ev, sizeof(o->ev), "%s/%s median gap: io.* %.2fx, other %.2fx; ", full, pv, a, b);
+	cat(o->verdict, sizeof(o->verdict), "%s%s for %s vs %s%s", o->verdict[0] ? "; " : "",
+	    a > GAP_MIN && a > b ? "holds" : "does not hold", full, pv, rp_where(r, full));
+}
+
+/*
+ * 3. Para-virtualization pays off most for I/O: holds for a pair (both in
+ * the same place) when the median full/pv gap over io.* exceeds 5% and
+ * exceeds the gap over the rest.
  */
 static void claim_pv_io(const struct rp_report *rp, const struct rp_run *r, struct claim_out *o)
 {
 	size_t np, n = json_array_size(rp->benches);
 	struct rp_pv_pair *pairs = rp_pv_pairs(r, &np);
 	double *io = malloc((n + 1) * sizeof(double)), *rest = malloc((n + 1) * sizeof(double));
-	char why[400];
 
-	if (!pairs || !io || !rest) {
+	if (!pairs || !io || !rest)
 		snprintf(o->verdict, sizeof(o->verdict), "not measured: %s", pairs ?
 			 "out of memory" : "no guest with emulated devices beside its para-virtual "
 			 "partner in this run");
-		np = 0;
-	}
-	for (size_t p = 0; p < np; p++) {
-		const char *full = pairs[p].full, *pv = pairs[p].pv, *w1 = NULL;
-		double g, a, b, per_f, per_p, each[RP_NTRAP], req;
-		size_t nio = 0, nrest = 0;
-		size_t i;
-		json_t *w;
-
-		if (!rp_backend_ok(r, full) || !rp_backend_ok(r, pv)) {
-			cat(o->verdict, sizeof(o->verdict), "%s%s vs %s not measured (%s)",
-			    o->verdict[0] ? "; " : "", full, pv,
-			    rp_backend_why(r, rp_backend_ok(r, full) ? pv : full, why, sizeof(why)));
-			continue;
-		}
-		json_array_foreach(rp->benches, i, w) {
-			const char *bench = json_string_value(w);
-			int is_io = !strncmp(bench, "io.", 3);
-
-			if (rp_gap(r, full, pv, bench, &g, &a, &b))
-				continue;
-			if (is_io)
-				io[nio++] = g;
-			else
-				rest[nrest++] = g;
-			if (is_io && !rp_traps_per_request(r, full, bench, &per_f, each, &req, &w1) &&
-			    !rp_traps_per_request(r, pv, bench, &per_p, each, &req, &w1))
-				cat(o->ev, sizeof(o->ev), "%s %s/%s %.2fx, device accesses per request "
-				    "%.3g vs %.3g; ", bench, full, pv, g, per_f, per_p);
-			else if (is_io)
-				cat(o->ev, sizeof(o->ev), "%s %s/%s %.2fx; ", bench, full, pv, g);
-		}
-		if (!nio) {
-			cat(o->verdict, sizeof(o->verdict), "%s%s vs %s not measured: no io.* workload",
-			    o->verdict[0] ? "; " : "", full, pv);
-			continue;
-		}
-		a = vb_median(io, nio);
-		b = nrest ? vb_median(rest, nrest) : 1;
-		cat(o->ev, sizeof(o->ev), "%s/%s median gap: io.* %.2fx, other %.2fx; ", full, pv, a,
-		    b);
-		cat(o->verdict, sizeof(o->verdict), "%s%s for %s vs %s", o->verdict[0] ? "; " : "",
-		    a > GAP_MIN && a > b ? "holds" : "does not hold", full, pv);
-	}
+	else
+		for (size_t p = 0; p < np; p++)
+			pv_io_pair(rp, r, pairs[p].full, pairs[p].pv, io, rest, o);
 	free(pairs);
 	free(io);
 	free(rest);
 }
 
-/* 4. A KVM guest on virtio is close to its baseline on most workloads: > half within 10%. */
+/*
+ * 4. A KVM guest on virtio is close to its baseline on most workloads:
+ * > half within 10%; a lab guest against the lab's own bare, said so.
+ */
 static void claim_pv_close(const struct rp_report *rp, const struct rp_run *r,
 			   struct claim_out *o)
 {
 	const char *pv;
 	double med, lo, hi;
 	int n = 0, k = 0;
+	char num[32];
 	size_t i;
 	json_t *w;
 
-	if (not_run(r, VB_KIND_VM, VB_ACCEL_KVM, VB_DEV_VIRTIO, &pv, o) || in_lab(r, pv, o))
+	if (not_run(r, VB_KIND_VM, VB_ACCEL_KVM, VB_DEV_VIRTIO, &pv, o) ||
+	    baseline_apart(r, pv, o))
 		return;
 	json_array_foreach(rp->benches, i, w) {
 		if (rp_slowdown(r, pv, json_string_value(w), &med, &lo, &hi))
 			continue;
 		n++;
 		k += med <= CLOSE_TO_BARE;
-		cat(o->ev, sizeof(o->ev), "%s %.2fx; ", json_string_value(w), med);
+		cat(o->ev, sizeof(o->ev), "%s %sx; ", json_string_value(w), rp_num(med, num, sizeof(num)));
 	}
 	if (!n)
 		snprintf(o->verdict, sizeof(o->verdict), "not measured: no slowdown vs %s",
 			 rp_baseline(r, pv) ? rp_baseline(r, pv) : "a baseline");
 	else
-		snprintf(o->verdict, sizeof(o->verdict), "%s (%d of %d workloads within 10%% of %s)",
-			 2 * k > n ? "holds" : "does not hold here", k, n, rp_baseline(r, pv));
+		snprintf(o->verdict, sizeof(o->verdict), "%s%s (%d of %d workloads within 10%% of "
+			 "%s%s)", 2 * k > n ? "holds" : "does not hold",
+			 rp_lab(r, pv) ? " in the emulated lab" : 2 * k > n ? "" : " here", k, n,
+			 rp_baseline(r, pv), rp_lab(r, pv) ? ", the lab's own bare" : "");
 }
 
 /* 5. Type-2 translates basic blocks: holds when TCG counted translated blocks. */
@@ -301,14 +368,19 @@ static void claim_device_model(const struct rp_report *rp, const struct rp_run *
 {
 	size_t np;
 	struct rp_pv_pair *pairs = rp_pv_pairs(r, &np);
-	int n = 0, k = 0;
+	int n = 0, k = 0, in_lab = 0;
 
 	for (size_t p = 0; pairs && p < np; p++) {
 		const char *full = pairs[p].full, *pv = pairs[p].pv, *why;
 		double per_f, per_p, each[RP_NTRAP], req, g, a, b;
+		char apart_why[400];
 		size_t i;
 		json_t *w;
 
+		if (rp_not_comparable(r, full, pv, apart_why, sizeof(apart_why))) {
+			cat(o->ev, sizeof(o->ev), "%s vs %s not compared: %s; ", full, pv, apart_why);
+			continue;
+		}
 		json_array_foreach(rp->benches, i, w) {
 			const char *bench = json_string_value(w);
 
@@ -319,6 +391,7 @@ static void claim_device_model(const struct rp_report *rp, const struct rp_run *
 				continue;
 			n++;
 			k += per_f > per_p && g > GAP_MIN;
+			in_lab += rp_lab(r, full) != NULL;
 			cat(o->ev, sizeof(o->ev), "%s: %s %.3g accesses/request vs %s %.3g, "
 			    "%s %.2fx slower; ", bench, full, per_f, pv, per_p, full, g);
 		}
@@ -328,8 +401,9 @@ static void claim_device_model(const struct rp_report *rp, const struct rp_run *
 		snprintf(o->verdict, sizeof(o->verdict), "not measured: no io.* workload has device "
 			 "access counts under both an emulated and a para-virtual device");
 	else
-		snprintf(o->verdict, sizeof(o->verdict), "%s",
-			 k == n ? "holds" : k ? "holds in part" : "does not hold here");
+		snprintf(o->verdict, sizeof(o->verdict), "%s%s",
+			 k == n ? "holds" : k ? "holds in part" : "does not hold",
+			 in_lab == n ? " in the emulated lab" : k ? "" : " here");
 }
 
 /* 7. Containers start in a fraction of a second, VMs boot: a container < 1 s and < every VM. */
@@ -338,6 +412,7 @@ static void claim_containers(const struct rp_report *rp, const struct rp_run *r,
 {
 	const char *ct;
 	double c, crss, vm_min = INFINITY, vrss = NAN;
+	int elsewhere = 0;
 	size_t i;
 	json_t *b;
 
@@ -351,6 +426,12 @@ static void claim_containers(const struct rp_report *rp, const struct rp_run *r,
 
 		if (!rp_is_kind(r, be, VB_KIND_VM) || !rp_backend_ok(r, be) || !isfinite(ms))
 			continue;
+		/* a VM in the emulated lab boots inside an emulated machine: not compared */
+		if (!rp_same_place(r, be, ct)) {
+			cat(o->ev, sizeof(o->ev), "%s ran in the emulated lab (not compared); ", be);
+			elsewhere = 1;
+			continue;
+		}
 		vm_min = fmin(vm_min, ms);
 		if (isfinite(rp_backend_counter(r, be, "memory.peak")))
 			vrss = fmin(isfinite(vrss) ? vrss : INFINITY,
@@ -362,7 +443,10 @@ static void claim_containers(const struct rp_report *rp, const struct rp_run *r,
 		cat(o->ev, sizeof(o->ev), "; memory: container %.1f MiB, smallest VM %.0f MiB",
 		    crss / 1048576, vrss / 1048576);
 	if (!isfinite(vm_min)) {
-		snprintf(o->verdict, sizeof(o->verdict), "not measured: no VM started in this run");
+		snprintf(o->verdict, sizeof(o->verdict), "%s", elsewhere ?
+			 "not comparable: every VM that started ran in the emulated lab, whose "
+			 "machine QEMU emulates, and the container directly on this host" :
+			 "not measured: no VM started in this run");
 		return;
 	}
 	if (!(c < 1000 && c < vm_min))

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Section: where each run happened (host, its own virtualization, versions). */
+/*
+ * Section: where each run happened (host, its own virtualization, its
+ * KVM, versions) and, where approaches ran in an emulated lab, the lab's
+ * machine (L1, from meta.lab) beside the host.
+ */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -34,41 +38,118 @@ static const char *backend_info(const struct rp_run *r, const char *key)
 	return vm_ran ? vm_ran : "no VM backend ran";
 }
 
-static void field(const struct rp_run *r, const char *what, char *out, size_t n)
+/* "a; b; c" from a list of {signal, value}. */
+static void evidence(const json_t *virt, char *out, size_t n)
 {
-	const json_t *meta = json_object_get(r->root, "meta");
-	const json_t *host = json_object_get(meta, "host");
-	const json_t *virt = json_object_get(host, "virt");
-	const json_t *plan = json_object_get(meta, "plan");
-	size_t i;
+	size_t i, used = 0;
 	json_t *e;
 
-	if (!strcmp(what, "file")) {
-		snprintf(out, n, "%s", r->path);
-	} else if (!strcmp(what, "host")) {
+	snprintf(out, n, "none recorded");
+	json_array_foreach(json_object_get(virt, VB_VIRT_EVIDENCE), i, e) {
+		int k = snprintf(out + used, n - used, "%s%s = \"%s\"", i ? "; " : "",
+				 vb_json_str(e, "signal", "?"), vb_json_str(e, "value", "?"));
+
+		if (k < 0 || (size_t)k >= n - used)
+			break;
+		used += (size_t)k;
+	}
+}
+
+/* Which KVM backs the machine's /dev/kvm (meta.host.kvm) and whether it runs guests. */
+static void kvm(const json_t *host, char *out, size_t n)
+{
+	const json_t *k = json_object_get(host, "kvm");
+
+	if (!k) {
+		snprintf(out, n, "not recorded");
+		return;
+	}
+	snprintf(out, n, "%s%s; %s%s", vb_json_str(k, "impl", "?"),
+		 json_is_true(json_object_get(k, "nested")) ? ", nested (the machine is a VM)" : "",
+		 json_is_true(json_object_get(k, "runs_guests")) ? "runs unmodified guests" :
+		 "runs no unmodified guest: ",
+		 json_is_true(json_object_get(k, "runs_guests")) ? "" :
+		 vb_json_str(k, "reason", "no reason recorded"));
+}
+
+/* A field of a machine's description (meta.host, or meta.lab.host for L1); 1 if known. */
+static int machine_field(const json_t *host, const char *what, char *out, size_t n)
+{
+	const json_t *virt = json_object_get(host, "virt");
+
+	if (!strcmp(what, "host"))
 		snprintf(out, n, "%s (kernel %s)", vb_json_str(host, "hostname", "?"),
 			 vb_json_str(host, "kernel", "?"));
-	} else if (!strcmp(what, "cpu")) {
+	else if (!strcmp(what, "cpu"))
 		snprintf(out, n, "%s; %lld CPUs, %.1f GiB; %s", vb_json_str(host, "cpu_model", "?"),
 			 vb_json_int(host, "cpus", 0),
 			 vb_json_num(host, "mem_bytes", 0) / (1024.0 * 1024 * 1024),
 			 vb_json_str(json_object_get(host, "topology"), "summary", "topology unknown"));
-	} else if (!strcmp(what, "virt")) {
+	else if (!strcmp(what, "virt"))
 		snprintf(out, n, "VM: %s; container: %s",
 			 vb_json_str(virt, VB_VIRT_VM, "not detected"),
 			 vb_json_str(virt, VB_VIRT_CONTAINER, "not detected"));
-	} else if (!strcmp(what, "evidence")) {
-		size_t used = 0;
+	else if (!strcmp(what, "evidence"))
+		evidence(virt, out, n);
+	else if (!strcmp(what, "kvm"))
+		kvm(host, out, n);
+	else
+		return 0;
+	return 1;
+}
 
-		snprintf(out, n, "none recorded");
-		json_array_foreach(json_object_get(virt, VB_VIRT_EVIDENCE), i, e) {
-			int k = snprintf(out + used, n - used, "%s%s = \"%s\"", i ? "; " : "",
-					 vb_json_str(e, "signal", "?"), vb_json_str(e, "value", "?"));
+/* The approaches of r that ran in a lab (lab != 0) or directly, comma-separated. */
+static void approaches_in(const struct rp_run *r, int lab, char *out, size_t n)
+{
+	size_t i, used = 0;
+	json_t *b;
 
-			if (k < 0 || (size_t)k >= n - used)
-				break;
-			used += (size_t)k;
-		}
+	out[0] = 0;
+	json_array_foreach(r->backends, i, b) {
+		const char *be = vb_json_str(b, "name", "");
+		int k;
+
+		if ((rp_lab(r, be) != NULL) != lab || strcmp(vb_json_str(b, "status", ""), "ok"))
+			continue;
+		k = snprintf(out + used, n - used, "%s%s", used ? ", " : "", be);
+		if (k < 0 || (size_t)k >= n - used)
+			break;
+		used += (size_t)k;
+	}
+}
+
+/* Whether the run used an emulated lab: for which approaches, what it is, and why. */
+static void lab_field(const struct rp_run *r, char *out, size_t n)
+{
+	const json_t *lab = json_object_get(json_object_get(r->root, "meta"), "lab");
+	const char *note = NULL;
+	char names[300];
+	size_t i;
+	json_t *e;
+
+	json_array_foreach(r->backends, i, e)
+		if (!note)
+			note = rp_lab(r, vb_json_str(e, "name", ""));
+	if (!note) {
+		snprintf(out, n, "no: every backend ran directly on this host");
+		return;
+	}
+	approaches_in(r, 1, names, sizeof(names));
+	snprintf(out, n, "yes, for %s: %s%s%s", names[0] ? names : "none that started", note,
+		 lab ? "; why: " : "", lab ? vb_json_str(lab, "why", "not recorded") : "");
+}
+
+static void field(const struct rp_run *r, const char *what, char *out, size_t n)
+{
+	const json_t *meta = json_object_get(r->root, "meta");
+	const json_t *plan = json_object_get(meta, "plan");
+	size_t i;
+	json_t *e;
+
+	if (machine_field(json_object_get(meta, "host"), what, out, n))
+		return;
+	if (!strcmp(what, "file")) {
+		snprintf(out, n, "%s", r->path);
 	} else if (!strcmp(what, "vbench")) {
 		/* files of 0.1.0 name a commit, later ones the sources' tree */
 		if (json_object_get(meta, "source_tree"))
@@ -92,12 +173,7 @@ static void field(const struct rp_run *r, const char *what, char *out, size_t n)
 	} else if (!strcmp(what, "guest")) {
 		snprintf(out, n, "%s", backend_info(r, "guest_kernel"));
 	} else if (!strcmp(what, "lab")) {
-		snprintf(out, n, "no: every backend ran directly on this host");
-		json_array_foreach(r->backends, i, e)
-			if (rp_lab(r, vb_json_str(e, "name", ""))) {
-				snprintf(out, n, "%s", rp_lab(r, vb_json_str(e, "name", "")));
-				break;
-			}
+		lab_field(r, out, n);
 	} else if (!strcmp(what, "cmd")) {
 		size_t used = 0;
 
@@ -117,7 +193,7 @@ static void backends_table(struct rp_report *rp)
 {
 	static const char *const head[] = {"run", "approach", "status", "start to hello (ms)",
 					   "what it is, or why not"};
-	char num[32];
+	char num[32], series[80];
 	size_t i;
 	json_t *b;
 
@@ -127,7 +203,9 @@ static void backends_table(struct rp_report *rp)
 			const char *status = vb_json_str(b, "status", "?");
 			int ok = !strcmp(status, "ok");
 			const char *cells[5] = {
-				rp->runs[r].label, vb_json_str(b, "name", "?"), status,
+				rp->runs[r].label,
+				rp_label(&rp->runs[r], vb_json_str(b, "name", "?"), series, sizeof(series)),
+				status,
 				ok ? rp_num(vb_json_num(b, "start_ms", NAN), num, sizeof(num)) : "-",
 				ok ? vb_json_str(b, "desc", "") : vb_json_str(b, "reason", "no reason given"),
 			};
@@ -139,21 +217,120 @@ static void backends_table(struct rp_report *rp)
 	rp_doc_table_end(&rp->doc);
 }
 
-/* What the host-kind approach is, where one ran: the baseline of the others. */
+/* What each host-kind approach is: the baseline of the others in its place. */
 static void host_note(struct rp_report *rp)
 {
 	size_t i;
 	json_t *b;
 
 	json_array_foreach(rp->backends, i, b)
-		for (int r = 0; r < rp->nruns; r++)
-			if (rp_is_kind(&rp->runs[r], json_string_value(b), VB_KIND_HOST)) {
+		for (int r = 0; r < rp->nruns; r++) {
+			const char *be = json_string_value(b);
+
+			if (!rp_is_kind(&rp->runs[r], be, VB_KIND_HOST))
+				continue;
+			if (rp_lab(&rp->runs[r], be))
+				rp_doc_para(&rp->doc, "\"%s\" is the emulated lab's machine itself (L1, a "
+					    "virtual machine that QEMU emulates with TCG): the baseline of "
+					    "the approaches marked (lab).", be);
+			else
 				rp_doc_para(&rp->doc, "\"%s\" is the host as the harness found it: "
 					    "where the host is itself a virtual machine (see the "
 					    "evidence above), every slowdown is relative to that "
-					    "guest, not to bare metal.", json_string_value(b));
-				return;
-			}
+					    "guest, not to bare metal.", be);
+			break;
+		}
+}
+
+/* The L1 column's start and image rows, from meta.lab.l1 ("-" for what it lacks). */
+static void l1_field(const json_t *l1, const char *what, char *out, size_t n)
+{
+	char a[32], b[32], c[32];
+
+	if (!strcmp(what, "start"))
+		snprintf(out, n, "booted in %s s (start to hello)",
+			 rp_num(vb_json_num(l1, "boot_ms", NAN) / 1000, a, sizeof(a)));
+	else
+		snprintf(out, n, "%s MiB initramfs, cached between runs; this run: files gathered in "
+			 "%s s, image ready in %s s", rp_num(vb_json_num(l1, "image_bytes", NAN) / 1048576, a, sizeof(a)),
+			 rp_num(vb_json_num(l1, "files_ms", NAN) / 1000, b, sizeof(b)),
+			 rp_num(vb_json_num(l1, "image_ms", NAN) / 1000, c, sizeof(c)));
+}
+
+/* A cell of the host-vs-L1 table: the host's (l1 == 0) or the lab machine's. */
+static void lab_cell(const struct rp_run *r, int l1, const char *what, char *out, size_t n)
+{
+	const json_t *meta = json_object_get(r->root, "meta"), *lab = json_object_get(meta, "lab");
+
+	if (!strcmp(what, "runs"))
+		approaches_in(r, l1, out, n);
+	else if (!l1 && (!strcmp(what, "start") || !strcmp(what, "image")))
+		snprintf(out, n, "-");
+	else if (l1 && (!strcmp(what, "start") || !strcmp(what, "image")))
+		l1_field(json_object_get(lab, "l1"), what, out, n);
+	else if (!machine_field(json_object_get(l1 ? lab : meta, "host"), what, out, n))
+		snprintf(out, n, "?");
+	if (!out[0])
+		snprintf(out, n, "none");
+}
+
+/* 1 when r has approaches from a lab and meta.lab describes its machine; else a note. */
+static int lab_described(struct rp_report *rp, const struct rp_run *r)
+{
+	char names[300];
+
+	approaches_in(r, 1, names, sizeof(names));
+	if (!names[0])
+		return 0;
+	if (json_object_get(json_object_get(r->root, "meta"), "lab"))
+		return 1;
+	rp_doc_note(&rp->doc, "%s: %s ran in an emulated lab, but the file does not describe the "
+		    "lab's machine (no meta.lab: it was written before vbench recorded one).",
+		    r->label, names);
+	return 0;
+}
+
+/* The host and the lab's L1 side by side, for each run that used a lab. */
+static void lab_table(struct rp_report *rp)
+{
+	static const char *const rows[][2] = {
+		{"host", "machine (kernel)"}, {"cpu", "CPU, memory, topology"},
+		{"virt", "virtualization (detected)"}, {"kvm", "KVM"}, {"start", "start"},
+		{"image", "image"}, {"runs", "approaches it ran"},
+	};
+	const char *head[MAXRUNS_COLS + 1] = {""}, *cells[MAXRUNS_COLS + 1];
+	char heads[MAXRUNS_COLS][128], buf[MAXRUNS_COLS][600];
+	int runs[MAXRUNS_COLS / 2], nr = 0;
+
+	if (!rp->lab)
+		return;
+	rp_doc_heading(&rp->doc, 3, "The emulated lab");
+	rp_doc_para(&rp->doc, "The approaches marked (lab) ran in an emulated lab (why: see "
+		    "\"emulated lab mode\" above): as L2 guests of real KVM inside an L1 machine "
+		    "that QEMU emulates with TCG (AMD SVM with nested paging), with the same "
+		    "backends and probes, counted in L1.");
+	for (int r = 0; r < rp->nruns && nr < MAXRUNS_COLS / 2; r++) {
+		if (!lab_described(rp, &rp->runs[r]))
+			continue;
+		snprintf(heads[2 * nr], sizeof(heads[0]), "%s: this host", rp->runs[r].label);
+		snprintf(heads[2 * nr + 1], sizeof(heads[0]), "%s: the lab's L1", rp->runs[r].label);
+		head[2 * nr + 1] = heads[2 * nr];
+		head[2 * nr + 2] = heads[2 * nr + 1];
+		runs[nr++] = r;
+	}
+	if (!nr)
+		return;
+	rp_doc_para(&rp->doc, "The L1 machine beside the host:");
+	rp_doc_table(&rp->doc, 2 * nr + 1, head);
+	for (size_t k = 0; k < sizeof(rows) / sizeof(rows[0]); k++) {
+		cells[0] = rows[k][1];
+		for (int c = 0; c < 2 * nr; c++) {
+			lab_cell(&rp->runs[runs[c / 2]], c % 2, rows[k][0], buf[c], sizeof(buf[c]));
+			cells[c + 1] = buf[c];
+		}
+		rp_doc_row(&rp->doc, 2 * nr + 1, cells, NULL);
+	}
+	rp_doc_table_end(&rp->doc);
 }
 
 void rp_sec_environment(struct rp_report *rp)
@@ -161,8 +338,9 @@ void rp_sec_environment(struct rp_report *rp)
 	static const char *const rows[][2] = {
 		{"file", "result file"}, {"host", "host"}, {"cpu", "CPU, memory, topology"},
 		{"virt", "host virtualization (detected)"}, {"evidence", "evidence"},
-		{"lab", "emulated lab mode"}, {"qemu", "QEMU"}, {"guest", "guest kernel"},
-		{"vbench", "vbench"}, {"when", "run"}, {"plan", "plan"}, {"cmd", "command line"},
+		{"kvm", "KVM"}, {"lab", "emulated lab mode"}, {"qemu", "QEMU"},
+		{"guest", "guest kernel"}, {"vbench", "vbench"}, {"when", "run"}, {"plan", "plan"},
+		{"cmd", "command line"},
 	};
 	const char *head[MAXRUNS_COLS + 1] = {"", NULL};
 	const char *cells[MAXRUNS_COLS + 1];
@@ -185,6 +363,7 @@ void rp_sec_environment(struct rp_report *rp)
 	}
 	rp_doc_table_end(&rp->doc);
 	host_note(rp);
+	lab_table(rp);
 	rp_doc_heading(&rp->doc, 3, "Approaches");
 	backends_table(rp);
 }

@@ -1,20 +1,26 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Section: VM exits by reason per approach, from the host's kvm_exit
- * counters ("kvm.exit.<vmx|svm>.<reason>", see docs/report.md), per operation.
+ * Section: VM exits by reason per approach, from the kvm_exit counters
+ * ("kvm.exit.<vmx|svm>.<reason>", see docs/report.md), per operation:
+ * a table by workload (the approaches line by line) and a stacked chart
+ * by approach.
  */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../common/proto.h"
 #include "approaches.h"
 #include "chart.h"
 #include "report.h"
 
 #define TOP_REASONS 6
 #define PREFIX "kvm.exit."
+
+/* The reasons shown, largest summed per-op rate first, and how many get a column. */
+struct reasons {
+	json_t *names;
+	size_t ntop;
+};
 
 /* Reasons ordered by their summed per-op rate over every cell, largest first. */
 static json_t *rank_reasons(const struct rp_report *rp)
@@ -60,6 +66,31 @@ static json_t *rank_reasons(const struct rp_report *rp)
 	return out;
 }
 
+/*
+ * Exits per operation of (r, be, bench): rate[0] all of them, rate[1..ntop]
+ * the top reasons, rate[ntop + 1] the rest. 0, or -1 when not counted.
+ */
+static int exit_rates(const struct rp_run *r, const char *be, const char *bench,
+		      const struct reasons *rs, double *rate)
+{
+	double total, ops, sum, o2, top = 0;
+	const char *why;
+
+	if (rp_counter(r, be, bench, PREFIX "*", &total, &ops, &why) != 1 || ops <= 0)
+		return -1;
+	rate[0] = total / ops;
+	for (size_t k = 0; k < rs->ntop; k++) {
+		rate[1 + k] = 0;
+		if (rp_counter(r, be, bench, json_string_value(json_array_get(rs->names, k)), &sum,
+			       &o2, &why) == 1 && o2 > 0)
+			rate[1 + k] = sum / o2;
+		top += rate[1 + k];
+	}
+	/* The rest, without the rounding residue of the subtraction. */
+	rate[rs->ntop + 1] = rate[0] - top < 1e-9 * rate[0] ? 0 : rate[0] - top;
+	return 0;
+}
+
 /* Why nothing was counted for a VM approach: the unavailable reason or status. */
 static void explain_absence(struct rp_report *rp)
 {
@@ -95,41 +126,83 @@ static void explain_absence(struct rp_report *rp)
 	rp_doc_list_end(&rp->doc);
 }
 
-void rp_sec_exits(struct rp_report *rp)
+/* One row per (workload, run, approach): approaches side by side per workload. */
+static void table(struct rp_report *rp, const struct reasons *rs)
 {
-	json_t *reasons, *b, *w;
-	const char *head[TOP_REASONS + 4];
-	char cellbuf[TOP_REASONS + 4][64], series[80];
-	size_t i, j, nr, ntop;
-	char *body = NULL;
-	size_t blen = 0;
-	FILE *dat = NULL, *gp = NULL;
-	int block = 0;
+	const char *head[TOP_REASONS + 4], *cells[TOP_REASONS + 4];
+	char buf[TOP_REASONS + 4][64], series[80];
+	double rate[TOP_REASONS + 2];
+	size_t i, j, cols = rs->ntop + 4;
+	json_t *b, *w;
 
-	rp_doc_heading(&rp->doc, 2, "VM exits by reason");
-	rp_doc_para(&rp->doc, "Exits from the guest to the hypervisor, counted on the host by the "
-		    "kvm:kvm_exit tracepoint for each guest's cgroup, per workload operation. Only "
-		    "KVM guests exit; a TCG guest is translated code running in "
-		    "QEMU's own process, so its cost shows up as device traps (next section).");
-	reasons = rank_reasons(rp);
-	nr = json_array_size(reasons);
-	if (!nr) {
-		explain_absence(rp);
-		json_decref(reasons);
-		return;
-	}
-	ntop = nr > TOP_REASONS ? TOP_REASONS : nr;
 	head[0] = "approach";
 	head[1] = "workload";
 	head[2] = "exits/op";
-	for (i = 0; i < ntop; i++)
-		head[3 + i] = json_string_value(json_array_get(reasons, i)) + strlen(PREFIX);
-	head[3 + ntop] = "other";
-	rp_doc_table(&rp->doc, (int)ntop + 4, head);
-	dat = rp_report_data(rp, "exits");
-	gp = dat ? open_memstream(&body, &blen) : NULL;
-	if (!gp)
-		goto out;
+	for (size_t k = 0; k < rs->ntop; k++)
+		head[3 + k] = json_string_value(json_array_get(rs->names, k)) + strlen(PREFIX);
+	head[3 + rs->ntop] = "other";
+	rp_doc_table(&rp->doc, (int)cols, head);
+	json_array_foreach(rp->benches, j, w)
+		for (int r = 0; r < rp->nruns; r++)
+			json_array_foreach(rp->backends, i, b) {
+				if (exit_rates(&rp->runs[r], json_string_value(b), json_string_value(w),
+					       rs, rate))
+					continue;
+				cells[0] = rp_series(rp, r, json_string_value(b), series, sizeof(series));
+				cells[1] = json_string_value(w);
+				for (size_t k = 0; k < rs->ntop + 2; k++)
+					cells[2 + k] = rp_num(rate[k], buf[k], sizeof(buf[k]));
+				rp_doc_row(&rp->doc, (int)cols, cells, NULL);
+			}
+	rp_doc_table_end(&rp->doc);
+}
+
+/* One block of exits.dat per (run, approach), a row per workload; 1 when written. */
+static int chart_block(struct rp_report *rp, int r, const char *be, const struct reasons *rs,
+		       int block, FILE *dat)
+{
+	double rate[TOP_REASONS + 2];
+	char series[80], name[80];
+	int rows = 0;
+	size_t j;
+	json_t *w;
+
+	json_array_foreach(rp->benches, j, w) {
+		if (exit_rates(&rp->runs[r], be, json_string_value(w), rs, rate))
+			continue;
+		if (!rows++) {
+			fprintf(dat, "%s# %s\nworkload", block ? "\n\n" : "",
+				rp_series(rp, r, be, series, sizeof(series)));
+			for (size_t k = 0; k < rs->ntop; k++)
+				fprintf(dat, "\t%s", json_string_value(json_array_get(rs->names, k)) +
+						     strlen(PREFIX));
+			fprintf(dat, "\tother\n");
+		}
+		snprintf(name, sizeof(name), "%s", json_string_value(w));
+		rp_gp_safe(name);
+		fprintf(dat, "%s", name);
+		for (size_t k = 1; k < rs->ntop + 2; k++)
+			fprintf(dat, "\t%g", rate[k]);
+		fputc('\n', dat);
+	}
+	return rows > 0;
+}
+
+/* Stacked bars: a group per (run, approach), a bar per workload. */
+static void chart(struct rp_report *rp, const struct reasons *rs)
+{
+	FILE *dat = rp_report_data(rp, "exits"), *gp;
+	char *body = NULL, series[80];
+	size_t i, blen = 0;
+	int block = 0;
+	json_t *b;
+
+	if (!dat)
+		return;
+	if (!(gp = open_memstream(&body, &blen))) {
+		fclose(dat);
+		return;
+	}
 	fprintf(gp, "set title 'VM exits per operation, by reason'\n"
 		"set style data histogram\nset style histogram rowstacked title offset 0,-1\n"
 		"set style fill solid 0.85 border -1\nset boxwidth 0.75\n"
@@ -137,55 +210,12 @@ void rp_sec_exits(struct rp_report *rp)
 		"set xtics rotate by -30 scale 0\nset bmargin 7\nplot ");
 	for (int r = 0; r < rp->nruns; r++)
 		json_array_foreach(rp->backends, i, b) {
-			const char *be = json_string_value(b);
-			int rows = 0;
-
-			json_array_foreach(rp->benches, j, w) {
-				const char *bench = json_string_value(w), *why, *cells[TOP_REASONS + 4];
-				double total, ops, sum, o2, top_sum = 0, other;
-				char name[80];
-
-				if (rp_counter(&rp->runs[r], be, bench, PREFIX "*", &total, &ops, &why) != 1 ||
-				    ops <= 0)
-					continue;
-				if (!rows++)
-					fprintf(dat, "%s# %s\nworkload", block ? "\n\n" : "",
-						rp_series(rp, r, be, series, sizeof(series)));
-				if (rows == 1) {
-					for (size_t k = 0; k < ntop; k++)
-						fprintf(dat, "\t%s", head[3 + k]);
-					fprintf(dat, "\tother\n");
-				}
-				snprintf(name, sizeof(name), "%s", bench);
-				rp_gp_safe(name);
-				fprintf(dat, "%s", name);
-				cells[0] = rp_series(rp, r, be, series, sizeof(series));
-				cells[1] = bench;
-				cells[2] = rp_num(total / ops, cellbuf[2], sizeof(cellbuf[2]));
-				for (size_t k = 0; k < ntop; k++) {
-					double rate = 0;
-
-					if (rp_counter(&rp->runs[r], be, bench,
-						       json_string_value(json_array_get(reasons, k)), &sum,
-						       &o2, &why) == 1 && o2 > 0)
-						rate = sum / o2;
-					top_sum += rate;
-					cells[3 + k] = rp_num(rate, cellbuf[3 + k], sizeof(cellbuf[3 + k]));
-					fprintf(dat, "\t%g", rate);
-				}
-				/* The rest, without the rounding residue of the subtraction. */
-				other = total / ops - top_sum;
-				if (other < 1e-9 * total / ops)
-					other = 0;
-				cells[3 + ntop] = rp_num(other, cellbuf[3 + ntop], sizeof(cellbuf[3 + ntop]));
-				fprintf(dat, "\t%g\n", other);
-				rp_doc_row(&rp->doc, (int)ntop + 4, cells, NULL);
-			}
-			if (!rows)
+			if (!chart_block(rp, r, json_string_value(b), rs, block, dat))
 				continue;
+			rp_series(rp, r, json_string_value(b), series, sizeof(series));
 			rp_gp_safe(series);
 			fprintf(gp, "%snewhistogram '%s'", block ? ", \\\n     " : "", series);
-			for (size_t k = 0; k <= ntop; k++)
+			for (size_t k = 0; k <= rs->ntop; k++)
 				fprintf(gp, ", 'exits.dat' index %d using %zu%s lt %zu %s", block, k + 2,
 					k == 0 ? ":xtic(1)" : "", k + 1,
 					block ? "notitle" : "title columnheader");
@@ -193,16 +223,30 @@ void rp_sec_exits(struct rp_report *rp)
 		}
 	fputc('\n', gp);
 	fclose(gp);
-	gp = NULL;
 	fclose(dat);
-	dat = NULL;
-	rp_doc_table_end(&rp->doc);
 	rp_report_chart(rp, "exits", 900, 500, body, "VM exits per operation by reason (stacked)");
-out:
-	if (dat)
-		fclose(dat);
-	if (gp)
-		fclose(gp);
 	free(body);
-	json_decref(reasons);
+}
+
+void rp_sec_exits(struct rp_report *rp)
+{
+	struct reasons rs = {rank_reasons(rp), 0};
+
+	rp_doc_heading(&rp->doc, 2, "VM exits by reason");
+	rp_doc_para(&rp->doc, "Exits from the guest to the hypervisor, counted by the kvm:kvm_exit "
+		    "tracepoint on the host%s, for each guest's cgroup, per "
+		    "workload operation of the counting passes; rows are grouped by workload, so "
+		    "the approaches compare line by line. A pass also holds its own messages on "
+		    "the agent's channel and the guest's timer ticks, which are not taken off "
+		    "here. Only KVM guests exit; a TCG guest is translated code running in QEMU's "
+		    "own process, so its cost shows up as device traps (below).",
+		    rp_lab_where(rp));
+	rs.ntop = json_array_size(rs.names) > TOP_REASONS ? TOP_REASONS : json_array_size(rs.names);
+	if (!rs.ntop)
+		explain_absence(rp);
+	else {
+		table(rp, &rs);
+		chart(rp, &rs);
+	}
+	json_decref(rs.names);
 }

@@ -27,7 +27,7 @@ static int explain(const struct rp_run *r, const char *full, const char *pv, con
 	int bi = -1, compared = 0;
 	const char *why = NULL;
 
-	for (int c = 0; c < rp_ncauses; c++) {
+	for (int c = 0; c < RP_NCAUSES; c++) {
 		double a, b, d;
 		const char *w1, *w2;
 
@@ -102,6 +102,10 @@ static void pair_in_run(struct rp_report *rp, const struct rp_run *r, const char
 			    rp_backend_why(r, rp_backend_ok(r, full) ? pv : full, why, sizeof(why)));
 		return;
 	}
+	if (rp_not_comparable(r, full, pv, why, sizeof(why))) {
+		rp_doc_item(&rp->doc, "%s: not comparable: %s.", r->label, why);
+		return;
+	}
 	json_array_foreach(rp->benches, i, w) {
 		const char *bench = json_string_value(w);
 		int k;
@@ -168,8 +172,9 @@ void rp_sec_fullpv(struct rp_report *rp)
 			}
 			json_object_set_new(seen, key, json_true());
 			free(key);
-			rp_doc_heading(&rp->doc, 3, "%s (full) vs %s (para-virtual)", p[k].full,
-				       p[k].pv);
+			rp_doc_heading(&rp->doc, 3, "%s (full) vs %s (para-virtual)%s", p[k].full,
+				       p[k].pv, rp_same_place(&rp->runs[r0], p[k].full, p[k].pv) ?
+				       rp_where(&rp->runs[r0], p[k].full) : "");
 			for (int r = 0; r < rp->nruns; r++)
 				pair_in_run(rp, &rp->runs[r], p[k].full, p[k].pv);
 			rp_doc_list_end(&rp->doc);

@@ -44,29 +44,41 @@ static int list_series(const struct rp_report *rp, struct series *s, int *all)
 	return n;
 }
 
+/* The slowdown of a series on bench, where it is against a baseline in its own place. */
+static int slowdown(const struct rp_report *rp, const struct series *s, const char *bench,
+		    double *med, double *lo, double *hi)
+{
+	const struct rp_run *r = &rp->runs[s->run];
+
+	if (!rp_has_comparable_baseline(r, s->backend))
+		return -1;
+	return rp_slowdown(r, s->backend, bench, med, lo, hi);
+}
+
 /* The cell of one (series, workload): the slowdown or why there is none. */
 static const char *cell(const struct rp_report *rp, const struct series *s, const char *bench,
 			char *buf, size_t n, const char **cls)
 {
 	const struct rp_run *r = &rp->runs[s->run];
 	double med, lo, hi;
-	char a[32], b[32], c[32], why[200];
+	char a[32], b[32], c[32];
 
 	*cls = "na";
 	if (!rp_backend_ok(r, s->backend))
 		snprintf(buf, n, "%s", vb_json_str(rp_backend(r, s->backend), "status", "absent"));
 	else if (!rp_workload(r, bench) && !rp_summary(r, s->backend, bench))
 		snprintf(buf, n, "not in this run");
+	else if (!rp_has_comparable_baseline(r, s->backend))
+		snprintf(buf, n, "not compared: ran in the emulated lab, its baseline %.40s on this "
+			 "host", rp_baseline(r, s->backend));
 	else if (!rp_slowdown(r, s->backend, bench, &med, &lo, &hi)) {
 		snprintf(buf, n, "%s [%s, %s]", rp_num(med, a, sizeof(a)), rp_num(lo, b, sizeof(b)),
 			 rp_num(hi, c, sizeof(c)));
 		/* Colour only what the interval shows: the whole CI on one side of 1. */
 		*cls = lo > 1 ? "slower" : hi < 1 ? "faster" : NULL;
-	} else if (rp_summary(r, s->backend, bench))
-		snprintf(buf, n, "no ratio (%.40s %.80s)", rp_baseline(r, s->backend),
-			 rp_not_ok_reason(r, rp_baseline(r, s->backend), bench, why, sizeof(why)));
-	else
-		snprintf(buf, n, "%.100s", rp_not_ok_reason(r, s->backend, bench, why, sizeof(why)));
+	} else {
+		rp_no_slowdown_why(r, s->backend, bench, buf, n);
+	}
 	return buf;
 }
 
@@ -102,8 +114,7 @@ static void chart(struct rp_report *rp, const struct series *s, int ns)
 
 	for (int k = 0; k < ns; k++)
 		json_array_foreach(rp->benches, i, w)
-			if (!rp_slowdown(&rp->runs[s[k].run], s[k].backend, json_string_value(w),
-					 &med, &lo, &hi) && lo > 0) {
+			if (!slowdown(rp, &s[k], json_string_value(w), &med, &lo, &hi) && lo > 0) {
 				used[k] = 1;
 				ymin = fmin(ymin, lo);
 				ymax = fmax(ymax, hi);
@@ -135,8 +146,7 @@ static void chart(struct rp_report *rp, const struct series *s, int ns)
 		for (int k = 0; k < ns; k++) {
 			if (!used[k])
 				continue;
-			if (!rp_slowdown(&rp->runs[s[k].run], s[k].backend, json_string_value(w),
-					 &med, &lo, &hi) && lo > 0)
+			if (!slowdown(rp, &s[k], json_string_value(w), &med, &lo, &hi) && lo > 0)
 				fprintf(dat, "\t%g\t%g\t%g", med, lo, hi);
 			else
 				fprintf(dat, "\t?\t?\t?");
@@ -198,6 +208,12 @@ void rp_sec_overhead(struct rp_report *rp)
 		    "bootstrap confidence interval. Red: slower than %s, green: faster, and only "
 		    "where the whole interval lies on that side of 1; uncoloured differences are "
 		    "within the noise.", rp_baseline_name(rp));
+	if (rp->lab)
+		rp_doc_para(&rp->doc, "Columns marked (lab) are against the lab's own bare, L1 "
+			    "itself. Inside the lab the bare machine and the guests' own code all run "
+			    "under TCG, while every VM exit also runs L1's KVM under TCG: exit-heavy "
+			    "workloads show ratios far beyond hardware's. They say which approach pays "
+			    "more, and for what, not what it costs on hardware.");
 	if (!ns) {
 		nothing_to_compare(rp);
 		return;

@@ -2,9 +2,11 @@
 /*
  * vbench report: loading and validating result files (bad ones are
  * refused with a one-line reason), the counter arithmetic the sections
- * use, and a whole report from tests/data with its charts.
+ * use, a whole report from tests/data with its charts, and the emulated
+ * lab's results: marked, compared only with the lab's own bare.
  */
 #include <check.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,10 +15,13 @@
 
 #include "../../common/proto.h"
 #include "../../common/results.h"
+#include "../../reports/hist.h"
 #include "../../reports/report.h"
 
 #define DATA "tests/data/run-v1.json"
 #define LAB "tests/data/run-lab-v1.json"
+/* A real run through the emulated lab: bare@lab, type1 and paravirt in L1. */
+#define REAL_LAB "tests/data/real-lab-quick-v1.json"
 
 static char tmpdir[64];
 
@@ -269,7 +274,8 @@ START_TEST(whole_report)
 	contains_all(md, (const char *const[]){"holds for type2 vs type2-pv",
 		     "holds for type1 vs paravirt", "Trapped device accesses differ most",
 		     "not measured: no noisy-neighbour workload",
-		     "not comparable here: paravirt ran in an emulated lab",
+		     "not comparable: paravirt ran in the emulated lab",
+		     "not compared: ran in the emulated lab, its baseline bare on this host",
 		     "unavailable: dTLB-load-misses", NULL});
 	free(md);
 	rp_run_free(&runs[0]);
@@ -361,6 +367,274 @@ START_TEST(missing_gnuplot_is_a_clear_error)
 }
 END_TEST
 
+/* The whole report of one document, as Markdown (free it); NULL without gnuplot. */
+static char *report_of(json_t *doc, const char *name)
+{
+	struct rp_run r;
+	char err[1024], *md;
+
+	if (system("command -v gnuplot >/dev/null 2>&1")) {
+		fprintf(stderr, "SKIP %s: gnuplot is not installed\n", name);
+		json_decref(doc);
+		return NULL;
+	}
+	make_tmp();
+	ck_assert_msg(!rp_run_adopt(&r, doc, name, 0, err, sizeof(err)), "%s", err);
+	ck_assert_msg(!rp_report_write(&r, 1, tmpdir, err, sizeof(err)), "%s", err);
+	md = slurp(tmpdir, "report.md");
+	rp_run_free(&r);
+	return md;
+}
+
+static json_t *load_json(const char *path)
+{
+	json_error_t je;
+	json_t *doc = json_load_file(path, 0, &je);
+
+	ck_assert_msg(doc != NULL, "%s: %s", path, je.text);
+	return doc;
+}
+
+/*
+ * The lab's counts per I/O request and per exit: paravirt's one kick per
+ * request is a trapped access and a device exit; type1's emulated disk
+ * needs about ten of each; the exit histograms hold every exit counted.
+ */
+START_TEST(lab_counts_per_request_and_exit)
+{
+	struct rp_run r;
+	struct rp_hist h;
+	char err[512], buf[64];
+	double per, each[RP_NTRAP], reqs, mmio, pio, exits, ops;
+	const char *why;
+	static const char *const kvm[] = {"type1", "paravirt"};
+
+	ck_assert_msg(!rp_run_load(&r, REAL_LAB, 0, err, sizeof(err)), "%s", err);
+	/* 8 requests per pass, 2 passes; 9 kicks per pass, 1 of them the empty pass's */
+	ck_assert_int_eq(rp_traps_per_request(&r, "paravirt", "io.randread", &per, each, &reqs,
+					      &why), 0);
+	ck_assert_double_eq(reqs, 16);
+	ck_assert_double_eq_tol(each[RP_TRAP_KICK], 1.0, 0.05);
+	ck_assert_double_eq_tol(per, 1.0, 0.05);
+	ck_assert_int_eq(rp_traps_per_request(&r, "type1", "io.randread", &per, each, &reqs, &why),
+			 0);
+	ck_assert_double_eq_tol(per, 12.56, 0.05);
+	ck_assert_double_eq(each[RP_TRAP_KICK], 0);
+	ck_assert_int_eq(rp_device_exits_per_request(&r, "paravirt", "io.randread", &mmio, &pio,
+						     &reqs, &why), 0);
+	ck_assert_double_eq_tol(mmio, 1.0, 0.05);
+	ck_assert_double_eq(pio, 0);
+	ck_assert_int_eq(rp_device_exits_per_request(&r, "type1", "io.randread", &mmio, &pio,
+						     &reqs, &why), 0);
+	ck_assert(mmio + pio > 5 && mmio + pio < 20);
+	/* the lab's bare is no VM: no device exits */
+	ck_assert_int_eq(rp_device_exits_per_request(&r, "bare@lab", "io.randread", &mmio, &pio,
+						     &reqs, &why), -1);
+	for (size_t k = 0; k < 2; k++) {
+		ck_assert_int_eq(rp_counter(&r, kvm[k], "cpu.cpuid", "kvm.exits", &exits, &ops, &why),
+				 1);
+		ck_assert_int_gt(rp_hist_read(&r, kvm[k], "cpu.cpuid",
+					      "kvm.outside_guest_time.log2_ns.", &h), 3);
+		/* an exit is timed at its next entry: a pass's edges differ by one or two */
+		ck_assert_msg(fabs(h.total - exits) <= 0.05 * exits, "%s: %g timed of %g",
+			      kvm[k], h.total, exits);
+		/* from 8 us to 4.3 s: no bucket outside what a nested exit can take */
+		ck_assert(h.lo_us[0] >= 8 && h.lo_us[h.n - 1] <= 4.3e6);
+		for (int i = 1; i < h.n; i++)
+			ck_assert(h.lo_us[i] == 2 * h.lo_us[i - 1] || h.lo_us[i] > 2 * h.lo_us[i - 1]);
+	}
+	rp_hist_read(&r, "type1", "cpu.cpuid", "kvm.outside_guest_time.log2_ns.", &h);
+	ck_assert_str_eq(rp_hist_bucket(&h, 0.5, buf, sizeof(buf)), "66-131 us");
+	rp_hist_read(&r, "paravirt", "cpu.cpuid", "kvm.outside_guest_time.log2_ns.", &h);
+	ck_assert_str_eq(rp_hist_bucket(&h, 0.5, buf, sizeof(buf)), "16-33 us");
+	/* p99 falls in 2^20 ns, the next bucket present is 2^23: it spans [2^20, 2^21) */
+	ck_assert_str_eq(rp_hist_bucket(&h, 0.99, buf, sizeof(buf)), "1049-2097 us");
+	rp_run_free(&r);
+}
+END_TEST
+
+/* The real lab file, rendered: every lab approach marked, every lab section filled. */
+START_TEST(lab_report_marks_and_verdicts)
+{
+	static const char *const charts[] = {"exittime-cpu.cpuid.svg", "exittime-io.randread.svg",
+					     "exits.svg", "traps.svg"};
+	char *md = report_of(load_json(REAL_LAB), "lab");
+
+	if (!md)
+		return;
+	for (size_t c = 0; c < sizeof(charts) / sizeof(charts[0]); c++)
+		ck_assert_msg(nonempty(tmpdir, charts[c]), "%s missing", charts[c]);
+	contains_all(md, (const char *const[]){
+		/* each approach against its own baseline, the lab's against the lab's bare */
+		"of each approach relative to its own baseline",
+		"compared with the lab's own bare (bare@lab), never with this host's",
+		"| workload | type1 (lab) | paravirt (lab) |",
+		"| R1 vm 2026-12-01 | type1 (lab) | ok |",
+		"\"bare@lab\" is the emulated lab's machine itself",
+		/* the lab's L1 beside the host */
+		"| R1 vm 2026-12-01: this host | R1 vm 2026-12-01: the lab's L1 |",
+		"| KVM | kvm_pvm, nested (the machine is a VM); runs no unmodified guest: /dev/kvm is "
+		"kvm-pvm, which runs only PVM-enabled guest kernels | kvm_amd,",
+		"| machine (kernel) | vm (kernel 6.18.44-fc-v1045) | (none) (kernel 6.1.0-57-amd64) |",
+		"booted in 6.57 s", "179 MiB initramfs", "AMD EPYC Processor; 2 CPUs, 3.8 GiB",
+		"why: this host's KVM cannot run guests",
+		/* exits by reason, per workload, type1 next to paravirt */
+		"| type1 (lab) | cpu.cpuid | 4.05 |", "| paravirt (lab) | cpu.cpuid | 1.22 |",
+		/* the exit time histogram */
+		"### Time outside the guest per exit",
+		"| approach | workload | exits timed | median in | p99 in | mean per exit |",
+		"| type1 (lab) | cpu.cpuid | 517 | 66-131 us |",
+		"| paravirt (lab) | cpu.cpuid | 217 | 16-33 us |",
+		/* device exits and accesses per request: a kick is one of each */
+		"| paravirt (lab) | io.randread | 16 | 1 | 0 | 1 | 1 |",
+		"| type1 (lab) | io.randread | 16 | 10.4 | 0.312 | 0 | 10.8 |",
+		"| paravirt (lab) | io.randread | 16 | 0 | 0 | 1 | 1 |",
+		"so those kicks are added to the accesses",
+		/* claims 2-4 and 6 decided inside the lab, against bare@lab */
+		"holds for type1 in the emulated lab (1 of 1 cpu.* slower than bare@lab)",
+		"type1 cpu.portio: unsupported: outb to port 0x80 faulted",
+		"type1 cpu.cpuid 6862x [5435, 8288] vs bare@lab, 4.05 VM exits/op",
+		"holds for type1 vs paravirt in the emulated lab",
+		"device accesses per request 12.6 vs 1, device exits per request 10.8 vs 1",
+		"does not hold in the emulated lab (0 of 2 workloads within 10% of bare@lab, the "
+		"lab's own bare)",
+		"| holds in the emulated lab |",
+		"### type1 (full) vs paravirt (para-virtual) in the emulated lab", NULL});
+	/* the old wording: a lab approach was never judged */
+	ck_assert_ptr_null(strstr(md, "not comparable"));
+	free(md);
+	remove_tmp();
+}
+END_TEST
+
+/* Copy the measurements of (from_be, from_bench) as (to_be, to_bench). */
+static void copy_measurements(json_t *doc, const char *from_be, const char *from_bench,
+			      const char *to_be, const char *to_bench)
+{
+	json_t *ms = json_object_get(doc, "measurements"), *e;
+	size_t i, n = json_array_size(ms);
+
+	for (i = 0; i < n; i++) {
+		e = json_array_get(ms, i);
+		if (strcmp(vb_json_str(e, "backend", ""), from_be) ||
+		    strcmp(vb_json_str(e, "bench", ""), from_bench))
+			continue;
+		e = json_deep_copy(e);
+		json_object_set_new(e, "backend", json_string(to_be));
+		json_object_set_new(e, "bench", json_string(to_bench));
+		json_array_append_new(ms, e);
+	}
+}
+
+static void drop_measurements(json_t *doc, const char *be, const char *bench)
+{
+	json_t *ms = json_object_get(doc, "measurements");
+
+	for (size_t i = json_array_size(ms); i-- > 0;)
+		if (!strcmp(vb_json_str(json_array_get(ms, i), "backend", ""), be) &&
+		    !strcmp(vb_json_str(json_array_get(ms, i), "bench", ""), bench))
+			json_array_remove(ms, i);
+}
+
+/*
+ * A file with the host's own bare and type2 beside the lab's: type1 and
+ * type2 ran on two machines, so claim 1 says why it cannot compare them;
+ * the lab's approaches stay against bare@lab.
+ */
+START_TEST(lab_beside_host_is_not_compared)
+{
+	json_t *doc = load_json(REAL_LAB), *backends = json_object_get(doc, "backends");
+	static const char *const benches[] = {"cpu.cpuid", "cpu.portio", "io.randread"};
+	char *md;
+
+	json_array_append_new(backends, json_pack(
+		"{s:s, s:s, s:{s:s, s:s, s:s, s:n, s:n, s:s}, s:s, s:f}", "name", "bare", "backend",
+		"bare", "traits", "kind", "host", "accel", "none", "devices", "native", "baseline",
+		"pv_partner", "lab", "", "status", "ok", "start_ms", 1.5));
+	json_array_append_new(backends, json_pack(
+		"{s:s, s:s, s:{s:s, s:s, s:s, s:s, s:n, s:s}, s:s, s:f}", "name", "type2", "backend",
+		"type2", "traits", "kind", "vm", "accel", "tcg", "devices", "emulated", "baseline",
+		"bare", "pv_partner", "lab", "", "status", "ok", "start_ms", 2100.0));
+	for (size_t i = 0; i < 3; i++) {
+		copy_measurements(doc, "bare@lab", benches[i], "bare", benches[i]);
+		copy_measurements(doc, "type1", benches[i], "type2", benches[i]);
+	}
+	md = report_of(doc, "lab+host");
+	if (!md)
+		return;
+	contains_all(md, (const char *const[]){
+		"compared with the lab's own bare (bare@lab), never with this host's; the others "
+		"with bare, on this host",
+		"| workload | type1 (lab) | paravirt (lab) | type2 |",
+		"not comparable: type1 ran in the emulated lab (an L2 guest of real KVM inside an "
+		"L1 machine that QEMU emulates with TCG) and type2 directly on this host",
+		"holds for type1 in the emulated lab (1 of 1 cpu.* slower than bare@lab)",
+		"type1 cpu.cpuid 6862x [5435, 8288] vs bare@lab", NULL});
+	free(md);
+	remove_tmp();
+}
+END_TEST
+
+/*
+ * The lab's first file format: lab approaches whose baseline is the host's
+ * bare. Their ratios would include the emulation: no slowdown is shown and
+ * no claim is judged on them.
+ */
+START_TEST(lab_against_host_bare_is_refused)
+{
+	char *md = report_of(load_json(LAB), "old lab");
+
+	if (!md)
+		return;
+	contains_all(md, (const char *const[]){
+		"| cpu.int | failed | not compared: ran in the emulated lab, its baseline bare on "
+		"this host |",
+		"A lab approach whose baseline ran on this host is not compared at all",
+		"not comparable for type1: type1 ran in the emulated lab",
+		"not comparable: paravirt ran in the emulated lab",
+		"does not describe the lab's machine (no meta.lab", NULL});
+	ck_assert_ptr_null(strstr(md, "cpu.* slower than bare)"));
+	free(md);
+	remove_tmp();
+}
+END_TEST
+
+/*
+ * cpu.portio measured in L2 (as a fixed lab will): one IO exit per outb
+ * joins the exit table and claim 2.
+ */
+START_TEST(lab_with_portio_measured)
+{
+	json_t *doc = load_json(REAL_LAB), *ms, *e;
+	size_t i;
+	char *md;
+
+	drop_measurements(doc, "type1", "cpu.portio");
+	copy_measurements(doc, "type1", "cpu.cpuid", "type1", "cpu.portio");
+	ms = json_object_get(doc, "measurements");
+	json_array_foreach(ms, i, e) {
+		json_t *count = json_object_get(e, "count");
+
+		if (strcmp(vb_json_str(e, "backend", ""), "type1") ||
+		    strcmp(vb_json_str(e, "bench", ""), "cpu.portio"))
+			continue;
+		json_object_set_new(count, "counters", json_pack(
+			"[{s:s, s:I}, {s:s, s:I}]", "name", "kvm.exit.svm.io", "value",
+			json_integer_value(json_object_get(count, "iters")), "name", "kvm.exits",
+			"value", json_integer_value(json_object_get(count, "iters"))));
+	}
+	md = report_of(doc, "portio");
+	if (!md)
+		return;
+	contains_all(md, (const char *const[]){
+		"holds for type1 in the emulated lab (2 of 2 cpu.* slower than bare@lab)",
+		"vs bare@lab, 1 VM exits/op", "| type1 (lab) | cpu.portio | 1 |", NULL});
+	ck_assert_ptr_null(strstr(md, "type1 cpu.portio: unsupported"));
+	free(md);
+	remove_tmp();
+}
+END_TEST
+
 Suite *suite_report(void)
 {
 	Suite *s = suite_create("report");
@@ -374,6 +648,11 @@ Suite *suite_report(void)
 	tcase_add_test(t, whole_report);
 	tcase_add_test(t, report_by_traits_not_names);
 	tcase_add_test(t, missing_gnuplot_is_a_clear_error);
+	tcase_add_test(t, lab_counts_per_request_and_exit);
+	tcase_add_test(t, lab_report_marks_and_verdicts);
+	tcase_add_test(t, lab_beside_host_is_not_compared);
+	tcase_add_test(t, lab_against_host_bare_is_refused);
+	tcase_add_test(t, lab_with_portio_measured);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -108,7 +108,7 @@ static void write_file(const char *text)
 START_TEST(load_refuses_bad_files)
 {
 	static const struct { const char *text, *want; } cases[] = {
-		{ "{\"schema\": \"vbench-results\", \"version\": 1,", "not a valid JSON" },
+		{ "{\"schema\": \"vbench-results\", \"version\": 1,", "not valid JSON" },
 		{ "[]", "not a vbench result file" },
 		{ "{\"schema\": \"other\", \"version\": 1}", "not a vbench result file" },
 		{ "{\"schema\": \"vbench-results\", \"version\": 99}", "version 99" },
