@@ -41,6 +41,7 @@ static int take_line(struct vb_linebuf *lb, char **line, size_t *len)
 int vb_line_read(struct vb_linebuf *lb, int timeout_ms, char **line, size_t *len)
 {
 	double deadline = timeout_ms < 0 ? -1 : vb_now_ms() + timeout_ms;
+	int polled = 0; /* a timeout of 0 still takes what has arrived */
 
 	if (lb->skip) {
 		memmove(lb->buf, lb->buf + lb->skip, lb->len - lb->skip);
@@ -73,12 +74,15 @@ int vb_line_read(struct vb_linebuf *lb, int timeout_ms, char **line, size_t *len
 		if (deadline >= 0) {
 			double left = deadline - vb_now_ms();
 
-			if (left <= 0)
+			if (left <= 0 && polled)
 				return VB_LINE_TIMEOUT;
-			wait = left > 1000000 ? 1000000 : (int)left + (left > (int)left);
+			wait = left <= 0 ? 0 : left > 1000000 ? 1000000
+						: (int)left + (left > (int)left);
 		}
 		struct pollfd p = { .fd = lb->fd, .events = POLLIN };
 		int pr = poll(&p, 1, wait);
+
+		polled = 1;
 		if (pr < 0)
 			return VB_LINE_ERR; /* EINTR included: the caller may be stopping */
 		if (pr == 0)

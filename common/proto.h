@@ -34,8 +34,8 @@ struct vb_linebuf {
 void vb_linebuf_init(struct vb_linebuf *lb, int fd);
 /*
  * Return the next line (NUL-terminated, without '\n', valid until the next
- * call) within timeout_ms (-1: forever). Carriage returns before '\n' are
- * dropped (serial ports add them).
+ * call) within timeout_ms (-1: forever; 0: only if it has arrived already).
+ * Carriage returns before '\n' are dropped (serial ports add them).
  */
 int vb_line_read(struct vb_linebuf *lb, int timeout_ms, char **line, size_t *len);
 

@@ -18,9 +18,12 @@ int vb_agent_serve(const struct vb_agent_opts *o);
 
 /*
  * The "lab" request: run the nested vbench of the emulated lab's L1 image
- * and send its results back (guest-agent/lab.c). The reply, or an error.
+ * and send its results back (guest-agent/lab.c); a "stop" read from lb
+ * meanwhile interrupts it. The reply, or an error.
  */
-json_t *vb_agent_lab(const struct vb_agent_opts *o, const json_t *req, json_int_t id);
+struct vb_linebuf;
+json_t *vb_agent_lab(const struct vb_agent_opts *o, struct vb_linebuf *lb, const json_t *req,
+		     json_int_t id);
 
 /* 1 when we are a VM's init: PID 1 and not inside a container. */
 int vb_agent_is_vm_init(void);

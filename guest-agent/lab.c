@@ -9,6 +9,7 @@
 #include "agent.h"
 #include "../common/proto.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -96,22 +97,97 @@ static void send_progress(int fd, json_int_t id, char *line, size_t len)
 }
 
 /*
- * Relay the child's output line by line until it closes it. Its progress
- * line rewrites itself with '\r' and an erase sequence: both end a line.
+ * What L1 is doing, on its console (which the host keeps as the log
+ * tail): when the host stops a nested run, it is often because L1 went
+ * quiet, and the load, free memory and busy tasks say why.
  */
-static void relay(int out_fd, json_int_t id, int from)
+static void log_state(void)
+{
+	char line[256], path[64], comm[64];
+	FILE *f = fopen("/proc/loadavg", "re");
+	struct dirent *e;
+	DIR *d;
+
+	if (f && fgets(line, sizeof(line), f))
+		fprintf(stderr, "vbench-agent: L1 load %s", line);
+	if (f)
+		fclose(f);
+	f = fopen("/proc/meminfo", "re");
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "MemFree:", 8) || !strncmp(line, "MemAvailable:", 13))
+			fprintf(stderr, "vbench-agent: L1 %s", line);
+	if (f)
+		fclose(f);
+	d = opendir("/proc");
+	while (d && (e = readdir(d)) != NULL) {
+		char st = 0;
+
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%.20s/stat", e->d_name);
+		f = fopen(path, "re");
+		if (f && fscanf(f, "%*d (%63[^)]) %c", comm, &st) == 2 && (st == 'R' || st == 'D'))
+			fprintf(stderr, "vbench-agent: L1 task %s %s: %c\n", e->d_name, comm, st);
+		if (f)
+			fclose(f);
+	}
+	if (d)
+		closedir(d);
+}
+
+/* A "stop" from the host: the nested vbench is told as Ctrl-C would (it keeps its results). */
+static void heed_host(struct vb_linebuf *lb, pid_t child)
+{
+	char *line, err[64];
+	size_t len;
+	json_t *msg;
+
+	while (vb_line_read(lb, 0, &line, &len) == VB_LINE_OK) {
+		msg = vb_proto_parse(line, len, err, sizeof(err));
+		if (msg && strcmp(vb_json_str(msg, "op", ""), "stop") == 0) {
+			fprintf(stderr, "vbench-agent: the host says stop: interrupting the nested "
+				"vbench\n");
+			log_state();
+			kill(child, SIGINT);
+		}
+		json_decref(msg);
+	}
+}
+
+/*
+ * Relay the child's output line by line until it closes it, and heed the
+ * host meanwhile. The progress line rewrites itself with '\r' and an
+ * erase sequence: both end a line.
+ */
+static void relay(int out_fd, struct vb_linebuf *lb, json_int_t id, int from, pid_t child)
 {
 	char buf[4096];
 	size_t len = 0;
 	ssize_t r;
 
-	while ((r = read(from, buf + len, sizeof(buf) - len)) > 0 ||
-	       (r < 0 && errno == EINTR)) {
+	for (;;) {
+		struct pollfd p[2] = { { from, POLLIN, 0 }, { lb->fd, POLLIN, 0 } };
 		size_t start = 0;
 
-		len += r > 0 ? (size_t)r : 0;
+		/* a stop read along with the request waits in lb, where poll cannot see it */
+		heed_host(lb, child);
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (p[1].revents & POLLIN)
+			heed_host(lb, child);
+		if (!(p[0].revents & (POLLIN | POLLHUP)))
+			continue;
+		r = read(from, buf + len, sizeof(buf) - len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		len += (size_t)r;
 		for (size_t i = 0; i < len; i++) {
-			if (buf[i] != '\n' && buf[i] != '\r' && i - start < sizeof(buf) - 1)
+			if (buf[i] != '\n' && buf[i] != '\r')
 				continue;
 			if (i > start)
 				send_progress(out_fd, id, buf + start, i - start);
@@ -161,7 +237,8 @@ static int send_results(int fd, json_int_t id, size_t *total)
 	return rc;
 }
 
-json_t *vb_agent_lab(const struct vb_agent_opts *o, const json_t *req, json_int_t id)
+json_t *vb_agent_lab(const struct vb_agent_opts *o, struct vb_linebuf *lb, const json_t *req,
+		     json_int_t id)
 {
 	const json_t *args = json_object_get(req, "args");
 	char *argv[MAX_ARGS + 5], why[256];
@@ -187,6 +264,8 @@ json_t *vb_agent_lab(const struct vb_agent_opts *o, const json_t *req, json_int_
 	argv[4 + nargs] = NULL;
 	if (work_disk(o->scratch, why, sizeof(why)))
 		return lab_error(id, "%s", why);
+	/* the nested results name their host: say it is the lab's L1 */
+	sethostname("vbench-lab-l1", strlen("vbench-lab-l1"));
 	if (pipe2(pipefd, O_CLOEXEC))
 		return lab_error(id, "pipe: %s", strerror(errno));
 	pid = fork();
@@ -204,10 +283,12 @@ json_t *vb_agent_lab(const struct vb_agent_opts *o, const json_t *req, json_int_
 		close(pipefd[0]);
 		return lab_error(id, "fork: %s", strerror(errno));
 	}
-	relay(o->out_fd, id, pipefd[0]);
+	relay(o->out_fd, lb, id, pipefd[0], pid);
 	close(pipefd[0]);
 	if (waitpid(pid, &st, 0) != pid)
 		return lab_error(id, "waitpid: %s", strerror(errno));
+	fprintf(stderr, "vbench-agent: the nested vbench exited with status %d\n",
+		WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
 	if (send_results(o->out_fd, id, &total))
 		return lab_error(id, "the nested vbench left no %s", LAB_RESULTS);
 	return json_pack("{s:s, s:I, s:i, s:I}", "op", "lab", "id", id, "exit",

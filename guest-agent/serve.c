@@ -192,7 +192,7 @@ static json_t *handle(struct session *ss, json_t *req)
 	if (strcmp(op, "ping") == 0)
 		return json_pack("{s:s, s:I}", "op", "pong", "id", id);
 	if (strcmp(op, "lab") == 0)
-		return vb_agent_lab(ss->o, req, id);
+		return vb_agent_lab(ss->o, &ss->lb, req, id);
 	return error_reply(id, "unknown op");
 }
 

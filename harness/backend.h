@@ -112,6 +112,13 @@ json_t *vb_instance_request(struct vb_instance *in, json_t *req, unsigned timeou
  */
 json_t *vb_instance_exchange(struct vb_instance *in, json_t *msg, unsigned timeout_ms,
 			     char *err, size_t n);
+/*
+ * As vb_instance_exchange, but a timeout or a signal is not the end: NULL
+ * with *passing set, the instance still alive (the emulated lab follows
+ * a nested run for minutes and may tell it to stop). Other failures are.
+ */
+json_t *vb_instance_wait(struct vb_instance *in, json_t *msg, unsigned timeout_ms,
+			 int *passing, char *err, size_t n);
 void vb_instance_stop(struct vb_instance *in);
 
 #endif

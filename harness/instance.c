@@ -42,8 +42,12 @@ static void add_log_tail(struct vb_instance *in, char *err, size_t n)
 		snprintf(err + len, n - len, "; log tail: %s", tail);
 }
 
-/* Read lines until a valid protocol object arrives; NULL on failure. */
-static json_t *read_msg(struct vb_instance *in, int timeout_ms, char *err, size_t n)
+/*
+ * Read lines until a valid protocol object arrives; NULL on failure, with
+ * *passing set where it need not be the end (a timeout, a signal).
+ */
+static json_t *read_msg(struct vb_instance *in, int timeout_ms, int *passing, char *err,
+			size_t n)
 {
 	double deadline = vb_now_ms() + timeout_ms;
 	int garbage = 0;
@@ -55,6 +59,7 @@ static json_t *read_msg(struct vb_instance *in, int timeout_ms, char *err, size_
 		int rc = vb_line_read(in->lb, left > 0 ? left : 0, &line, &len);
 		json_t *msg;
 
+		*passing = rc == VB_LINE_TIMEOUT || (rc == VB_LINE_ERR && errno == EINTR);
 		switch (rc) {
 		case VB_LINE_TIMEOUT:
 			snprintf(err, n, "no answer within %d ms", timeout_ms);
@@ -92,6 +97,7 @@ int vb_instance_start(struct vb_instance *in, const struct vb_backend *be, const
 	double t0 = vb_now_ms();
 	json_t *hello;
 	const char *at;
+	int passing;
 
 	memset(in, 0, sizeof(*in));
 	in->be = be;
@@ -116,7 +122,7 @@ int vb_instance_start(struct vb_instance *in, const struct vb_backend *be, const
 		return -1;
 	}
 	vb_linebuf_init(in->lb, in->fd);
-	hello = read_msg(in, (int)ctx->hello_timeout_ms, err, n);
+	hello = read_msg(in, (int)ctx->hello_timeout_ms, &passing, err, n);
 	if (!hello || strcmp(vb_json_str(hello, "op", ""), "hello") != 0 ||
 	    vb_json_int(hello, "proto", -1) != VB_PROTO_VERSION) {
 		if (hello)
@@ -140,12 +146,13 @@ json_t *vb_instance_request(struct vb_instance *in, json_t *req, unsigned timeou
 	return vb_instance_exchange(in, req, timeout_ms, err, n);
 }
 
-json_t *vb_instance_exchange(struct vb_instance *in, json_t *msg, unsigned timeout_ms,
-			     char *err, size_t n)
+json_t *vb_instance_wait(struct vb_instance *in, json_t *msg, unsigned timeout_ms,
+			 int *passing, char *err, size_t n)
 {
 	json_int_t id = in->next_id;
 	double deadline = vb_now_ms() + timeout_ms;
 
+	*passing = 0;
 	if (in->dead) {
 		snprintf(err, n, "environment is no longer running");
 		return NULL;
@@ -159,8 +166,10 @@ json_t *vb_instance_exchange(struct vb_instance *in, json_t *msg, unsigned timeo
 	}
 	for (;;) {
 		int left = (int)(deadline - vb_now_ms());
-		json_t *reply = read_msg(in, left > 0 ? left : 0, err, n);
+		json_t *reply = read_msg(in, left > 0 ? left : 0, passing, err, n);
 
+		if (!reply && *passing)
+			return NULL;
 		if (!reply)
 			goto dead;
 		if (vb_json_int(reply, "id", -2) == id)
@@ -172,6 +181,19 @@ dead:
 	in->dead = 1;
 	add_log_tail(in, err, n);
 	return NULL;
+}
+
+json_t *vb_instance_exchange(struct vb_instance *in, json_t *msg, unsigned timeout_ms,
+			     char *err, size_t n)
+{
+	int passing;
+	json_t *reply = vb_instance_wait(in, msg, timeout_ms, &passing, err, n);
+
+	if (!reply && passing) {
+		in->dead = 1;
+		add_log_tail(in, err, n);
+	}
+	return reply;
 }
 
 void vb_instance_stop(struct vb_instance *in)

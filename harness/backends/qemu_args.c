@@ -45,7 +45,7 @@ int vb_qemu_build_argv(const struct vb_qemu_variant *v, const struct vb_qemu_cfg
 	add(a, "-M");
 	add(a, "q35");
 	add(a, "-accel");
-	add(a, "%s", vb_accel_name(v->be->traits.accel));
+	add(a, "%s%s", vb_accel_name(v->be->traits.accel), v->accel_opts);
 	add(a, "-cpu");
 	add(a, "%s", v->cpu);
 	if (v->be->traits.accel == VB_ACCEL_KVM) {

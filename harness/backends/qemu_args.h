@@ -18,6 +18,7 @@
 struct vb_qemu_variant {
 	const struct vb_backend *be;
 	const char *cpu;             /* -cpu */
+	const char *accel_opts;      /* appended to -accel's value: ",thread=single" */
 	enum vb_guest_flavor flavor; /* the initramfs with drivers for those devices */
 };
 

@@ -14,8 +14,14 @@
 #include <unistd.h>
 
 #define MAX_NESTED_BYTES (64u << 20)
-/* the longest the nested vbench may stay silent: one workload's round in L2 */
-#define QUIET_MS (15 * 60 * 1000)
+/*
+ * The nested vbench says something at each measurement, and each of its
+ * waits is bounded by --timeout or --hello-timeout: silence this much
+ * longer means L1 itself is stuck. After a stop, it has this long to send
+ * what it measured (its own cleanup stops two L2 guests).
+ */
+#define QUIET_MARGIN_S 120
+#define STOP_GRACE_MS (120 * 1000)
 #define LAB_NOTE "emulated: L1 QEMU TCG with AMD SVM (-cpu EPYC), real KVM inside; " \
 		 "absolute times are slow, exits and ratios within the lab are the point"
 
@@ -97,52 +103,84 @@ static void show(const char *line)
 			strncmp(clean, "vbench: ", 8) ? clean : clean + 8);
 }
 
+/* What one message of the exchange adds: 1 going on, 0 done (doc or err set). */
+static int take(json_t *msg, char *buf, size_t *len, int *exit_code, json_t **doc, char *err,
+		size_t n)
+{
+	const char *op = vb_json_str(msg, "op", "");
+
+	if (strcmp(op, "progress") == 0) {
+		show(vb_json_str(msg, "line", ""));
+		return 1;
+	}
+	if (strcmp(op, "chunk") == 0) {
+		const json_t *d = json_object_get(msg, "data");
+		size_t k = json_string_length(d);
+
+		if (!json_is_string(d) || k > MAX_NESTED_BYTES - *len) {
+			snprintf(err, n, "the lab sent a bad or oversized result chunk");
+			return 0;
+		}
+		memcpy(buf + *len, json_string_value(d), k);
+		*len += k;
+		return 1;
+	}
+	if (strcmp(op, "lab") == 0) {
+		*exit_code = (int)vb_json_int(msg, "exit", -1);
+		if (vb_json_int(msg, "bytes", -1) != (json_int_t)*len)
+			snprintf(err, n, "the lab's results arrived cut: %zu of %lld bytes", *len,
+				 (long long)vb_json_int(msg, "bytes", -1));
+		else
+			*doc = vb_results_loadb(buf, *len, "the lab's results", err, n);
+		return 0;
+	}
+	snprintf(err, n, "the lab's agent: %s",
+		 vb_json_str(msg, "msg", vb_json_str(msg, "reason", "unexpected message")));
+	return 0;
+}
+
 /*
  * Send the "lab" request and follow its exchange: progress lines, result
- * chunks, then the final "lab" message. The nested document, or NULL with err.
+ * chunks, then the final "lab" message. On Ctrl-C, or when the nested
+ * vbench stays silent longer than any of its own limits, it is told to
+ * stop, and what it measured until then still comes back (a second
+ * Ctrl-C, or silence after the stop, gives up). The nested document, or
+ * NULL with err.
  */
-static json_t *follow(struct vb_instance *in, json_t *req, volatile sig_atomic_t *stop,
+static json_t *follow(struct vb_instance *in, json_t *req, const struct vb_lab *lab,
 		      int *exit_code, char *err, size_t n)
 {
+	unsigned limit_s = lab->o->timeout_s > lab->o->hello_timeout_s ? lab->o->timeout_s
+									: lab->o->hello_timeout_s;
+	unsigned quiet_ms = (limit_s + QUIET_MARGIN_S) * 1000u;
 	char *buf = malloc(MAX_NESTED_BYTES);
 	size_t len = 0;
-	json_t *msg = buf ? vb_instance_request(in, req, QUIET_MS, err, n) : NULL, *doc = NULL;
+	int passing = 0, told = 0;
+	json_t *msg = NULL, *doc = NULL;
 
-	if (!buf)
+	if (!buf) {
 		snprintf(err, n, "out of memory");
-	while (msg && !*stop) {
-		const char *op = vb_json_str(msg, "op", "");
-
-		if (strcmp(op, "progress") == 0) {
-			show(vb_json_str(msg, "line", ""));
-		} else if (strcmp(op, "chunk") == 0) {
-			const json_t *d = json_object_get(msg, "data");
-			size_t k = json_string_length(d);
-
-			if (!json_is_string(d) || k > MAX_NESTED_BYTES - len) {
-				snprintf(err, n, "the lab sent a bad or oversized result chunk");
-				break;
-			}
-			memcpy(buf + len, json_string_value(d), k);
-			len += k;
-		} else if (strcmp(op, "lab") == 0) {
-			*exit_code = (int)vb_json_int(msg, "exit", -1);
-			if (vb_json_int(msg, "bytes", -1) != (json_int_t)len)
-				snprintf(err, n, "the lab's results arrived cut: %zu of %lld bytes",
-					 len, (long long)vb_json_int(msg, "bytes", -1));
-			else
-				doc = vb_results_loadb(buf, len, "the lab's results", err, n);
-			break;
-		} else {
-			snprintf(err, n, "the lab's agent: %s", vb_json_str(msg, "msg",
-				 vb_json_str(msg, "reason", "unexpected message")));
-			break;
-		}
-		json_decref(msg);
-		msg = vb_instance_exchange(in, NULL, QUIET_MS, err, n);
+		return NULL;
 	}
-	if (*stop)
-		snprintf(err, n, "interrupted");
+	msg = vb_instance_wait(in, req, quiet_ms, &passing, err, n);
+	for (;;) {
+		if ((!msg && passing && !told) || (*lab->stop && !told)) {
+			json_t *stop = json_pack("{s:s}", "op", "stop");
+
+			fprintf(stderr, "%svbench: lab: %s; asking the nested vbench to stop and send "
+				"what it measured\n", isatty(2) ? "\r\033[K" : "",
+				*lab->stop ? "interrupted" : err);
+			json_decref(msg);
+			msg = vb_instance_wait(in, stop, STOP_GRACE_MS, &passing, err, n);
+			json_decref(stop);
+			told = 1;
+			continue;
+		}
+		if (!msg || !take(msg, buf, &len, exit_code, &doc, err, n))
+			break;
+		json_decref(msg);
+		msg = vb_instance_wait(in, NULL, told ? STOP_GRACE_MS : quiet_ms, &passing, err, n);
+	}
 	json_decref(msg);
 	free(buf);
 	return doc;
@@ -157,8 +195,12 @@ static void l1_ctx(const struct vb_lab *lab, const struct vb_l1_files *l1, struc
 	*c = *lab->ctx;
 	npus = vb_pin_choose(lab->o->cpus + 1, c->pus, VB_MAX_PUS, err, sizeof(err));
 	c->npus = npus > 0 ? npus : lab->ctx->npus;
-	/* the nested guests' RAM, and room for L1's own root (its image, in RAM) */
-	c->memory_mb = (long long)(lab->n + 1) * lab->o->memory_mb + 1024;
+	/*
+	 * the nested guests' RAM, and as much again for L1's own root (its
+	 * image, in RAM), the lab's bare workloads and page cache: TCG only
+	 * allocates what L1 touches
+	 */
+	c->memory_mb = (long long)(lab->n + 1) * lab->o->memory_mb + 2048;
 	/* a scratch image per nested instance, and the rest of /work */
 	c->scratch_mib = (long long)(lab->n + 1) * lab->o->scratch_mib + 512;
 	c->image_extra = l1->file;
@@ -202,11 +244,19 @@ int vb_lab_run(const struct vb_lab *lab, json_t *doc, char *err, size_t n)
 	fprintf(stderr, "vbench: lab: L1 up in %.1f s (image %.1f s); running the nested vbench\n",
 		in.start_ms / 1000, in.setup_ms / 1000);
 	req = json_pack("{s:s, s:o}", "op", "lab", "args", nested_args(lab, &l1));
-	nested = follow(&in, req, lab->stop, &exit_code, err, n);
+	nested = follow(&in, req, lab, &exit_code, err, n);
 	json_decref(req);
 	json_object_set_new(meta, "lab", json_pack("{s:s, s:s, s:o, s:i}", "note", LAB_NOTE,
 						   "why", lab->why, "l1", l1_json(&in, files_ms),
 						   "exit", exit_code));
+	if (!nested && in.be && in.be->log_tail) {
+		char tail[1024] = "";
+		size_t len = strlen(err);
+
+		in.be->log_tail(&in, tail, sizeof(tail));
+		if (tail[0] && !strstr(err, "log tail") && len < n)
+			snprintf(err + len, n - len, "; L1's log tail: %s", tail);
+	}
 	vb_instance_stop(&in);
 	if (!nested)
 		return -1;
@@ -214,6 +264,8 @@ int vb_lab_run(const struct vb_lab *lab, json_t *doc, char *err, size_t n)
 			json_object_get(json_object_get(nested, "meta"), "host"));
 	json_object_set(json_object_get(meta, "lab"), "probes",
 			json_object_get(json_object_get(nested, "meta"), "probes"));
+	json_object_set(json_object_get(meta, "lab"), "interrupted",
+			json_object_get(nested, "interrupted"));
 	taken = vb_lab_merge(doc, nested, lab->names, lab->n, LAB_NOTE, &dropped);
 	json_object_set_new(json_object_get(meta, "lab"), "dropped", json_integer((json_int_t)dropped));
 	json_decref(nested);

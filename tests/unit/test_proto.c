@@ -73,6 +73,11 @@ START_TEST(timeout_when_silent)
 	ck_assert_int_eq(pipe(p), 0);
 	vb_linebuf_init(&lb, p[0]);
 	ck_assert_int_eq(vb_line_read(&lb, 50, &line, &len), VB_LINE_TIMEOUT);
+	ck_assert_int_eq(vb_line_read(&lb, 0, &line, &len), VB_LINE_TIMEOUT);
+	/* a timeout of 0 takes what has arrived (the lab's agent polls for a stop this way) */
+	ck_assert_int_eq(write(p[1], "{\"op\":\"stop\"}\n", 14), 14);
+	ck_assert_int_eq(vb_line_read(&lb, 0, &line, &len), VB_LINE_OK);
+	ck_assert_str_eq(line, "{\"op\":\"stop\"}");
 	close(p[0]);
 	close(p[1]);
 }

@@ -154,6 +154,29 @@ START_TEST(variant_traits)
 }
 END_TEST
 
+/*
+ * The emulated lab's L1: TCG on one thread, AMD SVM with what TCG really
+ * emulates, the L1 flavour; never in the registry, so no user picks it.
+ */
+START_TEST(lab_l1_line)
+{
+	static struct vb_qemu_argv a;
+	char l[VB_QEMU_ARG_BYTES], err[256];
+	const struct vb_qemu_variant *v = vb_qemu_variant_of(&vb_backend_lab_l1, err, sizeof(err));
+
+	ck_assert_msg(v != NULL, "%s", err);
+	ck_assert_ptr_null(vb_backend_find("lab-l1"));
+	ck_assert_int_eq(v->flavor, VB_GUEST_L1);
+	ck_assert_int_eq(vb_qemu_build_argv(v, &cfg, &a), 0);
+	vb_qemu_argv_string(&a, l, sizeof(l));
+	common(l);
+	virtio(l);
+	HAS(l, "-accel tcg,thread=single -cpu EPYC,");
+	HAS(l, ",-nrip-save,");
+	HASNT(l, "vapic");
+}
+END_TEST
+
 /* A backend with the QEMU callbacks that the table did not make is refused, never guessed. */
 START_TEST(unknown_variant_is_refused)
 {
@@ -267,6 +290,7 @@ Suite *suite_qemu(void)
 	tcase_add_test(tc, type2_lines);
 	tcase_add_test(tc, argv_overflow_is_an_error);
 	tcase_add_test(tc, variant_traits);
+	tcase_add_test(tc, lab_l1_line);
 	tcase_add_test(tc, unknown_variant_is_refused);
 	tcase_add_test(tc, jit_text_counters);
 	tcase_add_test(tc, kvm_stats_counters);
