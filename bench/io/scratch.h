@@ -3,8 +3,9 @@
  * The I/O scratch target shared by the io.* workloads: O_DIRECT, stamped.
  *
  * Every 4 KiB of the span carries a stamp (magic, its own byte offset, the
- * generation of this open, the serial of the write that put it there), so a
- * read of the wrong place, a short read or a lost write cannot pass.
+ * generation of the agent's fill of the target, the serial of the write
+ * that put it there), so a read of the wrong place, a short read or a lost
+ * write cannot pass.
  */
 #ifndef VB_SCRATCH_H
 #define VB_SCRATCH_H
@@ -42,8 +43,9 @@ void vb_scratch_close(struct vb_scratch *s);
 
 /*
  * The setup of every io.* workload (their parameters are block_kib and
- * size_mib): allocate, open and fill the scratch target into in->priv, set
- * in->op_bytes to the block. Returns as setup does.
+ * size_mib): allocate, open and fill the scratch target (once per agent
+ * and target, while the span covers) into in->priv, set in->op_bytes to
+ * the block. Returns as setup does.
  */
 int vb_scratch_setup(struct vb_inst *in, char *why, size_t whylen);
 void vb_scratch_teardown(struct vb_inst *in);

@@ -54,15 +54,12 @@
 	/* \
 	 * The emulated lab's L1 (harness/lab/): TCG emulates AMD SVM with nested \
 	 * paging, not VMX, so real KVM runs inside it. Not in the registry: \
-	 * the lab starts it, users never pick it. One TCG thread runs both \
-	 * vCPUs in turn: under multi-threaded TCG, L1 stalled after tens of \
-	 * measurements (a CPU stuck for minutes waiting on the other's \
-	 * answer to an IPI, soft lockup and RCU stall on L1's console). \
-	 * EPYC less what TCG does not emulate: the model L1 really gets. \
+	 * the lab starts it, users never pick it. EPYC less what TCG does \
+	 * not emulate: the model L1 really gets. \
 	 */ \
 	X(lab_l1, "lab-l1", TCG, VIRTIO, L1, NULL, \
 	  "EPYC,-rdseed,-sha-ni,-fxsr-opt,-misalignsse,-3dnowprefetch,-osvw,-topoext," \
-	  "-nrip-save,-xsavec", ",thread=single", \
+	  "-nrip-save,-xsavec", "", \
 	  "the emulated lab's L1 machine: QEMU TCG with AMD SVM and NPT, KVM inside")
 
 struct qemu_priv {

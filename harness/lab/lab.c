@@ -2,7 +2,6 @@
 #include "lab.h"
 #include "l1image.h"
 #include "../backends/qemu.h"
-#include "../pin.h"
 #include "../../common/clock.h"
 #include "../../common/results.h"
 #include "../../common/proto.h"
@@ -186,15 +185,18 @@ static json_t *follow(struct vb_instance *in, json_t *req, const struct vb_lab *
 	return doc;
 }
 
-/* L1 runs on one PU more than each guest gets: its own vbench and QEMU threads need one. */
+/*
+ * L1 has as many vCPUs as each nested guest (--cpus, 1 by default): with
+ * two, multi-threaded TCG stalled L1 after tens of measurements (one vCPU
+ * stuck for minutes on the other's answer to an IPI: soft lockup and RCU
+ * stall on its console), and single-threaded TCG, which runs them in
+ * turn, made every cross-CPU wait in L1 last up to its 100 ms time slice.
+ * The nested vbench, its agents and the L2 vCPUs share that CPU; its
+ * measurements run one at a time and the rest waits meanwhile.
+ */
 static void l1_ctx(const struct vb_lab *lab, const struct vb_l1_files *l1, struct vb_run_ctx *c)
 {
-	char err[256];
-	int npus;
-
 	*c = *lab->ctx;
-	npus = vb_pin_choose(lab->o->cpus + 1, c->pus, VB_MAX_PUS, err, sizeof(err));
-	c->npus = npus > 0 ? npus : lab->ctx->npus;
 	/*
 	 * the nested guests' RAM, and as much again for L1's own root (its
 	 * image, in RAM), the lab's bare workloads and page cache: TCG only

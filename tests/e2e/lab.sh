@@ -62,6 +62,24 @@ echo "the report"
 check "the report renders the lab's exits by reason" \
 	sh -c "grep -q '^## VM exits by reason' '$T/rep/report.md' && grep -q '^| type1' '$T/rep/report.md'"
 
+echo "Ctrl-C in the middle of the lab"
+"$VBENCH" run --backend paravirt --bench 'cpu.int,cpu.cpuid,cpu.syscall,mem.tlb' --rounds 3 \
+	--lab emulated -o "$T/i.json" >"$T/iout" 2>"$T/ierr" &
+pid=$!
+n=0
+while [ $n -lt 120 ] && ! grep -q 'lab: round 1/3 \[3/8\]' "$T/ierr"; do sleep 2; n=$((n + 1)); done
+kill -INT $pid
+set +e
+wait $pid
+rc=$?
+set -e
+check "the interrupted run exits 130" test $rc -eq 130
+check "the nested vbench was told to stop" grep -q 'asking the nested vbench to stop' "$T/ierr"
+check "what the lab measured before Ctrl-C is kept, marked interrupted" jq -e '
+	.interrupted and .meta.lab.interrupted
+	and ([.measurements[] | select(.status == "ok" and (.backend == "bare@lab"
+		or .backend == "paravirt"))] | length >= 2)' "$T/i.json"
+
 echo "cleanup"
 check "no QEMU left running" sh -c '! pgrep -f "qemu-system-x86_64.*vbench\.channel"'
 check "nothing left behind" nothing_left

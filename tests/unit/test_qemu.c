@@ -171,7 +171,7 @@ START_TEST(lab_l1_line)
 	vb_qemu_argv_string(&a, l, sizeof(l));
 	common(l);
 	virtio(l);
-	HAS(l, "-accel tcg,thread=single -cpu EPYC,");
+	HAS(l, "-accel tcg -cpu EPYC,");
 	HAS(l, ",-nrip-save,");
 	HASNT(l, "vapic");
 }

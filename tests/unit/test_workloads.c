@@ -328,6 +328,46 @@ START_TEST(test_scratch_detects_a_corrupted_block)
 }
 END_TEST
 
+/*
+ * An agent fills a target once: the next io.* setup reuses the fill (same
+ * generation, nothing written), and a target whose first block no longer
+ * checks is filled anew, after which every block reads back.
+ */
+START_TEST(test_scratch_fill_is_reused_while_it_checks)
+{
+	const char *path = scratch;
+	struct vb_env env = { .scratch = path, .cpu = -1 };
+	const struct vb_workload *rd = vb_workload_find("io.seqread"),
+				 *rr = vb_workload_find("io.randread");
+	char why[VB_WHY_LEN] = "";
+	struct vb_scratch *s;
+	struct vb_inst in;
+	uint64_t gen;
+
+	if (!path)
+		return;
+	init_small(&in, rd, &env);
+	ck_assert_int_eq(rd->setup(&in, why, sizeof(why)), 0);
+	gen = ((struct vb_scratch *)in.priv)->gen;
+	rd->teardown(&in);
+	init_small(&in, rr, &env);
+	ck_assert_int_eq(rr->setup(&in, why, sizeof(why)), 0);
+	s = in.priv;
+	ck_assert_uint_eq(s->gen, gen);
+	ck_assert_int_eq(rr->run(&in, 2 * s->nblocks, why, sizeof(why)), 0);
+	/* the target is not what was filled any more: its first block says so */
+	memset(s->buf, 0, s->block);
+	ck_assert_int_eq(pwrite(s->fd, s->buf, s->block, 0), (ssize_t)s->block);
+	rr->teardown(&in);
+	init_small(&in, rd, &env);
+	ck_assert_int_eq(rd->setup(&in, why, sizeof(why)), 0);
+	s = in.priv;
+	ck_assert_uint_ne(s->gen, gen);
+	ck_assert_msg(rd->run(&in, s->nblocks, why, sizeof(why)) == 0, "%s", why);
+	rd->teardown(&in);
+}
+END_TEST
+
 START_TEST(test_qd1_latency_extras)
 {
 	const char *path = scratch;
@@ -512,6 +552,7 @@ Suite *suite_workloads(void)
 	tcase_add_test(tc, test_ring_chase_detects_a_broken_ring);
 	tcase_add_test(tc, test_scratch_reads_back_and_catches_lost_and_misplaced_writes);
 	tcase_add_test(tc, test_scratch_detects_a_corrupted_block);
+	tcase_add_test(tc, test_scratch_fill_is_reused_while_it_checks);
 	tcase_add_test(tc, test_qd1_latency_extras);
 	tcase_add_test(tc, test_tlb_reports_thp);
 	tcase_add_test(tc, test_tlb_without_huge_pages_is_unsupported);
