@@ -100,7 +100,7 @@ static void print_summary(json_t *doc)
 	json_t *s;
 
 	printf("%-10s %-16s %14s %-6s %s\n", "backend", "workload", "median", "unit",
-	       "slowdown vs bare [95% CI]");
+	       "slowdown vs its baseline [95% CI]");
 	json_array_foreach(json_object_get(doc, "summary"), i, s) {
 		json_t *sd = json_object_get(s, "slowdown");
 
@@ -108,9 +108,10 @@ static void print_summary(json_t *doc)
 		       vb_json_str(s, "bench", ""), vb_json_num(s, "median", 0),
 		       vb_json_str(s, "unit", ""));
 		if (json_is_object(sd))
-			printf(" %.3fx [%.3f, %.3f]", vb_json_num(sd, "median", 0),
+			printf(" %.3fx [%.3f, %.3f] vs %s", vb_json_num(sd, "median", 0),
 			       json_number_value(json_array_get(json_object_get(sd, "ci95"), 0)),
-			       json_number_value(json_array_get(json_object_get(sd, "ci95"), 1)));
+			       json_number_value(json_array_get(json_object_get(sd, "ci95"), 1)),
+			       vb_json_str(s, "baseline", "?"));
 		putchar('\n');
 	}
 	/* what could not be measured, once per (backend, workload) */
