@@ -86,12 +86,18 @@ static json_t *nested_args(const struct vb_lab *lab, const struct vb_l1_files *l
 	return a;
 }
 
-/* A line from the guest on our terminal: printable ASCII only. */
+/*
+ * A line from the guest on our terminal: printable ASCII only, and only
+ * the nested vbench's own lines (progress, starts, errors); its summary
+ * table is left out, the merged one follows at the end.
+ */
 static void show(const char *line)
 {
 	char clean[256];
 	size_t k = 0;
 
+	if (strncmp(line, "vbench", 6))
+		return;
 	for (; *line && k < sizeof(clean) - 1; line++)
 		clean[k++] = *line >= 0x20 && *line <= 0x7e ? *line : ' ';
 	clean[k] = '\0';
