@@ -242,8 +242,8 @@ int vb_lab_run(const struct vb_lab *lab, json_t *doc, char *err, size_t n)
 		return -1;
 	files_ms = vb_now_ms() - t0;
 	l1_ctx(lab, &l1, &c);
-	fprintf(stderr, "vbench: lab: booting L1 (QEMU TCG, -cpu EPYC, %d vCPUs, %lld MiB)\n",
-		c.npus, c.memory_mb);
+	fprintf(stderr, "vbench: lab: booting L1 (QEMU TCG, -cpu EPYC, %d vCPU%s, %lld MiB)\n",
+		c.npus, c.npus == 1 ? "" : "s", c.memory_mb);
 	memset(&in, 0, sizeof(in));
 	if (vb_instance_start(&in, &vb_backend_lab_l1, vb_backend_lab_l1.name, &c, err, n)) {
 		vb_instance_stop(&in);
