@@ -138,17 +138,11 @@ static int by_dst(const void *a, const void *b)
 int vb_l1_files(const struct vb_run_ctx *ctx, struct vb_l1_files *l, char *err, size_t n)
 {
 	static struct vb_elfdeps deps;
-	char self[PATH_MAX];
-	ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
 
 	memset(l, 0, sizeof(*l));
 	memset(&deps, 0, sizeof(deps));
-	if (len <= 0) {
-		snprintf(err, n, "readlink /proc/self/exe: %s", strerror(errno));
-		return -1;
-	}
-	self[len] = '\0';
-	if (add_program(l, self, "/usr/bin/vbench", &deps, err, n) ||
+	/* the running binary itself, even if a rebuild has replaced its file since */
+	if (add_program(l, "/proc/self/exe", "/usr/bin/vbench", &deps, err, n) ||
 	    add(l, ctx->agent_path, "/usr/bin/vbench-agent", err, n) ||
 	    add_tool(l, "qemu-system-x86_64", "/usr/bin/qemu-system-x86_64", &deps, err, n) ||
 	    add_tool(l, "mke2fs", "/usr/sbin/mke2fs", &deps, err, n))
