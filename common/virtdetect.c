@@ -31,8 +31,7 @@ static void evidence(json_t *ev, const char *signal, const char *value)
 	json_array_append_new(ev, json_pack("{s:s, s:s}", "signal", signal, "value", value));
 }
 
-/* First line of a small file, trimmed; "" when unreadable. */
-static void read_line(const char *path, char *buf, size_t n)
+void vb_read_line(const char *path, char *buf, size_t n)
 {
 	FILE *f = fopen(path, "re");
 
@@ -126,7 +125,7 @@ const char *vb_container_marker(json_t *ev)
 		return env;
 	}
 	/* Our own agent in a container is told so by the harness. */
-	read_line("/run/vbench-container", line, sizeof(line));
+	vb_read_line("/run/vbench-container", line, sizeof(line));
 	if (line[0]) {
 		evidence(ev, "/run/vbench-container", line);
 		return "oci";
@@ -149,10 +148,10 @@ json_t *vb_detect_virt(void)
 	}
 	if (cpuinfo_flag("hypervisor"))
 		evidence(ev, "/proc/cpuinfo flags", "hypervisor");
-	read_line("/sys/class/dmi/id/sys_vendor", buf, sizeof(buf));
+	vb_read_line("/sys/class/dmi/id/sys_vendor", buf, sizeof(buf));
 	if (buf[0])
 		evidence(ev, "dmi sys_vendor", buf);
-	read_line("/sys/class/dmi/id/product_name", buf, sizeof(buf));
+	vb_read_line("/sys/class/dmi/id/product_name", buf, sizeof(buf));
 	if (buf[0])
 		evidence(ev, "dmi product_name", buf);
 	if (dmesg_hypervisor(buf, sizeof(buf))) {
@@ -163,7 +162,7 @@ json_t *vb_detect_virt(void)
 		else if (strcmp(vm, "none") == 0 || strcmp(vm, "unknown") == 0)
 			vm = strcmp(buf, "KVM") == 0 ? "kvm" : "unknown";
 	}
-	read_line("/sys/hypervisor/type", buf, sizeof(buf));
+	vb_read_line("/sys/hypervisor/type", buf, sizeof(buf));
 	if (buf[0]) {
 		evidence(ev, "/sys/hypervisor/type", buf);
 		if (strcmp(vm, "none") == 0)

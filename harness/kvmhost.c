@@ -84,14 +84,7 @@ static void printable(char *s)
 /* First line of a small file, printable; "" when unreadable. */
 static void read_line(const char *path, char *buf, size_t n)
 {
-	FILE *f = fopen(path, "re");
-
-	buf[0] = '\0';
-	if (!f)
-		return;
-	if (fgets(buf, (int)n, f))
-		buf[strcspn(buf, "\n")] = '\0';
-	fclose(f);
+	vb_read_line(path, buf, n);
 	printable(buf);
 }
 
