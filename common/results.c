@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "results.h"
 #include "proto.h"
+#include "safefile.h"
+#include "textsafe.h"
 #include "traits.h"
 
 #include <errno.h>
@@ -8,23 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
-
-/* All of buf to fd; 0 or -1 (errno). */
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t w = write(fd, buf, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		buf += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
 
 /*
  * The document is rewritten after every measurement: dumped to memory and
@@ -34,34 +21,20 @@ static int write_all(int fd, const char *buf, size_t len)
  */
 int vb_results_write(const json_t *doc, const char *path, char *err, size_t n)
 {
-	char tmp[4096], *text;
-	int fd;
+	char *text = json_dumps(doc, JSON_INDENT(1) | JSON_REAL_PRECISION(10)), *line;
+	size_t len = text ? strlen(text) : 0;
+	int rc;
 
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp)) {
-		snprintf(err, n, "path too long: %s", path);
-		return -1;
-	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		snprintf(err, n, "create %s: %s", tmp, strerror(errno));
-		return -1;
-	}
-	text = json_dumps(doc, JSON_INDENT(1) | JSON_REAL_PRECISION(10));
-	if (!text || write_all(fd, text, strlen(text)) || write_all(fd, "\n", 1) || fsync(fd)) {
-		snprintf(err, n, "write %s: %s", tmp, text ? strerror(errno) : "out of memory");
+	line = text ? realloc(text, len + 2) : NULL;
+	if (!line) {
+		snprintf(err, n, "write %s: out of memory", path);
 		free(text);
-		close(fd);
-		unlink(tmp);
 		return -1;
 	}
-	free(text);
-	close(fd);
-	if (rename(tmp, path)) {
-		snprintf(err, n, "rename %s to %s: %s", tmp, path, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
+	line[len] = '\n';
+	rc = vb_safe_write(path, line, len + 1, 0644, err, n);
+	free(line);
+	return rc;
 }
 
 /*
@@ -110,7 +83,9 @@ static json_t *checked(json_t *doc, const json_error_t *je, const char *what, ch
 	json_t *v;
 
 	if (!doc) {
-		snprintf(err, n, "%s: not valid JSON: %s (line %d)", what, je->text, je->line);
+		/* jansson quotes the bad token: the file's bytes, as a terminal may show them */
+		snprintf(err, n, "%s: not valid JSON: %s (line %d)", what, VB_TERM(je->text),
+			 je->line);
 		return NULL;
 	}
 	if (!json_is_object(doc) || strcmp(vb_json_str(doc, "schema", ""), VB_RESULTS_SCHEMA)) {
@@ -141,16 +116,89 @@ bad:
 	return NULL;
 }
 
+static void over_cap(const char *what, char *err, size_t n)
+{
+	snprintf(err, n, "%s: larger than %u MiB, the most a result file may be", what,
+		 VB_RESULTS_MAX_BYTES >> 20);
+}
+
+/* A file read for jansson, cut at the cap (a pipe has no size to check first). */
+struct capped {
+	int fd;
+	size_t left;            /* bytes the cap allows, and one more */
+	int over, errnum;
+};
+
+static size_t read_capped(void *buf, size_t len, void *data)
+{
+	struct capped *c = data;
+	ssize_t r;
+
+	do
+		r = read(c->fd, buf, len < c->left ? len : c->left);
+	while (r < 0 && errno == EINTR);
+	if (r < 0) {
+		c->errnum = errno;
+		return (size_t)-1;
+	}
+	c->left -= (size_t)r;
+	if (!c->left) {
+		c->over = 1;
+		return (size_t)-1;
+	}
+	return (size_t)r;
+}
+
+/*
+ * Parse an open result file into *doc (NULL when it is not JSON: je says
+ * why). -1 with err when it is over the cap or cannot be read.
+ */
+static int load_capped(int fd, const char *path, json_t **doc, json_error_t *je, char *err,
+		       size_t n)
+{
+	struct capped c = { .fd = fd, .left = VB_RESULTS_MAX_BYTES + 1u };
+	struct stat st;
+
+	*doc = NULL;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (unsigned long long)st.st_size > VB_RESULTS_MAX_BYTES) {
+		over_cap(path, err, n);
+		return -1;
+	}
+	*doc = json_load_callback(read_capped, &c, JSON_REJECT_DUPLICATES, je);
+	if (!c.over && !c.errnum)
+		return 0;
+	json_decref(*doc);
+	*doc = NULL;
+	if (c.over)
+		over_cap(path, err, n);
+	else
+		snprintf(err, n, "%s: %s", path, strerror(c.errnum));
+	return -1;
+}
+
 json_t *vb_results_load(const char *path, char *err, size_t n)
 {
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
 	json_error_t je;
+	json_t *doc;
 
-	return checked(json_load_file(path, JSON_REJECT_DUPLICATES, &je), &je, path, err, n);
+	if (fd < 0) {
+		snprintf(err, n, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	rc = load_capped(fd, path, &doc, &je, err, n);
+	close(fd);
+	return rc ? NULL : checked(doc, &je, path, err, n);
 }
 
 json_t *vb_results_loadb(const char *buf, size_t len, const char *what, char *err, size_t n)
 {
 	json_error_t je;
 
+	if (len > VB_RESULTS_MAX_BYTES) {
+		over_cap(what, err, n);
+		return NULL;
+	}
 	return checked(json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je), &je, what, err, n);
 }

@@ -14,12 +14,24 @@
 #define VB_RESULTS_SCHEMA "vbench-results"
 #define VB_RESULTS_VERSION 1
 
-/* Write atomically (tmp file, fsync, rename). 0 or -1 with err. */
+/*
+ * Write atomically, as safefile.h replaces a file (never through a symlink,
+ * never over a device or FIFO). 0 or -1 with err.
+ */
 int vb_results_write(const json_t *doc, const char *path, char *err, size_t n);
+/*
+ * The largest result file read. A run of every workload on every backend,
+ * 5 rounds with counters, writes about 5 MB; the readers hold 5-10 times
+ * a file in memory (jansson's tree), so this cap keeps a compare of two
+ * files within a few GB. A larger file is refused before it is read, a
+ * pipe when it passes the cap.
+ */
+#define VB_RESULTS_MAX_BYTES (256u << 20)
 /*
  * Load and check JSON, schema name and version, and that backends,
  * workloads and measurements are arrays; NULL with a one-line err. Files
  * written before backends carried traits get them (vb_results_fill_traits).
+ * Over VB_RESULTS_MAX_BYTES is an error.
  */
 json_t *vb_results_load(const char *path, char *err, size_t n);
 /* The same checks on a document in memory; what names it in err. */
@@ -38,6 +50,12 @@ void vb_results_fill_traits(json_t *doc);
  * rounds are not capped. NULL when memory runs out.
  */
 json_t *vb_results_summary(const json_t *doc);
+/*
+ * An index of entries {"name": ...} by name: name -> the index of its first
+ * entry in arr (entries without a string name are left out); NULL when out
+ * of memory.
+ */
+json_t *vb_results_names(const json_t *arr);
 /*
  * The key of a (backend, workload) pair for indexes ("backend\x1fbench"),
  * malloc'd; NULL when out of memory.

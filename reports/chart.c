@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Writing gnuplot scripts and running gnuplot; see chart.h. */
 #include "chart.h"
+#include "../common/safefile.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -30,13 +32,39 @@ void rp_gp_safe(char *s)
 			*s = '_';
 }
 
-FILE *rp_chart_data(const char *dir, const char *name, char *err, size_t n)
+int rp_chart_workdir(const char *dir, char *work, size_t n, char *err, size_t errlen)
+{
+	if ((size_t)snprintf(work, n, "%s/.vbench-charts-XXXXXX", dir) >= n) {
+		snprintf(err, errlen, "%s: path too long", dir);
+		return -1;
+	}
+	if (mkdtemp(work))
+		return 0;
+	snprintf(err, errlen, "%s: cannot create a directory for the charts: %s", dir,
+		 strerror(errno));
+	return -1;
+}
+
+void rp_chart_workdir_remove(const char *work)
+{
+	DIR *d = opendir(work);
+	struct dirent *e;
+
+	while (d && (e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			unlinkat(dirfd(d), e->d_name, 0);
+	if (d)
+		closedir(d);
+	rmdir(work);
+}
+
+FILE *rp_chart_data(const char *work, const char *name, char *err, size_t n)
 {
 	char path[4096];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/%s.dat", dir, name);
-	f = fopen(path, "w");
+	snprintf(path, sizeof(path), "%s/%s.dat", work, name);
+	f = fopen(path, "we");
 	if (!f)
 		snprintf(err, n, "%s: %s", path, strerror(errno));
 	return f;
@@ -45,7 +73,7 @@ FILE *rp_chart_data(const char *dir, const char *name, char *err, size_t n)
 /* The last non-empty line of gnuplot's error log, for a one-line error. */
 static void last_line(const char *path, char *out, size_t n)
 {
-	FILE *f = fopen(path, "r");
+	FILE *f = fopen(path, "re");
 	char line[380];
 
 	snprintf(out, n, "no message");
@@ -59,7 +87,12 @@ static void last_line(const char *path, char *out, size_t n)
 	fclose(f);
 }
 
-static int run_gnuplot(const char *dir, const char *name, char *err, size_t n)
+/*
+ * gnuplot NAME.gp in work, its output in NAME.log there (removed when it
+ * succeeds); a failure names the files as they will be once in dir.
+ */
+static int run_gnuplot(const char *work, const char *dir, const char *name, char *err,
+		       size_t n)
 {
 	const char *prog = getenv("VBENCH_GNUPLOT");
 	char script[512], log[512], logpath[4096], msg[400];
@@ -78,7 +111,7 @@ static int run_gnuplot(const char *dir, const char *name, char *err, size_t n)
 	if (pid == 0) {
 		int fd;
 
-		if (chdir(dir))
+		if (chdir(work))
 			_exit(126);
 		fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		if (fd >= 0) {
@@ -93,7 +126,7 @@ static int run_gnuplot(const char *dir, const char *name, char *err, size_t n)
 			snprintf(err, n, "waitpid: %s", strerror(errno));
 			return -1;
 		}
-	snprintf(logpath, sizeof(logpath), "%s/%s", dir, log);
+	snprintf(logpath, sizeof(logpath), "%s/%s", work, log);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 		unlink(logpath);
 		return 0;
@@ -105,18 +138,34 @@ static int run_gnuplot(const char *dir, const char *name, char *err, size_t n)
 		return -1;
 	}
 	last_line(logpath, msg, sizeof(msg));
-	snprintf(err, n, "gnuplot failed on %s/%s: %s (log: %s)", dir, script, msg, logpath);
+	snprintf(err, n, "gnuplot failed on %s/%s: %s (log: %s/%s)", dir, script, msg, dir, log);
 	return -1;
 }
 
-int rp_chart_render(const char *dir, const char *name, int width, int height,
-		    const char *body, char *err, size_t n)
+/* Move what there is of NAME (data, script, images, log) from work into dir. */
+static int keep(const char *work, const char *dir, const char *name, char *err, size_t n)
 {
-	char path[4096];
+	static const char *const ext[] = { "dat", "gp", "png", "svg", "log" };
+	char from[4096], to[4096];
+	int rc = 0;
+
+	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]) && rc == 0; i++) {
+		snprintf(from, sizeof(from), "%s/%s.%s", work, name, ext[i]);
+		snprintf(to, sizeof(to), "%s/%s.%s", dir, name, ext[i]);
+		if (access(from, F_OK) == 0)
+			rc = vb_safe_move(from, to, err, n);
+	}
+	return rc;
+}
+
+int rp_chart_render(const char *work, const char *dir, const char *name, int width,
+		    int height, const char *body, char *err, size_t n)
+{
+	char path[4096], ignored[512];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/%s.gp", dir, name);
-	f = fopen(path, "w");
+	snprintf(path, sizeof(path), "%s/%s.gp", work, name);
+	f = fopen(path, "we");
 	if (!f) {
 		snprintf(err, n, "%s: %s", path, strerror(errno));
 		return -1;
@@ -137,5 +186,10 @@ int rp_chart_render(const char *dir, const char *name, int width, int height,
 		snprintf(err, n, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	return run_gnuplot(dir, name, err, n);
+	if (run_gnuplot(work, dir, name, err, n)) {
+		/* the script, data and log where the message says they are */
+		keep(work, dir, name, ignored, sizeof(ignored));
+		return -1;
+	}
+	return keep(work, dir, name, err, n);
 }

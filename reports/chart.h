@@ -3,7 +3,8 @@
  * gnuplot charts kept re-plottable: each chart is DIR/NAME.dat (data),
  * DIR/NAME.gp (the script, which writes NAME.png with pngcairo and then
  * NAME.svg) and the two images. gnuplot runs as a child process
- * (`gnuplot NAME.gp` in DIR); VBENCH_GNUPLOT overrides the program. Data
+ * (`gnuplot NAME.gp` in a private directory, then the files are moved
+ * into DIR); VBENCH_GNUPLOT overrides the program. Data
  * files are tab-separated and every block starts with a header line.
  */
 #ifndef VB_CHART_H
@@ -15,13 +16,25 @@
 void rp_chart_name(char *buf, size_t n, const char *prefix, const char *part);
 /* Make s safe inside a single-quoted gnuplot string (and a data column). */
 void rp_gp_safe(char *s);
-/* Open DIR/NAME.dat for writing; NULL with err. */
-FILE *rp_chart_data(const char *dir, const char *name, char *err, size_t n);
 /*
- * Write DIR/NAME.gp from the plot commands in body (which refer to
- * 'NAME.dat') and run gnuplot; 0, or -1 with a one-line reason in err.
+ * The private directory charts are made in, WORK: DIR/.vbench-charts-XXXXXX
+ * (mkdtemp: new, mode 0700). gnuplot writes its images by name (`set
+ * output`) and would follow a symlink planted in DIR; in WORK no one else
+ * can plant one. Finished files are moved into DIR as safefile.h does.
+ * 0 or -1 with err.
  */
-int rp_chart_render(const char *dir, const char *name, int width, int height,
-		    const char *body, char *err, size_t n);
+int rp_chart_workdir(const char *dir, char *work, size_t n, char *err, size_t errlen);
+/* Remove WORK and what is left in it (the data of charts never drawn). */
+void rp_chart_workdir_remove(const char *work);
+/* Open WORK/NAME.dat for writing; NULL with err. */
+FILE *rp_chart_data(const char *work, const char *name, char *err, size_t n);
+/*
+ * Write WORK/NAME.gp from the plot commands in body (which refer to
+ * 'NAME.dat'), run gnuplot in WORK and move NAME.dat, .gp, .png and .svg
+ * into DIR (and NAME.log, where gnuplot failed); 0, or -1 with a one-line
+ * reason in err.
+ */
+int rp_chart_render(const char *work, const char *dir, const char *name, int width,
+		    int height, const char *body, char *err, size_t n);
 
 #endif

@@ -9,7 +9,9 @@
 
 #include "../common/proto.h"
 #include "../common/results.h"
+#include "../common/safefile.h"
 #include "../common/stats.h"
+#include "../common/textsafe.h"
 #include "mannwhitney.h"
 #include "roundperm.h"
 #include "xmlesc.h"
@@ -138,7 +140,8 @@ int rp_compare(const struct rp_run *base, const struct rp_run *cur,
 	       const struct rp_cmp_opts *o, struct rp_cmp **out, size_t *n)
 {
 	const struct rp_run *runs[2] = {base, cur};
-	size_t cap = json_array_size(base->measurements) + json_array_size(cur->measurements);
+	/* one comparison per pair of either run: at most as many as both have pairs */
+	size_t cap = json_object_size(base->by_pair) + json_object_size(cur->by_pair);
 	struct rp_cmp *c = calloc(cap ? cap : 1, sizeof(*c));
 	json_t *seen = json_object(), *e;
 	size_t k = 0, i;
@@ -179,16 +182,31 @@ int rp_compare(const struct rp_run *base, const struct rp_run *cur,
 	return 0;
 }
 
+/*
+ * A cell of text from the result files, as a terminal may show it
+ * (textsafe.h), whole, padded to width and a space.
+ */
+static void put_cell(FILE *f, const char *s, int width)
+{
+	for (size_t k = vb_term_put(f, s); k < (size_t)width; k++)
+		fputc(' ', f);
+	fputc(' ', f);
+}
+
 void rp_compare_table(FILE *f, const struct rp_cmp *c, size_t n)
 {
 	fprintf(f, "%-10s %-16s %-7s %5s %12s %12s %8s %9s %-7s  %s\n", "backend", "workload",
 		"unit", "dir", "base median", "new median", "change", "p", "test", "verdict");
 	for (size_t i = 0; i < n; i++) {
-		fprintf(f, "%-10s %-16s %-7s %5s ", c[i].backend, c[i].bench, c[i].unit,
-			c[i].higher_better ? "high" : "low");
+		put_cell(f, c[i].backend, 10);
+		put_cell(f, c[i].bench, 16);
+		put_cell(f, c[i].unit, 7);
+		fprintf(f, "%5s ", c[i].higher_better ? "high" : "low");
 		if (c[i].verdict == RP_MISSING || c[i].verdict == RP_BROKEN) {
-			fprintf(f, "%12s %12s %8s %9s %-7s  %s (%s)\n", "-", "-", "-", "-", "-",
-				rp_verdict_name(c[i].verdict), c[i].note);
+			fprintf(f, "%12s %12s %8s %9s %-7s  %s (", "-", "-", "-", "-", "-",
+				rp_verdict_name(c[i].verdict));
+			vb_term_put(f, c[i].note);
+			fputs(")\n", f);
 			continue;
 		}
 		fprintf(f, "%12.4g %12.4g %+7.1f%% %9.2g %-7s  %s\n", c[i].base_median,
@@ -210,14 +228,13 @@ static void describe(char *buf, size_t n, const struct rp_cmp *c)
 int rp_compare_junit(const char *path, const struct rp_cmp *c, size_t n,
 		     const struct rp_cmp_opts *o, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "w");
+	struct vb_safe_file out;
+	FILE *f = vb_safe_open(&out, path, 0644, err, errlen);
 	size_t failures = 0, skipped = 0, i;
 	char msg[400];
 
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (!f)
 		return -1;
-	}
 	for (i = 0; i < n; i++) {
 		failures += rp_verdict_fails(c[i].verdict);
 		skipped += c[i].verdict == RP_MISSING;
@@ -248,11 +265,7 @@ int rp_compare_junit(const char *path, const struct rp_cmp *c, size_t n,
 		fputs("</testcase>\n", f);
 	}
 	fputs("</testsuite>\n</testsuites>\n", f);
-	if (fclose(f)) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	return 0;
+	return vb_safe_commit(&out, 0, err, errlen);
 }
 
 /* github-action-benchmark's "custom" tools take one direction per file. */
@@ -260,8 +273,8 @@ static int write_github(const char *path, const struct rp_cmp *c, size_t n, int 
 			char *err, size_t errlen)
 {
 	json_t *arr = json_array();
-	char extra[400];
-	int rc = 0;
+	char extra[400], *text;
+	int rc;
 
 	for (size_t i = 0; i < n; i++) {
 		char *name, range[48];
@@ -280,11 +293,14 @@ static int write_github(const char *path, const struct rp_cmp *c, size_t n, int 
 						     "range", range, "extra", extra));
 		free(name);
 	}
-	if (json_dump_file(arr, path, JSON_INDENT(2))) {
-		snprintf(err, errlen, "%s: cannot write", path);
-		rc = -1;
-	}
+	text = json_dumps(arr, JSON_INDENT(2));
 	json_decref(arr);
+	if (!text) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	rc = vb_safe_write(path, text, strlen(text), 0644, err, errlen);
+	free(text);
 	return rc;
 }
 

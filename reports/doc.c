@@ -3,11 +3,15 @@
 #include "doc.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "xmlesc.h"
+#include "../common/safefile.h"
+#include "../common/textsafe.h"
 
 static const char css[] =
 	"body{font-family:system-ui,sans-serif;max-width:1150px;margin:2em auto;padding:0 1em;"
@@ -32,16 +36,66 @@ static char *vfmt(const char *fmt, va_list ap)
 	return s;
 }
 
-/* Markdown: keep table cells on one line and their pipes literal. */
-static void put_md(FILE *f, const char *s, int in_table)
+/* Where Markdown text goes: a block's text, a table cell, an image's text. */
+enum md_ctx { MD_TEXT, MD_CELL, MD_ALT };
+
+/* 1 when s, at or after the start of its block's text, would start a block. */
+static int md_block_mark(const char *start, const char *s)
 {
-	for (; *s; s++) {
-		if (in_table && *s == '|')
-			fputs("\\|", f);
-		else if (in_table && *s == '\n')
-			fputc(' ', f);
-		else
-			fputc(*s, f);
+	const char *d = start;
+
+	if (s == start)
+		return *s == '#' || *s == '>' || *s == '+' || *s == '-' || *s == '*';
+	/* "12. " or "12) ": an ordered list */
+	while (d < s && *d >= '0' && *d <= '9')
+		d++;
+	return d == s && (*s == '.' || *s == ')');
+}
+
+/* 1 when the ASCII character at s must be backslash-escaped. */
+static int md_special(const char *start, const char *s, enum md_ctx ctx)
+{
+	switch (*s) {
+	case '\\':
+	case '<':             /* raw HTML, autolinks */
+		return 1;
+	case '(':
+	case '[':             /* "](" and "][": inline and reference links, images */
+		return (s > start && s[-1] == ']') || (ctx == MD_ALT && *s == '[');
+	case ']':
+		return ctx == MD_ALT;
+	case '|':
+		return ctx == MD_CELL;
+	}
+	return ctx == MD_TEXT && md_block_mark(start, s);
+}
+
+/*
+ * Markdown: the text shows as written, whatever a result file put in it.
+ * No raw HTML, link, image or block can start from it: '<' and a
+ * backslash are escaped, "](" and "][" broken, a line break becomes a
+ * space and a leading block marker is escaped; a table cell's pipes and
+ * an image text's brackets are escaped too. Controls and bytes that are
+ * not printable UTF-8 are shown as \xNN (textsafe.h): the file is read
+ * on terminals too.
+ */
+static void put_md(FILE *f, const char *s, enum md_ctx ctx)
+{
+	const char *start = s;
+
+	for (size_t k; *s; s += k) {
+		k = vb_text_printable(s);
+		if (!k) {
+			if (*s == '\n' || *s == '\r')
+				fputc(' ', f);
+			else
+				fprintf(f, "\\x%02x", (unsigned char)*s);
+			k = 1;
+			continue;
+		}
+		if (k == 1 && md_special(start, s, ctx))
+			fputc('\\', f);
+		fwrite(s, 1, k, f);
 	}
 }
 
@@ -52,13 +106,15 @@ int rp_doc_open(struct rp_doc *d, const char *dir, const char *title, char *err,
 	memset(d, 0, sizeof(*d));
 	d->dir = dir;
 	snprintf(path, sizeof(path), "%s/report.md", dir);
-	d->md = fopen(path, "w");
+	d->md = vb_safe_open(&d->md_out, path, 0644, err, n);
 	if (!d->md)
-		goto fail;
+		return -1;
 	snprintf(path, sizeof(path), "%s/index.html", dir);
-	d->html = fopen(path, "w");
-	if (!d->html)
-		goto fail;
+	d->html = vb_safe_open(&d->html_out, path, 0644, err, n);
+	if (!d->html) {
+		vb_safe_abort(&d->md_out);
+		return -1;
+	}
 	fprintf(d->md, "# %s\n\n", title);
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>", d->html);
 	rp_put_xml(d->html, title);
@@ -66,22 +122,27 @@ int rp_doc_open(struct rp_doc *d, const char *dir, const char *title, char *err,
 	rp_put_xml(d->html, title);
 	fputs("</h1>\n", d->html);
 	return 0;
-fail:
-	snprintf(err, n, "%s: %s", path, strerror(errno));
-	if (d->md)
-		fclose(d->md);
-	return -1;
 }
 
-int rp_doc_close(struct rp_doc *d)
+int rp_doc_close(struct rp_doc *d, char *err, size_t n)
 {
-	int bad = d->failed;
-
 	fputs("</body></html>\n", d->html);
-	bad |= ferror(d->md) | ferror(d->html);
-	bad |= fclose(d->md) != 0;
-	bad |= fclose(d->html) != 0;
-	return bad ? -1 : 0;
+	if (d->failed) {
+		snprintf(err, n, "%s: writing the report failed", d->dir);
+		rp_doc_discard(d);
+		return -1;
+	}
+	if (vb_safe_commit(&d->md_out, 0, err, n)) {
+		vb_safe_abort(&d->html_out);
+		return -1;
+	}
+	return vb_safe_commit(&d->html_out, 0, err, n);
+}
+
+void rp_doc_discard(struct rp_doc *d)
+{
+	vb_safe_abort(&d->md_out);
+	vb_safe_abort(&d->html_out);
 }
 
 void rp_doc_heading(struct rp_doc *d, int level, const char *fmt, ...)
@@ -96,7 +157,9 @@ void rp_doc_heading(struct rp_doc *d, int level, const char *fmt, ...)
 		d->failed = 1;
 		return;
 	}
-	fprintf(d->md, "%.*s %s\n\n", level, "######", s);
+	fprintf(d->md, "%.*s ", level, "######");
+	put_md(d->md, s, MD_TEXT);
+	fputs("\n\n", d->md);
 	fprintf(d->html, "<h%d>", level);
 	rp_put_xml(d->html, s);
 	fprintf(d->html, "</h%d>\n", level);
@@ -111,7 +174,9 @@ static void para(struct rp_doc *d, const char *cls, const char *fmt, va_list ap)
 		d->failed = 1;
 		return;
 	}
-	fprintf(d->md, cls ? "> %s\n\n" : "%s\n\n", s);
+	fputs(cls ? "> " : "", d->md);
+	put_md(d->md, s, MD_TEXT);
+	fputs("\n\n", d->md);
 	fprintf(d->html, cls ? "<p class=\"%s\">" : "<p%s>", cls ? cls : "");
 	rp_put_xml(d->html, s);
 	fputs("</p>\n", d->html);
@@ -152,7 +217,9 @@ void rp_doc_item(struct rp_doc *d, const char *fmt, ...)
 	if (!d->in_list)
 		fputs("<ul>\n", d->html);
 	d->in_list = 1;
-	fprintf(d->md, "- %s\n", s);
+	fputs("- ", d->md);
+	put_md(d->md, s, MD_TEXT);
+	fputc('\n', d->md);
 	fputs("<li>", d->html);
 	rp_put_xml(d->html, s);
 	fputs("</li>\n", d->html);
@@ -173,7 +240,7 @@ void rp_doc_table(struct rp_doc *d, int ncols, const char *const *head)
 	fputc('|', d->md);
 	for (int i = 0; i < ncols; i++) {
 		fputc(' ', d->md);
-		put_md(d->md, head[i], 1);
+		put_md(d->md, head[i], MD_CELL);
 		fputs(" |", d->md);
 		fputs("<th>", d->html);
 		rp_put_xml(d->html, head[i]);
@@ -198,7 +265,7 @@ void rp_doc_row(struct rp_doc *d, int ncols, const char *const *cells,
 		/* Markdown has no cell colours: mark significant cells in bold. */
 		if (cls && (!strcmp(cls, "slower") || !strcmp(cls, "faster")))
 			fputs("**", d->md);
-		put_md(d->md, cells[i], 1);
+		put_md(d->md, cells[i], MD_CELL);
 		if (cls && (!strcmp(cls, "slower") || !strcmp(cls, "faster")))
 			fputs("**", d->md);
 		fputs(" |", d->md);
@@ -240,15 +307,23 @@ void rp_doc_chart(struct rp_doc *d, const char *name, const char *caption)
 {
 	char path[4096];
 	FILE *in;
+	int fd;
 
 	snprintf(path, sizeof(path), "%s/%s.svg", d->dir, name);
-	in = fopen(path, "rb");
+	/* embedded in the page: a symlink put in DIR must not bring in another file */
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	in = fd < 0 ? NULL : fdopen(fd, "rb");
 	if (!in) {
+		if (fd >= 0)
+			close(fd);
 		d->failed = 1;
 		return;
 	}
-	fprintf(d->md, "![%s](%s.svg)\n\n*%s* ([PNG](%s.png), data `%s.dat`, script `%s.gp`)\n\n",
-		caption, name, caption, name, name, name);
+	fputs("![", d->md);
+	put_md(d->md, caption, MD_ALT);
+	fprintf(d->md, "](%s.svg)\n\n*", name);
+	put_md(d->md, caption, MD_TEXT);
+	fprintf(d->md, "* ([PNG](%s.png), data `%s.dat`, script `%s.gp`)\n\n", name, name, name);
 	fputs("<figure><img alt=\"", d->html);
 	rp_put_xml(d->html, caption);
 	fputs("\" src=\"data:image/svg+xml;base64,", d->html);

@@ -9,17 +9,23 @@
 
 #include <stdio.h>
 
+#include "../common/safefile.h"
+
 struct rp_doc {
-	FILE *md;
-	FILE *html;
+	FILE *md;               /* md_out's stream */
+	FILE *html;             /* html_out's stream */
+	struct vb_safe_file md_out, html_out; /* replace DIR's files only when complete */
 	const char *dir;        /* where charts live, for embedding */
 	int failed;             /* a write or an embed went wrong */
 	int in_list;            /* an item list is open */
 };
 
+/* Start DIR/report.md and DIR/index.html (safefile.h replacements); 0 or -1 with err. */
 int rp_doc_open(struct rp_doc *d, const char *dir, const char *title, char *err, size_t n);
-/* Finish both files; 0, or -1 when anything failed to write. */
-int rp_doc_close(struct rp_doc *d);
+/* Finish both files and put them in place; 0, or -1 with err (then DIR keeps its old ones). */
+int rp_doc_close(struct rp_doc *d, char *err, size_t n);
+/* Drop both files unfinished: DIR keeps what it had (the report failed). */
+void rp_doc_discard(struct rp_doc *d);
 
 void rp_doc_heading(struct rp_doc *d, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

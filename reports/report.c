@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "../common/proto.h"
 #include "approaches.h"
@@ -136,7 +137,7 @@ const char *rp_num(double v, char *buf, size_t n)
 
 FILE *rp_report_data(struct rp_report *rp, const char *name)
 {
-	FILE *f = rp_chart_data(rp->dir, name, rp->err, sizeof(rp->err));
+	FILE *f = rp_chart_data(rp->charts, name, rp->err, sizeof(rp->err));
 
 	if (!f)
 		rp->failed = 1;
@@ -150,7 +151,7 @@ void rp_report_chart(struct rp_report *rp, const char *name, int w, int h, const
 
 	if (rp->failed)
 		return;
-	if (rp_chart_render(rp->dir, name, w, h, body, err, sizeof(err))) {
+	if (rp_chart_render(rp->charts, rp->dir, name, w, h, body, err, sizeof(err))) {
 		snprintf(rp->err, sizeof(rp->err), "%s", err);
 		rp->failed = 1;
 		return;
@@ -158,14 +159,38 @@ void rp_report_chart(struct rp_report *rp, const char *name, int w, int h, const
 	rp_doc_chart(&rp->doc, name, caption);
 }
 
+/*
+ * DIR, made if missing. One that is there must be a directory of the
+ * euid's own, not a symlink to one: vbench writes in it as root.
+ */
 static int make_dir(const char *dir, char *err, size_t n)
 {
+	size_t len = strlen(dir);
+	char path[4096];
 	struct stat st;
 
-	if (mkdir(dir, 0755) == 0 || (errno == EEXIST && !stat(dir, &st) && S_ISDIR(st.st_mode)))
+	if (mkdir(dir, 0755) == 0)
 		return 0;
-	snprintf(err, n, "%s: cannot create the report directory: %s", dir,
-		 errno == EEXIST ? "exists and is not a directory" : strerror(errno));
+	/* "link/" would name the directory the link points to */
+	while (len > 1 && dir[len - 1] == '/')
+		len--;
+	snprintf(path, sizeof(path), "%.*s", (int)len, dir);
+	if (errno != EEXIST || lstat(path, &st)) {
+		snprintf(err, n, "%s: cannot create the report directory: %s", dir,
+			 strerror(errno));
+		return -1;
+	}
+	if (S_ISLNK(st.st_mode))
+		snprintf(err, n, "refusing to write the report into %s: it is a symbolic link",
+			 dir);
+	else if (!S_ISDIR(st.st_mode))
+		snprintf(err, n, "%s: cannot create the report directory: exists and is not a "
+			 "directory", dir);
+	else if (st.st_uid != geteuid())
+		snprintf(err, n, "refusing to write the report into %s: it is owned by uid %u, "
+			 "not by you", dir, (unsigned)st.st_uid);
+	else
+		return 0;
 	return -1;
 }
 
@@ -239,18 +264,21 @@ int rp_report_write(const struct rp_run *runs, int nruns, const char *dir, char 
 	};
 	int rc = 0;
 
-	if (make_dir(dir, err, n))
+	if (make_dir(dir, err, n) || rp_chart_workdir(dir, rp.charts, sizeof(rp.charts), err, n))
 		return -1;
-	if (rp_doc_open(&rp.doc, dir, "vbench report: what virtualization costs", err, n))
+	if (rp_doc_open(&rp.doc, dir, "vbench report: what virtualization costs", err, n)) {
+		rp_chart_workdir_remove(rp.charts);
 		return -1;
+	}
 	collect_names(&rp);
 	intro(&rp);
 	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]) && !rp.failed; i++)
 		sections[i](&rp);
-	if (rp_doc_close(&rp.doc) && !rp.failed) {
-		snprintf(rp.err, sizeof(rp.err), "%s: writing the report failed", dir);
+	if (rp.failed)
+		rp_doc_discard(&rp.doc);
+	else if (rp_doc_close(&rp.doc, rp.err, sizeof(rp.err)))
 		rp.failed = 1;
-	}
+	rp_chart_workdir_remove(rp.charts);
 	if (rp.failed) {
 		snprintf(err, n, "%s", rp.err);
 		rc = -1;

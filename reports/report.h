@@ -18,6 +18,7 @@ struct rp_report {
 	const struct rp_run *runs;
 	int nruns;
 	const char *dir;
+	char charts[4096];      /* the private dir charts are made in (chart.h) */
 	json_t *backends;       /* names in display order, over all runs */
 	json_t *benches;        /* workload names in order, over all runs */
 	char err[1024];         /* first chart/IO failure */

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "fsutil.h"
+#include "../paths.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -54,52 +55,20 @@ int vb_read_file(const char *path, size_t max, unsigned char **out, size_t *len,
 	return 0;
 }
 
-FILE *vb_tmp_open(const char *path, char *tmp, size_t tmplen, char *err, size_t n)
-{
-	FILE *f;
-
-	if (vb_pathf(tmp, tmplen, "%s.tmp.%ld", path, (long)getpid())) {
-		snprintf(err, n, "path too long: %s", path);
-		return NULL;
-	}
-	f = fopen(tmp, "we");
-	if (!f)
-		snprintf(err, n, "%s: %s", tmp, strerror(errno));
-	return f;
-}
-
-int vb_tmp_commit(FILE *f, int failed, const char *tmp, const char *path, char *err,
-		  size_t n)
-{
-	if (fclose(f) != 0 || failed) {
-		snprintf(err, n, "write %s: %s", tmp, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	if (rename(tmp, path)) {
-		snprintf(err, n, "rename to %s: %s", path, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
-}
-
-int vb_write_file_atomic(const char *path, const void *buf, size_t len, char *err,
-			 size_t n)
-{
-	char tmp[4096];
-	FILE *f = vb_tmp_open(path, tmp, sizeof(tmp), err, n);
-
-	if (!f)
-		return -1;
-	return vb_tmp_commit(f, fwrite(buf, 1, len, f) != len, tmp, path, err, n);
-}
-
-int vb_file_nonempty(const char *path)
+int vb_cache_hit(const char *path)
 {
 	struct stat st;
+	char why[128];
 
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
+	if (lstat(path, &st) || (S_ISREG(st.st_mode) && st.st_size == 0))
+		return 0;
+	if (!S_ISREG(st.st_mode))
+		snprintf(why, sizeof(why), "it is %s",
+			 S_ISLNK(st.st_mode) ? "a symbolic link" : "not a regular file");
+	else if (vb_private_stat(&st, why, sizeof(why)))
+		return 1;
+	fprintf(stderr, "vbench: not trusting the cached %s: %s; writing it again\n", path, why);
+	return 0;
 }
 
 int vb_pathf(char *buf, size_t n, const char *fmt, ...)

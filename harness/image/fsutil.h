@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* File helpers for the image builder's cache. */
+/* File helpers for the image builder's cache (files are written with common/safefile.h). */
 #ifndef VB_FSUTIL_H
 #define VB_FSUTIL_H
 
@@ -10,22 +10,15 @@
 /* Read a whole file (at most max bytes) into a malloc'd buffer. 0 or -1 with err. */
 int vb_read_file(const char *path, size_t max, unsigned char **out, size_t *len, char *err,
 		 size_t n);
-/*
- * Atomic replacement in two steps: vb_tmp_open opens `<path>.tmp.<pid>`
- * (its name in tmp), vb_tmp_commit closes it and renames it over path, or
- * removes it when failed is set or anything went wrong. 0 or -1 with err.
- */
-FILE *vb_tmp_open(const char *path, char *tmp, size_t tmplen, char *err, size_t n);
-int vb_tmp_commit(FILE *f, int failed, const char *tmp, const char *path, char *err,
-		  size_t n);
-/* Write a file atomically (a temporary next to it, then rename). 0 or -1 with err. */
-int vb_write_file_atomic(const char *path, const void *buf, size_t len, char *err,
-			 size_t n);
-
 /* snprintf for paths: -1 (and errno ENAMETOOLONG) when it does not fit. */
 int vb_pathf(char *buf, size_t n, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* 1 when path exists and is a regular file of non-zero size. */
-int vb_file_nonempty(const char *path);
+/*
+ * Whether the cache holds path: a non-empty regular file (not a symlink)
+ * that only root or the euid can have written (vb_private_stat). One that
+ * is there but not trusted is said on stderr, and is not a hit: the
+ * caller writes it again (safefile.h replaces it, or refuses a symlink).
+ */
+int vb_cache_hit(const char *path);
 
 #endif

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "image.h"
 #include "cpio.h"
+#include "../../common/safefile.h"
 #include "fsutil.h"
 #include "../paths.h"
 #include "modules.h"
@@ -68,12 +69,13 @@ int vb_initramfs_write(const char *path, const unsigned char *agent, size_t agen
 		       size_t nextra, char *err, size_t n)
 {
 	static const char *const dirs[] = { "dev", "proc", "sys", "tmp", "run", "modules" };
-	char tmp[4096], name[128];
+	struct vb_safe_file out;
+	char name[128];
 	struct vb_cpio c;
 	FILE *f;
 	int rc = 0;
 
-	f = vb_tmp_open(path, tmp, sizeof(tmp), err, n);
+	f = vb_safe_open(&out, path, 0644, err, n);
 	if (!f)
 		return -1;
 	vb_cpio_init(&c, f);
@@ -88,12 +90,11 @@ int vb_initramfs_write(const char *path, const unsigned char *agent, size_t agen
 		rc |= vb_cpio_file(&c, name, 0644, m->data, m->len);
 	}
 	if (rc == 0 && extra_files(&c, extra, nextra, err, n)) {
-		fclose(f);
-		unlink(tmp);
+		vb_safe_abort(&out);
 		return -1;
 	}
 	rc |= vb_cpio_finish(&c);
-	return vb_tmp_commit(f, rc != 0, tmp, path, err, n);
+	return vb_safe_commit(&out, rc != 0, err, n);
 }
 
 /*
@@ -134,13 +135,9 @@ int vb_image_ensure(const struct vb_image_req *r, enum vb_guest_flavor f,
 	int rc = -1;
 
 	memset(img, 0, sizeof(*img));
-	vb_cache_dir(r->cache_dir, cache, sizeof(cache));
 	/* every path below is the cache dir plus less than 256 bytes */
-	if (strlen(cache) >= sizeof(cache) - 1) {
-		snprintf(err, n, "cache dir path too long");
-		return -1;
-	}
-	if (vb_mkdirs(cache, err, n))
+	if (vb_cache_dir(r->cache_dir, cache, sizeof(cache), err, n) ||
+	    vb_cache_mkdirs(cache, err, n))
 		return -1;
 	rc = vb_kernel_ensure(r, cache, &img->k, err, n);
 	if (rc < 0)
@@ -165,11 +162,11 @@ int vb_image_ensure(const struct vb_image_req *r, enum vb_guest_flavor f,
 	if (extra_key(r, &h, err, n))
 		goto out;
 	vb_pathf(dir, sizeof(dir), "%s/initramfs", cache);
-	if (vb_mkdirs(dir, err, n))
+	if (vb_cache_mkdirs(dir, err, n))
 		goto out;
 	vb_pathf(img->initrd, sizeof(img->initrd), "%s/%s-%s-%016llx.cpio", dir, img->k.release,
 		 vb_guest_flavor_name(f), h);
-	if (!vb_file_nonempty(img->initrd)) {
+	if (!vb_cache_hit(img->initrd)) {
 		if (r->verbose)
 			fprintf(stderr, "vbench: writing %s\n", img->initrd);
 		if (vb_initramfs_write(img->initrd, agent, agentlen, &s, r->extra, r->nextra,

@@ -13,6 +13,7 @@
 #include "bzimage.h"
 #include "../exec.h"
 #include "../paths.h"
+#include "../../common/safefile.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -32,7 +33,7 @@ static int debian_kernel_package(char *pkg, size_t pkglen, char *err, size_t n)
 	char *argv[] = { "apt-cache", "depends", META, NULL };
 	char out[8192], *line, *p = out;
 
-	if (vb_spawn_wait(argv, NULL, out, sizeof(out), err, n))
+	if (vb_spawn_wait(argv, NULL, VB_EXEC_TIMEOUT_S, out, sizeof(out), err, n))
 		return -1;
 	while ((line = strsep(&p, "\n")) != NULL) {
 		char *dep = strstr(line, "Depends: linux-image-");
@@ -63,7 +64,7 @@ static int write_vmlinux(const char *image, const char *dst, char *err, size_t n
 		snprintf(err, n, "%s: %s", image, why);
 		return -1;
 	}
-	rc = vb_write_file_atomic(dst, elf, elflen, err, n);
+	rc = vb_safe_write(dst, elf, elflen, 0644, err, n);
 	free(elf);
 	return rc;
 }
@@ -84,13 +85,13 @@ static int copy_modules(const char *from, const char *to, char *err, size_t n)
 		if (vb_modset_resolve(&s, roots, nroots, err, n))
 			goto out;
 	}
-	if (vb_mkdirs(to, err, n))
+	if (vb_cache_mkdirs(to, err, n))
 		goto out;
 	for (size_t i = 0; i < s.norder; i++) {
 		const struct vb_module *m = &s.mod[s.order[i]];
 
 		vb_pathf(path, sizeof(path), "%s/%s.ko", to, m->name);
-		if (vb_write_file_atomic(path, m->data, m->len, err, n))
+		if (vb_safe_write(path, m->data, m->len, 0644, err, n))
 			goto out;
 	}
 	rc = 0;
@@ -99,9 +100,12 @@ out:
 	return rc;
 }
 
-/* Download and unpack pkg into tmp/root; fill in whatever k lacks. */
+/*
+ * Download and unpack pkg into tmp/root; fill in whatever k lacks (its
+ * vmlinux, unless the cache has it: have_vmlinux).
+ */
 static int fetch_debian(const char *pkg, const char *tmp, const struct vb_kernel *k,
-			int verbose, char *err, size_t n)
+			int have_vmlinux, int verbose, char *err, size_t n)
 {
 	char deb[PATH_MAX] = "", root[PATH_MAX], path[PATH_MAX], dst[PATH_MAX], pkgarg[256];
 	char *dl[] = { "apt-get", "download", "-q", pkgarg, NULL };
@@ -111,7 +115,7 @@ static int fetch_debian(const char *pkg, const char *tmp, const struct vb_kernel
 	snprintf(pkgarg, sizeof(pkgarg), "%s", pkg);
 	if (verbose)
 		fprintf(stderr, "vbench: fetching %s with apt-get download\n", pkg);
-	if (vb_spawn_wait(dl, tmp, NULL, 0, err, n))
+	if (vb_spawn_wait(dl, tmp, VB_EXEC_FETCH_TIMEOUT_S, NULL, 0, err, n))
 		return -1;
 	d = opendir(tmp);
 	while (d && (e = readdir(d)) != NULL) {
@@ -129,9 +133,10 @@ static int fetch_debian(const char *pkg, const char *tmp, const struct vb_kernel
 	vb_pathf(root, sizeof(root), "%s/root", tmp);
 	char *x[] = { "dpkg-deb", "-x", deb, root, NULL };
 
-	if (vb_spawn_wait(x, NULL, NULL, 0, err, n) || vb_mkdirs(k->dir, err, n))
+	if (vb_spawn_wait(x, NULL, VB_EXEC_UNPACK_TIMEOUT_S, NULL, 0, err, n) ||
+	    vb_cache_mkdirs(k->dir, err, n))
 		return -1;
-	if (!vb_file_nonempty(k->vmlinux)) {
+	if (!have_vmlinux) {
 		vb_pathf(path, sizeof(path), "%s/boot/vmlinuz-%s", root, k->release);
 		if (write_vmlinux(path, k->vmlinux, err, n))
 			return -1;
@@ -169,7 +174,7 @@ static int debian_kernel(const char *cache, int verbose, struct vb_kernel *k, ch
 			 size_t n)
 {
 	char pkg[192], tmp[PATH_MAX];
-	int rc;
+	int rc, have;
 
 	if (debian_kernel_package(pkg, sizeof(pkg), err, n))
 		return -1;
@@ -182,17 +187,18 @@ static int debian_kernel(const char *cache, int verbose, struct vb_kernel *k, ch
 	vb_pathf(k->vmlinux, sizeof(k->vmlinux), "%s/vmlinux", k->dir);
 	vb_pathf(k->modules, sizeof(k->modules), "%s/modules-%08llx", k->dir,
 		 module_set_hash() & 0xffffffffull);
-	if (vb_file_nonempty(k->vmlinux) && access(k->modules, F_OK) == 0)
+	have = vb_cache_hit(k->vmlinux);
+	if (have && access(k->modules, F_OK) == 0)
 		return 0;
 	vb_pathf(tmp, sizeof(tmp), "%s/kernels", cache);
-	if (vb_mkdirs(tmp, err, n))
+	if (vb_cache_mkdirs(tmp, err, n))
 		return -1;
 	vb_pathf(tmp, sizeof(tmp), "%s/kernels/.fetch-XXXXXX", cache);
 	if (!mkdtemp(tmp)) {
 		snprintf(err, n, "mkdtemp %s: %s", tmp, strerror(errno));
 		return -1;
 	}
-	rc = fetch_debian(pkg, tmp, k, verbose, err, n);
+	rc = fetch_debian(pkg, tmp, k, have, verbose, err, n);
 	vb_rmtree(tmp);
 	return rc ? -1 : 1;
 }
@@ -215,18 +221,49 @@ static int custom_kernel(const struct vb_image_req *r, const char *cache,
 	vb_pathf(k->dir, sizeof(k->dir), "%s/kernels/%s", cache, k->release);
 	vb_pathf(k->vmlinux, sizeof(k->vmlinux), "%s/vmlinux", k->dir);
 	vb_pathf(k->modules, sizeof(k->modules), "%s", r->modules);
-	if (vb_file_nonempty(k->vmlinux))
+	if (vb_cache_hit(k->vmlinux))
 		return 0;
-	if (vb_mkdirs(k->dir, err, n) || write_vmlinux(r->kernel, k->vmlinux, err, n))
+	if (vb_cache_mkdirs(k->dir, err, n) || write_vmlinux(r->kernel, k->vmlinux, err, n))
 		return -1;
 	return 1;
+}
+
+/*
+ * The guest's modules come from k->modules (the cache's, or --modules: in
+ * the lab's L1, /var/lib/vbench/modules): a directory that root and the
+ * euid alone can write, as the cache is.
+ */
+static int trusted_modules(const char *dir, char *err, size_t n)
+{
+	struct stat st;
+	char why[128];
+
+	if (stat(dir, &st)) {
+		snprintf(err, n, "modules dir %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(err, n, "modules dir %s: not a directory", dir);
+		return -1;
+	}
+	if (vb_private_stat(&st, why, sizeof(why)))
+		return 0;
+	snprintf(err, n, "modules dir %s is %s: a local user could plant the guest's modules",
+		 dir, why);
+	return -1;
 }
 
 int vb_kernel_ensure(const struct vb_image_req *r, const char *cache, struct vb_kernel *k,
 		     char *err, size_t n)
 {
+	int rc;
+
 	memset(k, 0, sizeof(*k));
 	if (r->kernel)
-		return custom_kernel(r, cache, k, err, n);
-	return debian_kernel(cache, r->verbose, k, err, n);
+		rc = custom_kernel(r, cache, k, err, n);
+	else
+		rc = debian_kernel(cache, r->verbose, k, err, n);
+	if (rc >= 0 && trusted_modules(k->modules, err, n))
+		return -1;
+	return rc;
 }

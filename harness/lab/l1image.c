@@ -110,8 +110,8 @@ static int add_l2_image(const struct vb_run_ctx *ctx, struct vb_l1_files *l, cha
 	struct vb_image img;
 	char dst[256], cache[PATH_MAX - 256];
 
-	vb_cache_dir(ctx->cache_dir, cache, sizeof(cache));
-	if (vb_mkdirs(cache, err, n) || vb_kernel_ensure(&req, cache, &base, err, n) < 0)
+	if (vb_cache_dir(ctx->cache_dir, cache, sizeof(cache), err, n) ||
+	    vb_cache_mkdirs(cache, err, n) || vb_kernel_ensure(&req, cache, &base, err, n) < 0)
 		return -1;
 	req.kernel = base.vmlinux;
 	req.modules = base.modules;

@@ -1,11 +1,16 @@
 /* SPDX-License-Identifier: MIT */
-/* The guest image builder: cpio writer, .modinfo dependencies, vmlinux extraction. */
+/*
+ * The guest image builder: cpio writer, .modinfo dependencies, vmlinux
+ * extraction, and a cache that no other local user can plant a kernel in.
+ */
 #include <check.h>
 #include <elf.h>
 #include <lzma.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../../harness/image/cpio.h"
@@ -218,35 +223,206 @@ START_TEST(bzimage_to_vmlinux)
 }
 END_TEST
 
-/* The real kernel, when a previous run cached it: it must carry the PVH note. */
-START_TEST(cached_debian_vmlinux)
+/* A private temporary directory for the cache tests, and removing it. */
+static void cache_tmp(char *dir, size_t n)
 {
-	char cache[4096], path[8192], cmd[8300], line[8192] = "";
-	unsigned char *buf;
-	size_t len;
-	FILE *p;
+	snprintf(dir, n, "/tmp/vbench-cache-ut-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+}
 
-	vb_cache_dir(NULL, cache, sizeof(cache));
-	snprintf(cmd, sizeof(cmd), "ls %s/kernels/*/vmlinux 2>/dev/null | head -1", cache);
-	p = popen(cmd, "r");
-	if (!fgets(line, sizeof(line), p))
-		line[0] = '\0';
-	pclose(p);
-	line[strcspn(line, "\n")] = '\0';
-	if (!line[0]) {
-		printf("skip: no cached guest kernel in %s (run `vbench image`)\n", cache);
+static void cache_tmp_remove(const char *dir)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* With HOME unset: root's cache is /var/cache/vbench; anyone else is refused. */
+START_TEST(cache_dir_without_home_is_not_var_tmp)
+{
+	char buf[4096], err[512];
+	int status;
+	pid_t pid;
+
+	unsetenv("HOME");
+	unsetenv("XDG_CACHE_HOME");
+	ck_assert_int_eq(vb_cache_dir("/x/given", buf, sizeof(buf), err, sizeof(err)), 0);
+	ck_assert_str_eq(buf, "/x/given");
+	if (geteuid() == 0) {
+		ck_assert_int_eq(vb_cache_dir(NULL, buf, sizeof(buf), err, sizeof(err)), 0);
+		ck_assert_str_eq(buf, "/var/cache/vbench");
+	}
+	/* as an unprivileged user (this one, or nobody when root) */
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		if (geteuid() == 0 && setuid(65534))
+			_exit(2);
+		if (vb_cache_dir(NULL, buf, sizeof(buf), err, sizeof(err)) == 0)
+			_exit(3);
+		_exit(strstr(err, "--cache") && strstr(err, "HOME") ? 0 : 4);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %#x", status);
+}
+END_TEST
+
+/* A cache dir others can write (or someone else owns) is refused, not used. */
+START_TEST(cache_dir_writable_by_others_refused)
+{
+	char dir[64], path[128], err[512];
+	struct stat st;
+
+	cache_tmp(dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/new/vbench", dir);
+	ck_assert_msg(!vb_cache_mkdirs(path, err, sizeof(err)), "%s", err);
+	ck_assert(stat(path, &st) == 0 && S_ISDIR(st.st_mode));
+	ck_assert_int_eq(chmod(path, 0777), 0);
+	ck_assert_int_eq(vb_cache_mkdirs(path, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "writable by others") && strstr(err, "plant the guest kernel") &&
+		      strstr(err, "--cache") && strstr(err, path), "%s", err);
+	ck_assert_int_eq(chmod(path, 0775), 0);
+	ck_assert_int_eq(vb_cache_mkdirs(path, err, sizeof(err)), -1);
+	if (geteuid() == 0) {
+		ck_assert_int_eq(chmod(path, 0755), 0);
+		ck_assert_int_eq(chown(path, 65534, 65534), 0);
+		ck_assert_int_eq(vb_cache_mkdirs(path, err, sizeof(err)), -1);
+		ck_assert_msg(strstr(err, "owned by uid 65534"), "%s", err);
+	}
+	cache_tmp_remove(dir);
+}
+END_TEST
+
+/*
+ * Making the cache dir goes through no symlink another user planted (here
+ * one chowned to nobody), at the end of the path or on the way; one of
+ * the euid's own (~/.cache on another disk) is followed.
+ */
+START_TEST(cache_mkdirs_does_not_follow_planted_symlink)
+{
+	char dir[64], victim[128], link[128], path[160], err[512];
+	struct stat st;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "SKIP cache_mkdirs_does_not_follow_planted_symlink: needs root "
+			"(to plant a symlink owned by another user)\n");
 		return;
 	}
-	snprintf(path, sizeof(path), "%s", line);
-	p = fopen(path, "r");
-	fseek(p, 0, SEEK_END);
-	len = (size_t)ftell(p);
-	rewind(p);
-	buf = malloc(len);
-	ck_assert_uint_eq(fread(buf, 1, len, p), len);
-	fclose(p);
-	ck_assert(vb_elf_has_pvh_note(buf, len));
-	free(buf);
+	cache_tmp(dir, sizeof(dir));
+	snprintf(victim, sizeof(victim), "%s/victim", dir);
+	ck_assert_int_eq(mkdir(victim, 0755), 0);
+	snprintf(link, sizeof(link), "%s/planted", dir);
+	ck_assert_int_eq(symlink(victim, link), 0);
+	ck_assert_int_eq(lchown(link, 65534, 65534), 0);
+	snprintf(path, sizeof(path), "%s/vbench", link);
+	ck_assert_int_eq(vb_cache_mkdirs(path, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "symbolic link owned by uid 65534") && strstr(err, link), "%s",
+		      err);
+	ck_assert_int_eq(vb_cache_mkdirs(link, err, sizeof(err)), -1);
+	snprintf(path, sizeof(path), "%s/vbench", victim);
+	ck_assert_int_eq(lstat(path, &st), -1);
+	/* the euid's own symlink is followed */
+	snprintf(link, sizeof(link), "%s/mine", dir);
+	ck_assert_int_eq(symlink(victim, link), 0);
+	snprintf(path, sizeof(path), "%s/vbench", link);
+	ck_assert_msg(!vb_cache_mkdirs(path, err, sizeof(err)), "%s", err);
+	snprintf(path, sizeof(path), "%s/vbench", victim);
+	ck_assert(stat(path, &st) == 0 && S_ISDIR(st.st_mode));
+	cache_tmp_remove(dir);
+}
+END_TEST
+
+/* A custom kernel (a vmlinux with the PVH note) and its modules dir, in dir. */
+static void custom_kernel_req(const char *dir, struct vb_image_req *r, char *kernel,
+			      char *modules, char *cache, size_t n)
+{
+	size_t len;
+	unsigned char *elf = fake_elf(".text", "\x90", 1, 1, &len);
+	FILE *f;
+
+	snprintf(kernel, n, "%s/vmlinux-in", dir);
+	snprintf(modules, n, "%s/modules", dir);
+	snprintf(cache, n, "%s/cache", dir);
+	f = fopen(kernel, "w");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(elf, 1, len, f), len);
+	ck_assert_int_eq(fclose(f), 0);
+	free(elf);
+	ck_assert_int_eq(mkdir(modules, 0755), 0);
+	*r = (struct vb_image_req){ .cache_dir = cache, .kernel = kernel, .modules = modules };
+}
+
+static int same_file_content(const char *a, const char *b)
+{
+	char cmd[2 * PATH_MAX + 16];
+
+	snprintf(cmd, sizeof(cmd), "cmp -s '%s' '%s'", a, b);
+	return system(cmd) == 0;
+}
+
+/*
+ * A cached vmlinux someone else could have written (owned by another
+ * user, or writable by others) is not used: it is written again. One
+ * that is a symlink is refused, its target untouched.
+ */
+START_TEST(planted_cache_file_not_trusted)
+{
+	char dir[64], kernel[128], modules[128], cache[128], victim[160], err[512];
+	struct vb_image_req r;
+	struct vb_kernel k;
+	struct stat st;
+	FILE *f;
+
+	cache_tmp(dir, sizeof(dir));
+	custom_kernel_req(dir, &r, kernel, modules, cache, sizeof(kernel));
+	ck_assert_int_eq(vb_kernel_ensure(&r, cache, &k, err, sizeof(err)), 1);
+	ck_assert(same_file_content(kernel, k.vmlinux));
+	ck_assert_int_eq(vb_kernel_ensure(&r, cache, &k, err, sizeof(err)), 0);
+	/* writable by others, with a planted kernel in it */
+	ck_assert_int_eq(chmod(k.vmlinux, 0666), 0);
+	f = fopen(k.vmlinux, "w");
+	fputs("planted kernel", f);
+	fclose(f);
+	ck_assert_int_eq(vb_kernel_ensure(&r, cache, &k, err, sizeof(err)), 1);
+	ck_assert(same_file_content(kernel, k.vmlinux));
+	ck_assert(stat(k.vmlinux, &st) == 0 && !(st.st_mode & 022));
+	if (geteuid() == 0) {
+		ck_assert_int_eq(chown(k.vmlinux, 65534, 65534), 0);
+		ck_assert_int_eq(vb_kernel_ensure(&r, cache, &k, err, sizeof(err)), 1);
+		ck_assert(stat(k.vmlinux, &st) == 0 && st.st_uid == 0);
+	}
+	/* a symlink in its place: refused, and what it points to left alone */
+	snprintf(victim, sizeof(victim), "%s/victim", dir);
+	f = fopen(victim, "w");
+	fputs("victim", f);
+	fclose(f);
+	ck_assert_int_eq(unlink(k.vmlinux), 0);
+	ck_assert_int_eq(symlink(victim, k.vmlinux), 0);
+	ck_assert_int_eq(vb_kernel_ensure(&r, cache, &k, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "refusing to replace") && strstr(err, "symbolic link"), "%s",
+		      err);
+	f = fopen(victim, "r");
+	ck_assert_ptr_nonnull(fgets(err, sizeof(err), f));
+	fclose(f);
+	ck_assert_str_eq(err, "victim");
+	cache_tmp_remove(dir);
+}
+END_TEST
+
+/* The modules the guest loads come from a directory only root and the euid can write. */
+START_TEST(modules_dir_writable_by_others_refused)
+{
+	char dir[64], kernel[128], modules[128], cache[128], err[512];
+	struct vb_image_req r;
+	struct vb_kernel k;
+
+	cache_tmp(dir, sizeof(dir));
+	custom_kernel_req(dir, &r, kernel, modules, cache, sizeof(kernel));
+	ck_assert_int_eq(chmod(modules, 0777), 0);
+	ck_assert_int_eq(vb_kernel_ensure(&r, cache, &k, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "modules dir") && strstr(err, "writable by others"), "%s", err);
+	cache_tmp_remove(dir);
 }
 END_TEST
 
@@ -259,7 +435,11 @@ Suite *suite_image(void)
 	tcase_add_test(tc, modinfo_reads_keys);
 	tcase_add_test(tc, modules_dependency_order);
 	tcase_add_test(tc, bzimage_to_vmlinux);
-	tcase_add_test(tc, cached_debian_vmlinux);
+	tcase_add_test(tc, cache_dir_without_home_is_not_var_tmp);
+	tcase_add_test(tc, cache_dir_writable_by_others_refused);
+	tcase_add_test(tc, cache_mkdirs_does_not_follow_planted_symlink);
+	tcase_add_test(tc, planted_cache_file_not_trusted);
+	tcase_add_test(tc, modules_dir_writable_by_others_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }
