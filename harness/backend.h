@@ -26,7 +26,7 @@ struct vb_image_file;
 struct vb_run_ctx {
 	const char *agent_path;     /* the static vbench-agent */
 	const char *workdir;        /* per-run private dir, removed at the end */
-	const char *cache_dir;      /* guest images etc., kept across runs */
+	const char *cache_dir;      /* guest images, kept across runs (NULL: vb_cache_dir) */
 	const char *cgroup_parent;  /* vbench's own cgroup v2 dir, "" if none */
 	int pus[VB_MAX_PUS];        /* OS indexes of the PUs environments use */
 	int npus;
@@ -95,6 +95,8 @@ const struct vb_backend *vb_backend_find(const char *name);
 /*
  * The core's side of an instance (harness/instance.c). name is the
  * backend's name, or "<backend>@<tag>" for a second instance of it.
+ * Returns 0, -1 with err when it failed, or 1 with err when a signal cut
+ * the wait for the agent's hello (the run is stopping).
  */
 int vb_instance_start(struct vb_instance *in, const struct vb_backend *be, const char *name,
 		      const struct vb_run_ctx *ctx, char *err, size_t n);
@@ -102,7 +104,8 @@ int vb_instance_start(struct vb_instance *in, const struct vb_backend *be, const
  * Send req (an "id" is added) and wait up to timeout_ms for the reply with
  * that id. Lines that are not valid protocol are counted and skipped;
  * returns the reply, or NULL with err set (timeout, channel closed, too
- * much garbage): the instance is then marked dead.
+ * much garbage): the instance is then marked dead. A line over
+ * VB_LINE_MAX fails the request at once and the instance goes on.
  */
 json_t *vb_instance_request(struct vb_instance *in, json_t *req, unsigned timeout_ms,
 			    char *err, size_t n);

@@ -3,6 +3,7 @@
 #include "backend.h"
 #include "backends/list.h"
 #include "../common/clock.h"
+#include "../common/textsafe.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -42,16 +43,22 @@ static void add_log_tail(struct vb_instance *in, char *err, size_t n)
 		snprintf(err + len, n - len, "; log tail: %s", tail);
 }
 
-/*
- * Read lines until a valid protocol object arrives; NULL on failure, with
- * *passing set where it need not be the end (a timeout, a signal).
- */
-static json_t *read_msg(struct vb_instance *in, int timeout_ms, int *passing, char *err,
+/* Why read_msg returned no message. */
+enum read_end {
+	READ_DEAD,      /* channel closed or broken, or only garbage: the end */
+	READ_TIMEOUT,   /* nothing in time */
+	READ_SIGNAL,    /* a signal (SIGINT, SIGTERM): vbench is stopping */
+	READ_OVERLONG,  /* a line over VB_LINE_MAX, read to its end: the channel is in step */
+};
+
+/* Read lines until a valid protocol object arrives; NULL on failure, with why in *end. */
+static json_t *read_msg(struct vb_instance *in, int timeout_ms, enum read_end *end, char *err,
 			size_t n)
 {
 	double deadline = vb_now_ms() + timeout_ms;
 	int garbage = 0;
 
+	*end = READ_DEAD;
 	for (;;) {
 		char *line, perr[200];
 		size_t len;
@@ -59,25 +66,32 @@ static json_t *read_msg(struct vb_instance *in, int timeout_ms, int *passing, ch
 		int rc = vb_line_read(in->lb, left > 0 ? left : 0, &line, &len);
 		json_t *msg;
 
-		*passing = rc == VB_LINE_TIMEOUT || (rc == VB_LINE_ERR && errno == EINTR);
 		switch (rc) {
 		case VB_LINE_TIMEOUT:
+			*end = READ_TIMEOUT;
 			snprintf(err, n, "no answer within %d ms", timeout_ms);
 			return NULL;
 		case VB_LINE_EOF:
 			snprintf(err, n, "agent closed the channel");
 			return NULL;
 		case VB_LINE_ERR:
+			if (errno == EINTR) {
+				/* only the run's SIGINT/SIGTERM/SIGHUP handlers interrupt */
+				*end = READ_SIGNAL;
+				snprintf(err, n, "interrupted: vbench is stopping");
+				return NULL;
+			}
 			snprintf(err, n, "reading from agent: %s", strerror(errno));
 			return NULL;
 		case VB_LINE_TOO_LONG:
-			snprintf(perr, sizeof(perr), "over-long line");
-			msg = NULL;
-			break;
+			/* a reply that long cannot be read: fail now, not at the timeout */
+			*end = READ_OVERLONG;
+			snprintf(err, n, "agent reply over %d bytes", VB_LINE_MAX);
+			return NULL;
 		default:
-			msg = len ? vb_proto_parse(line, len, perr, sizeof(perr)) : NULL;
 			if (!len)
 				continue;
+			msg = vb_proto_parse(line, len, perr, sizeof(perr));
 		}
 		if (msg)
 			return msg;
@@ -87,17 +101,38 @@ static json_t *read_msg(struct vb_instance *in, int timeout_ms, int *passing, ch
 		}
 		if (in->be && garbage == 1)
 			fprintf(stderr, "vbench: %s: ignoring a bad line from the agent: %s\n",
-				in->name, perr);
+				in->name, VB_TERM(perr));
 	}
+}
+
+/* Wait for the agent's hello: 0, -1 with err, or 1 with err when a signal cut the wait. */
+static int wait_hello(struct vb_instance *in, const struct vb_run_ctx *ctx, char *err, size_t n)
+{
+	enum read_end end;
+	json_t *hello = read_msg(in, (int)ctx->hello_timeout_ms, &end, err, n);
+
+	if (!hello && end == READ_SIGNAL) {
+		snprintf(err, n, "interrupted while waiting for the agent's hello: vbench is stopping");
+		return 1;
+	}
+	if (!hello && end == READ_TIMEOUT)
+		snprintf(err, n, "no hello within %u ms", ctx->hello_timeout_ms);
+	if (hello && (strcmp(vb_json_str(hello, "op", ""), "hello") != 0 ||
+		      vb_json_int(hello, "proto", -1) != VB_PROTO_VERSION)) {
+		snprintf(err, n, "agent did not say hello with protocol %d", VB_PROTO_VERSION);
+		json_decref(hello);
+		hello = NULL;
+	}
+	in->hello = hello;
+	return hello ? 0 : -1;
 }
 
 int vb_instance_start(struct vb_instance *in, const struct vb_backend *be, const char *name,
 		      const struct vb_run_ctx *ctx, char *err, size_t n)
 {
 	double t0 = vb_now_ms();
-	json_t *hello;
 	const char *at;
-	int passing;
+	int rc;
 
 	memset(in, 0, sizeof(*in));
 	in->be = be;
@@ -122,20 +157,15 @@ int vb_instance_start(struct vb_instance *in, const struct vb_backend *be, const
 		return -1;
 	}
 	vb_linebuf_init(in->lb, in->fd);
-	hello = read_msg(in, (int)ctx->hello_timeout_ms, &passing, err, n);
-	if (!hello || strcmp(vb_json_str(hello, "op", ""), "hello") != 0 ||
-	    vb_json_int(hello, "proto", -1) != VB_PROTO_VERSION) {
-		if (hello)
-			snprintf(err, n, "agent did not say hello with protocol %d", VB_PROTO_VERSION);
-		else if (strncmp(err, "no answer", 9) == 0)
-			snprintf(err, n, "no hello within %u ms", ctx->hello_timeout_ms);
-		json_decref(hello);
+	rc = wait_hello(in, ctx, err, n);
+	if (rc) {
 		in->dead = 1;
-		add_log_tail(in, err, n);
-		return -1;
+		/* the log tail is evidence of a failure; an interrupted start is none */
+		if (rc < 0)
+			add_log_tail(in, err, n);
+		return rc;
 	}
 	in->start_ms = vb_now_ms() - t0 - in->setup_ms;
-	in->hello = hello;
 	return 0;
 }
 
@@ -166,9 +196,12 @@ json_t *vb_instance_wait(struct vb_instance *in, json_t *msg, unsigned timeout_m
 	}
 	for (;;) {
 		int left = (int)(deadline - vb_now_ms());
-		json_t *reply = read_msg(in, left > 0 ? left : 0, passing, err, n);
+		enum read_end end;
+		json_t *reply = read_msg(in, left > 0 ? left : 0, &end, err, n);
 
-		if (!reply && *passing)
+		*passing = !reply && (end == READ_TIMEOUT || end == READ_SIGNAL);
+		/* an over-long line fails this exchange; the channel is still in step */
+		if (!reply && (*passing || end == READ_OVERLONG))
 			return NULL;
 		if (!reply)
 			goto dead;

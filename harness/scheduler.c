@@ -4,7 +4,9 @@
 #include "../common/stats.h"
 #include "../common/clock.h"
 #include "../common/counter.h"
+#include "../common/textsafe.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,26 +34,133 @@ static void progress(const struct vb_sched *s, unsigned round, size_t done, size
 
 /*
  * The agent's counters come from inside the environment, a guest's
- * included: untrusted. Keep the well-formed ones, say how many were not.
+ * included: untrusted. Keep the well-formed ones, relabelled as the
+ * agent's whatever they claim; say how many were not well-formed.
  */
 static void add_agent_counters(json_t *counters, json_t *from_agent, const char *backend)
 {
 	size_t i, bad = 0;
-	json_t *c;
+	json_t *c, *kept;
 	char why[256];
 
 	if (!json_is_array(from_agent))
 		return;
 	json_array_foreach(from_agent, i, c) {
-		if (vb_counter_check(c, why, sizeof(why)) == 0)
-			json_array_append(counters, c);
+		if ((kept = vb_counter_from_agent(c, why, sizeof(why))))
+			json_array_append_new(counters, kept);
 		else if (bad++ == 0)
 			fprintf(stderr, "\nvbench: %s: dropping a malformed counter from the agent: %s\n",
-				backend, why);
+				backend, VB_TERM(why));
 	}
 	if (bad)
 		json_array_append_new(counters, vb_counter_unavailable(
 			"agent", "guest", "malformed", "%zu malformed counters dropped", bad));
+}
+
+/*
+ * Bounds on what an agent reply may hold. Iterations: beyond 2^53 the
+ * readers' doubles lose integers. Values: a sample or an elapsed time
+ * above 1e15 is absurd in every unit: one operation lasting a whole
+ * request (at most 86400 s, 8.64e13 ns/op), or a rate of 1e15 MB/s or
+ * operations per second.
+ */
+#define MAX_ITERS (1ll << 53)
+#define MAX_VALUE 1e15
+#define EXTRA_NAME_MAX 32
+
+/* Say what is wrong with the reply, naming the field; returns -1. */
+static int __attribute__((format(printf, 3, 4))) bad_reply(char *why, size_t n,
+							     const char *fmt, ...)
+{
+	va_list ap;
+	int k = snprintf(why, n, "agent reply: ");
+
+	va_start(ap, fmt);
+	if (k >= 0 && (size_t)k < n)
+		vsnprintf(why + k, n - (size_t)k, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* v is a number in [lo, MAX_VALUE] (NaN is not: JSON has none, and it compares false). */
+static int in_range(const json_t *v, double lo)
+{
+	double x = json_number_value(v);
+
+	return json_is_number(v) && x >= lo && x <= MAX_VALUE;
+}
+
+/* a is an array of want numbers in [lo, MAX_VALUE], and above lo where open. */
+static int check_series(const json_t *a, const char *field, size_t want, double lo, int open,
+			char *why, size_t n)
+{
+	size_t i;
+	json_t *v;
+
+	if (!json_is_array(a) || json_array_size(a) != want)
+		return bad_reply(why, n, "%s is not an array of %zu numbers", field, want);
+	json_array_foreach(a, i, v)
+		if (!in_range(v, lo) || (open && json_number_value(v) == lo))
+			return bad_reply(why, n, "%s[%zu] is not a finite number %s %g and <= %g",
+					 field, i, open ? ">" : ">=", lo, MAX_VALUE);
+	return 0;
+}
+
+/* An extra's name: 1 to EXTRA_NAME_MAX letters, digits, '_' or '.'. */
+static int extra_name_ok(const char *name)
+{
+	size_t len = strlen(name);
+
+	return len >= 1 && len <= EXTRA_NAME_MAX &&
+	       strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.") == len;
+}
+
+/* extras, where present: at most VB_MAX_EXTRAS named numbers. */
+static int check_extras(const json_t *extras, char *why, size_t n)
+{
+	const char *name;
+	json_t *v;
+
+	if (!extras)
+		return 0;
+	if (!json_is_object(extras) || json_object_size(extras) > VB_MAX_EXTRAS)
+		return bad_reply(why, n, "extras is not an object of at most %d numbers",
+				 VB_MAX_EXTRAS);
+	json_object_foreach((json_t *)extras, name, v) {
+		if (!extra_name_ok(name))
+			return bad_reply(why, n, "extras has a name that is not 1 to %d letters, "
+					 "digits, '_' or '.'", EXTRA_NAME_MAX);
+		if (!in_range(v, -MAX_VALUE))
+			return bad_reply(why, n, "extras.%s is not a finite number within +-%g",
+					 name, MAX_VALUE);
+	}
+	return 0;
+}
+
+/*
+ * A "result" as the request asked for it: of the workload asked for, its
+ * iters (those asked for, if any), samples and elapsed times of each
+ * sample, extras. 0, or -1 with why naming the field.
+ */
+static int check_result(const struct vb_sched *s, const struct cell *c,
+			const struct vb_workload *wl, const json_t *reply, char *why, size_t n)
+{
+	const json_t *it = json_object_get(reply, "iters");
+
+	/* what was sent is not echoed: it is the guest's, and may be anything */
+	if (strcmp(vb_json_str(reply, "bench", ""), wl->name))
+		return bad_reply(why, n, "bench is not %s, the workload asked for", wl->name);
+	if (!json_is_integer(it) || json_integer_value(it) < 1 ||
+	    json_integer_value(it) > MAX_ITERS)
+		return bad_reply(why, n, "iters is not an integer in 1..2^53");
+	if (c->iters && (uint64_t)json_integer_value(it) != c->iters)
+		return bad_reply(why, n, "iters is %lld, the request asked for %llu",
+				 (long long)json_integer_value(it), (unsigned long long)c->iters);
+	if (check_series(json_object_get(reply, "samples"), "samples", s->samples, 0, 0, why, n) ||
+	    check_series(json_object_get(reply, "elapsed_ns"), "elapsed_ns", s->samples, 0, 1,
+			 why, n))
+		return -1;
+	return check_extras(json_object_get(reply, "extras"), why, n);
 }
 
 static json_t *request(const struct vb_sched *s, const struct cell *c, size_t w)
@@ -115,6 +224,20 @@ static json_t *request_counted(struct vb_sched *s, struct vb_instance *in,
 	return reply;
 }
 
+/* An ok count's operations (min_iters.. of them) and their time; 0, or -1 with why. */
+static int check_count(const json_t *count, long long min_iters, char *why, size_t n)
+{
+	const json_t *it = json_object_get(count, "iters");
+
+	if (!json_is_integer(it) || json_integer_value(it) < min_iters ||
+	    json_integer_value(it) > MAX_ITERS)
+		return bad_reply(why, n, "count.iters is not an integer in %lld..2^53", min_iters);
+	if (!in_range(json_object_get(count, "elapsed_ns"), 0))
+		return bad_reply(why, n, "count.elapsed_ns is not a finite number >= 0 and <= %g",
+				 MAX_VALUE);
+	return 0;
+}
+
 /*
  * The measurement's "count": the counting pass's operations, time and
  * counters (the host's, then the agent's), or why there are none. What
@@ -126,6 +249,7 @@ static json_t *count_entry(const struct vb_sched *s, json_t *from_agent, json_t 
 	const char *st = vb_json_str(from_agent, "status", "");
 	json_t *iters = json_object_get(from_agent, "iters");
 	json_t *ns = json_object_get(from_agent, "elapsed_ns");
+	char why[128];
 
 	if (!s->count) {
 		json_decref(host);
@@ -138,15 +262,40 @@ static json_t *count_entry(const struct vb_sched *s, json_t *from_agent, json_t 
 				 *st ? vb_json_str(from_agent, "reason", st)
 				     : "the agent sent no count");
 	}
-	if (!json_is_integer(iters) || json_integer_value(iters) < min_iters || !json_is_number(ns) ||
-	    json_number_value(ns) < 0) {
+	if (check_count(from_agent, min_iters, why, sizeof(why))) {
 		json_decref(host);
-		return json_pack("{s:s, s:s}", "status", "error", "reason",
-				 "the agent's count has no valid iters and elapsed_ns");
+		return json_pack("{s:s, s:s}", "status", "error", "reason", why);
 	}
 	add_agent_counters(host, json_object_get(from_agent, "counters"), instance);
 	return json_pack("{s:s, s:O, s:O, s:o}", "status", "ok", "iters", iters, "elapsed_ns",
 			 ns, "counters", host);
+}
+
+/*
+ * Fill m from a "result", checked first: a bad one is an error of this
+ * measurement only, and the cell keeps its calibration. Takes counters.
+ */
+static void take_result(const struct vb_sched *s, struct cell *c, const struct vb_instance *in,
+			const struct vb_workload *wl, const json_t *reply, json_t *counters,
+			json_t *m)
+{
+	char why[256];
+
+	if (check_result(s, c, wl, reply, why, sizeof(why))) {
+		json_object_set_new(m, "status", json_string("error"));
+		json_object_set_new(m, "reason", json_string(why));
+		json_decref(counters);
+		return;
+	}
+	c->iters = (uint64_t)json_integer_value(json_object_get(reply, "iters"));
+	json_object_set_new(m, "status", json_string("ok"));
+	json_object_set_new(m, "unit", json_string(vb_metric_unit(wl->metric)));
+	json_object_set_new(m, "iters", json_integer((json_int_t)c->iters));
+	json_object_set(m, "samples", json_object_get(reply, "samples"));
+	json_object_set(m, "elapsed_ns", json_object_get(reply, "elapsed_ns"));
+	json_object_set(m, "extras", json_object_get(reply, "extras"));
+	json_object_set_new(m, "count", count_entry(s, json_object_get(reply, "count"), counters,
+						    in->name, 1));
 }
 
 /* Run one (instance, workload) pair, both passes; returns the measurement entry. */
@@ -168,15 +317,7 @@ static json_t *measure(struct vb_sched *s, struct pair *p, struct cell *c, unsig
 	}
 	const char *op = vb_json_str(reply, "op", "");
 	if (strcmp(op, "result") == 0) {
-		c->iters = (uint64_t)vb_json_int(reply, "iters", 0);
-		json_object_set_new(m, "status", json_string("ok"));
-		json_object_set_new(m, "unit", json_string(vb_metric_unit(wl->metric)));
-		json_object_set_new(m, "iters", json_integer((json_int_t)c->iters));
-		json_object_set(m, "samples", json_object_get(reply, "samples"));
-		json_object_set(m, "elapsed_ns", json_object_get(reply, "elapsed_ns"));
-		json_object_set(m, "extras", json_object_get(reply, "extras"));
-		json_object_set_new(m, "count", count_entry(s, json_object_get(reply, "count"),
-							    counters, in->name, 1));
+		take_result(s, c, in, wl, reply, counters, m);
 	} else if (strcmp(op, "unsupported") == 0) {
 		c->skip = 1;
 		json_object_set_new(m, "status", json_string("unsupported"));
@@ -197,7 +338,7 @@ static void declare_dead(struct vb_sched *s, size_t i, const char *reason)
 {
 	json_object_set_new(s->inst_json[i], "status", json_string("failed"));
 	json_object_set_new(s->inst_json[i], "reason", json_string(reason));
-	fprintf(stderr, "\nvbench: %s stopped answering: %s\n", s->inst[i].name, reason);
+	fprintf(stderr, "\nvbench: %s stopped answering: %s\n", s->inst[i].name, VB_TERM(reason));
 }
 
 /*
@@ -221,8 +362,26 @@ static void measure_floor(struct vb_sched *s, size_t i)
 	else
 		json_decref(counters);
 	json_decref(reply);
-	if (in->dead)
+	/* cut off by Ctrl-C: the run is stopping, the instance did not fail */
+	if (in->dead && !*s->stop)
 		declare_dead(s, i, err);
+}
+
+/*
+ * Resuming: a measurement the file holds already is not taken again; an
+ * unsupported one ends that pair, as it did in the original run.
+ */
+static int already_done(const struct vb_sched *s, const struct pair *p, struct cell *c,
+			unsigned round)
+{
+	enum vb_done d;
+
+	if (!s->done)
+		return 0;
+	d = s->done(s->done_arg, s->inst[p->inst].name, s->wl[p->wl]->name, round);
+	if (d == VB_DONE_UNSUPPORTED)
+		c->skip = 1;
+	return d != VB_NOT_DONE;
 }
 
 int vb_sched_run(struct vb_sched *s, char *err, size_t n)
@@ -263,7 +422,7 @@ int vb_sched_run(struct vb_sched *s, char *err, size_t n)
 				rc = 1;
 				break;
 			}
-			if (c->skip || in->dead)
+			if (c->skip || in->dead || already_done(s, p, c, round))
 				continue;
 			progress(s, round, i, total, p);
 			json_t *m = measure(s, p, c, round);

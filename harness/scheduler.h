@@ -30,6 +30,13 @@ struct vb_observer {
 	void *arg;
 };
 
+/* What a resumed run's file holds of an (instance, workload, round) already. */
+enum vb_done {
+	VB_NOT_DONE,          /* measure it */
+	VB_DONE,              /* an ok measurement: skip it */
+	VB_DONE_UNSUPPORTED,  /* unsupported there: skip it and that pair from now on */
+};
+
 struct vb_sched {
 	struct vb_instance *inst;      /* started environments */
 	json_t **inst_json;            /* their entries in doc "backends" */
@@ -44,6 +51,9 @@ struct vb_sched {
 	const char *out;
 	volatile sig_atomic_t *stop;   /* set by SIGINT/SIGTERM */
 	const struct vb_observer *obs;
+	/* resuming a run: what is done already (harness/resume.h); NULL: nothing */
+	enum vb_done (*done)(void *arg, const char *instance, const char *bench, unsigned round);
+	void *done_arg;
 };
 
 /* 0: all rounds done; 1: interrupted; -1: results could not be written (err). */

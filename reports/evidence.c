@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../common/counter.h"
 #include "../common/proto.h"
 
 static int count_exits(const struct rp_run *r, const char *be, const char *bench, double *sum,
@@ -81,7 +82,7 @@ static double floor_share(const struct rp_run *r, const char *be, const char *be
 	if (strcmp(vb_json_str(fl, "status", ""), "ok"))
 		return 0;
 	json_array_foreach(json_object_get(fl, "counters"), i, c)
-		if (rp_name_matches(vb_json_str(c, "name", ""), name))
+		if (rp_name_matches(vb_json_str(c, "name", ""), name) && vb_counter_is_evidence(c))
 			each += vb_json_num(c, "value", 0);
 	json_array_foreach(rp_pair(r, be, bench), i, e)
 		passes += !strcmp(vb_json_str(e, "status", ""), "ok") &&

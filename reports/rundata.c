@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/counter.h"
 #include "../common/proto.h"
 #include "../common/results.h"
 
@@ -104,6 +105,56 @@ static int check_entries(const json_t *arr, const char *path, const char *what,
 	return 0;
 }
 
+/*
+ * The report lays each run out as tables of workloads by approaches, so it
+ * costs backends x workloads: a file naming a new backend and a new
+ * workload in every measurement would make that quadratic in its size.
+ * No vbench run names more than 40 backends (32 and 8 in the lab) or 256
+ * workloads; a file that names more than these caps is refused.
+ */
+#define RP_MAX_BACKENDS 64
+#define RP_MAX_WORKLOADS 512
+
+/*
+ * How many distinct names the entries of list ("name") and the field of
+ * the entries of arr hold, counted up to max + 1; -1 when out of memory.
+ */
+static long distinct(const json_t *list, const json_t *arr, const char *field, size_t max)
+{
+	json_t *seen = json_object(), *e;
+	size_t i, k;
+
+	if (!seen)
+		return -1;
+	json_array_foreach(list, i, e)
+		if (json_object_size(seen) <= max)
+			json_object_set_new(seen, vb_json_str(e, "name", ""), json_true());
+	json_array_foreach(arr, i, e)
+		if (json_object_size(seen) <= max)
+			json_object_set_new(seen, vb_json_str(e, field, ""), json_true());
+	k = json_object_size(seen);
+	json_decref(seen);
+	return (long)k;
+}
+
+static int check_names(const struct rp_run *r, char *err, size_t n)
+{
+	long nb = distinct(r->backends, r->measurements, "backend", RP_MAX_BACKENDS);
+	long nw = distinct(r->workloads, r->measurements, "bench", RP_MAX_WORKLOADS);
+
+	if (nb < 0 || nw < 0)
+		snprintf(err, n, "%s: out of memory", r->path);
+	else if (nb > RP_MAX_BACKENDS)
+		snprintf(err, n, "%s: names more than %d backends (a vbench run has at most 40)",
+			 r->path, RP_MAX_BACKENDS);
+	else if (nw > RP_MAX_WORKLOADS)
+		snprintf(err, n, "%s: names more than %d workloads (a vbench run has at most 256)",
+			 r->path, RP_MAX_WORKLOADS);
+	else
+		return 0;
+	return -1;
+}
+
 static int validate(struct rp_run *r, char *err, size_t n)
 {
 	static const char *const be_keys[] = {"name", "status", NULL};
@@ -134,6 +185,8 @@ static int validate(struct rp_run *r, char *err, size_t n)
 		if (check_entries(a, r->path, parts[p].key, parts[p].strings, err, n))
 			return -1;
 	}
+	if (check_names(r, err, n))
+		return -1;
 	r->traits = calloc(json_array_size(r->backends) + 1, sizeof(*r->traits));
 	r->has_traits = calloc(json_array_size(r->backends) + 1, 1);
 	if (!r->traits || !r->has_traits) {
@@ -222,7 +275,9 @@ int rp_run_adopt(struct rp_run *r, json_t *root, const char *path, int index, ch
 	r->summary = vb_results_summary(root);
 	r->by_pair = index_pairs(r->measurements, 1);
 	r->sum_by_pair = index_pairs(r->summary, 0);
-	if (!r->summary || !r->by_pair || !r->sum_by_pair) {
+	r->backend_at = vb_results_names(r->backends);
+	r->workload_at = vb_results_names(r->workloads);
+	if (!r->summary || !r->by_pair || !r->sum_by_pair || !r->backend_at || !r->workload_at) {
 		json_decref(r->summary);
 		snprintf(err, n, "%s: out of memory", path);
 		goto bad;
@@ -253,39 +308,36 @@ void rp_run_free(struct rp_run *r)
 {
 	json_decref(r->by_pair);
 	json_decref(r->sum_by_pair);
+	json_decref(r->backend_at);
+	json_decref(r->workload_at);
 	json_decref(r->root);
 	free(r->traits);
 	free(r->has_traits);
-	r->by_pair = r->sum_by_pair = r->root = NULL;
+	r->by_pair = r->sum_by_pair = r->backend_at = r->workload_at = r->root = NULL;
 	r->traits = NULL;
 	r->has_traits = NULL;
 }
 
-static json_t *find_named(const json_t *arr, const char *name)
+/* The index of name's first entry per the index at; -1 when none. */
+static long long position(const json_t *at, const char *name)
 {
-	size_t i;
-	json_t *e;
+	const json_t *i = json_object_get(at, name);
 
-	json_array_foreach(arr, i, e)
-		if (!strcmp(vb_json_str(e, "name", ""), name))
-			return e;
-	return NULL;
+	return i ? (long long)json_integer_value(i) : -1;
 }
 
 json_t *rp_backend(const struct rp_run *r, const char *name)
 {
-	return find_named(r->backends, name);
+	long long i = position(r->backend_at, name);
+
+	return i < 0 ? NULL : json_array_get(r->backends, (size_t)i);
 }
 
 const struct vb_traits *rp_traits(const struct rp_run *r, const char *name)
 {
-	size_t i;
-	json_t *e;
+	long long i = position(r->backend_at, name);
 
-	json_array_foreach(r->backends, i, e)
-		if (!strcmp(vb_json_str(e, "name", ""), name))
-			return r->has_traits[i] ? &r->traits[i] : NULL;
-	return NULL;
+	return i >= 0 && r->has_traits[i] ? &r->traits[i] : NULL;
 }
 
 const char *rp_baseline(const struct rp_run *r, const char *name)
@@ -323,20 +375,19 @@ const char *rp_backend_why(const struct rp_run *r, const char *name, char *buf, 
 
 json_t *rp_workload(const struct rp_run *r, const char *name)
 {
-	return find_named(r->workloads, name);
+	long long i = position(r->workload_at, name);
+
+	return i < 0 ? NULL : json_array_get(r->workloads, (size_t)i);
 }
 
+/*
+ * The summary is computed at load from workloads[] (a measurement of a
+ * workload not listed there has no entry), so the workload entry is all
+ * there is to ask.
+ */
 int rp_higher_is_better(const struct rp_run *r, const char *bench)
 {
-	const char *d = vb_json_str(rp_workload(r, bench), "direction", NULL);
-	size_t i;
-	json_t *e;
-
-	/* a file cut off before its workloads: any summary entry of the workload says */
-	json_array_foreach(r->summary, i, e)
-		if (!d && !strcmp(vb_json_str(e, "bench", ""), bench))
-			d = vb_json_str(e, "direction", NULL);
-	return d && !strcmp(d, "higher");
+	return !strcmp(vb_json_str(rp_workload(r, bench), "direction", ""), "higher");
 }
 
 json_t *rp_summary(const struct rp_run *r, const char *backend, const char *bench)
@@ -480,7 +531,8 @@ int rp_counter(const struct rp_run *r, const char *backend, const char *bench, c
 			continue;
 		}
 		json_array_foreach(arr, j, c) {
-			if (!rp_name_matches(vb_json_str(c, "name", ""), name))
+			if (!rp_name_matches(vb_json_str(c, "name", ""), name) ||
+			    !vb_counter_is_evidence(c))
 				continue;
 			if (json_is_number(json_object_get(c, "value"))) {
 				*sum += json_number_value(json_object_get(c, "value"));
@@ -511,7 +563,8 @@ json_t *rp_counter_names(const struct rp_run *r, const char *backend, const char
 		json_array_foreach(arr ? arr : json_object_get(e, "counters"), j, c) {
 			const char *nm = vb_json_str(c, "name", "");
 
-			if (strncmp(nm, prefix, strlen(prefix)) || json_object_get(seen, nm))
+			if (strncmp(nm, prefix, strlen(prefix)) || json_object_get(seen, nm) ||
+			    !vb_counter_is_evidence(c))
 				continue;
 			json_object_set_new(seen, nm, json_true());
 			json_array_append_new(names, json_string(nm));

@@ -5,7 +5,8 @@
  * workload) and summarized from its raw measurements, then queried. The
  * file is untrusted input: after rp_run_load() succeeds every array and
  * field the queries rely on has the right JSON type. Each query looks at
- * one pair's measurements only, so a report is linear in the file's size.
+ * one pair's measurements only, and finds pairs, backends and workloads by
+ * hash, so a report is linear in the file's size.
  */
 #ifndef VB_RUNDATA_H
 #define VB_RUNDATA_H
@@ -25,6 +26,8 @@ struct rp_run {
 	json_t *summary;        /* computed at load from the measurements */
 	json_t *by_pair;        /* pair key -> array of its measurements */
 	json_t *sum_by_pair;    /* pair key -> its summary entry */
+	json_t *backend_at;     /* name -> index of its first backends[] entry */
+	json_t *workload_at;    /* name -> index of its first workloads[] entry */
 	struct vb_traits *traits; /* per backends[] entry */
 	unsigned char *has_traits;
 };

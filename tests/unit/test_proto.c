@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* The protocol framing and parsing: the channel from a guest is untrusted. */
 #include <check.h>
+#include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../../common/clock.h"
 #include "../../common/proto.h"
 
 /* A linebuf reading `data` through a pipe, written in one go. */
@@ -127,6 +130,78 @@ START_TEST(parse_accepts_and_send_roundtrips)
 }
 END_TEST
 
+/* The limit is exact: a line of VB_LINE_MAX bytes is read, one more byte is too long. */
+START_TEST(line_of_exactly_line_max_accepted)
+{
+	static char data[2 * VB_LINE_MAX + 8];
+	char *line;
+	size_t len;
+	int p[2];
+
+	memset(data, 'x', sizeof(data));
+	data[VB_LINE_MAX] = '\n';
+	data[2 * VB_LINE_MAX + 2] = '\n';
+	ck_assert_int_eq(pipe(p), 0);
+	if (fork() == 0) {
+		close(p[0]);
+		_exit(write(p[1], data, 2 * VB_LINE_MAX + 3) == 2 * VB_LINE_MAX + 3 ? 0 : 1);
+	}
+	close(p[1]);
+	vb_linebuf_init(&lb, p[0]);
+	ck_assert_int_eq(vb_line_read(&lb, 5000, &line, &len), VB_LINE_OK);
+	ck_assert_uint_eq(len, VB_LINE_MAX);
+	ck_assert_int_eq(vb_line_read(&lb, 5000, &line, &len), VB_LINE_TOO_LONG);
+	close(p[0]);
+	wait(NULL);
+}
+END_TEST
+
+START_TEST(json_int_of_huge_real_is_default)
+{
+	json_t *o = json_pack("{s:f, s:f, s:f, s:f}", "big", 1e300, "small", -1e300, "edge",
+			      0x1p63, "fine", -0x1p63);
+
+	ck_assert_int_eq(vb_json_int(o, "big", -7), -7);
+	ck_assert_int_eq(vb_json_int(o, "small", -7), -7);
+	ck_assert_int_eq(vb_json_int(o, "edge", -7), -7);
+	ck_assert(vb_json_int(o, "fine", -7) == (long long)-0x1p63);
+	/* jansson keeps no NaN (json_real refuses it): such a field is absent, the default */
+	json_object_set_new(o, "nan", json_real(NAN));
+	ck_assert_int_eq(vb_json_int(o, "nan", -7), -7);
+	json_decref(o);
+}
+END_TEST
+
+/*
+ * 4 MiB of empty lines (a guest's burst, found by tests/fuzz/fuzz_proto) are
+ * taken in well under 3 s: moving the buffer's rest after each line made
+ * it 137 GB of copying, tens of seconds. A file reads in whole 64 KiB.
+ */
+START_TEST(burst_of_empty_lines_is_linear)
+{
+	static char nl[4 << 20];
+	FILE *f = tmpfile();
+	char *line;
+	size_t len, n = 0;
+	double t0;
+	int rc;
+
+	ck_assert_ptr_nonnull(f);
+	memset(nl, '\n', sizeof(nl));
+	ck_assert_uint_eq(fwrite(nl, 1, sizeof(nl), f), sizeof(nl));
+	ck_assert_int_eq(fflush(f), 0);
+	rewind(f);
+	vb_linebuf_init(&lb, fileno(f));
+	t0 = vb_now_ms();
+	while ((rc = vb_line_read(&lb, 1000, &line, &len)) == VB_LINE_OK)
+		n++;
+	ck_assert_int_eq(rc, VB_LINE_EOF);
+	ck_assert_uint_eq(n, sizeof(nl));
+	ck_assert_msg(vb_now_ms() - t0 < 3000, "%.0f ms", vb_now_ms() - t0);
+	fclose(f);
+}
+END_TEST
+
 Suite *suite_proto(void)
 {
 	Suite *s = suite_create("proto");
@@ -137,6 +212,9 @@ Suite *suite_proto(void)
 	tcase_add_test(t, timeout_when_silent);
 	tcase_add_test(t, parse_rejects_bad_input);
 	tcase_add_test(t, parse_accepts_and_send_roundtrips);
+	tcase_add_test(t, line_of_exactly_line_max_accepted);
+	tcase_add_test(t, json_int_of_huge_real_is_default);
+	tcase_add_test(t, burst_of_empty_lines_is_linear);
 	suite_add_tcase(s, t);
 	return s;
 }

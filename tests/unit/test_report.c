@@ -212,6 +212,44 @@ START_TEST(counter_from_counting_pass)
 }
 END_TEST
 
+/*
+ * A guest's counter named like host evidence (kvm.exit.*) counts for
+ * nothing, however the file labels it; the agent's own kinds still count.
+ */
+START_TEST(agent_counter_is_no_host_evidence)
+{
+	json_t *doc = json_pack(
+		"{s:s, s:i, s:{s:{s:i}}, s:[], s:[], s:["
+		"{s:s, s:s, s:i, s:s, s:i, s:[f,f], s:{s:s, s:i, s:i, s:["
+		"{s:s, s:s, s:s, s:i}, {s:s, s:s, s:s, s:i}, {s:s, s:s, s:s, s:i}]}}]}",
+		"schema", "vbench-results", "version", 1, "meta", "plan", "warmup", 1,
+		"backends", "workloads", "measurements",
+		"backend", "b", "bench", "w", "round", 0, "status", "ok", "iters", 100, "samples",
+		1.0, 1.0, "count", "status", "ok", "iters", 50, "elapsed_ns", 1000, "counters",
+		"source", "agent", "scope", "guest", "name", "kvm.exit.svm.npf", "value", 900,
+		"source", "ebpf", "scope", "host", "name", "kvm.exit.svm.io", "value", 5,
+		"source", "agent", "scope", "guest", "name", "rusage.minflt", "value", 7);
+	struct rp_run r;
+	char err[256];
+	double sum, ops;
+	const char *why;
+	json_t *names;
+
+	ck_assert_ptr_nonnull(doc);
+	ck_assert_msg(!rp_run_adopt(&r, doc, "forged", 0, err, sizeof(err)), "%s", err);
+	ck_assert_int_eq(rp_counter(&r, "b", "w", "kvm.exit.*", &sum, &ops, &why), 1);
+	ck_assert_double_eq(sum, 5);
+	ck_assert_int_eq(rp_counter(&r, "b", "w", "kvm.exit.svm.npf", &sum, &ops, &why), -1);
+	ck_assert_int_eq(rp_counter(&r, "b", "w", "rusage.minflt", &sum, &ops, &why), 1);
+	ck_assert_double_eq(sum, 7);
+	names = rp_counter_names(&r, "b", "w", "kvm.exit.");
+	ck_assert_uint_eq(json_array_size(names), 1);
+	ck_assert_str_eq(json_string_value(json_array_get(names, 0)), "kvm.exit.svm.io");
+	json_decref(names);
+	rp_run_free(&r);
+}
+END_TEST
+
 static int nonempty(const char *dir, const char *name)
 {
 	char path[256];
@@ -635,6 +673,53 @@ START_TEST(lab_with_portio_measured)
 }
 END_TEST
 
+/*
+ * A result file is untrusted: a backend, a workload and a reason that hold
+ * HTML and a terminal escape show as text in report.md (nothing a Markdown
+ * renderer would run or a terminal would act on) and in index.html.
+ */
+START_TEST(report_md_escapes_html)
+{
+	static const char evil_be[] = "<script>alert(1)</script>\x1b[2J",
+			  evil_wl[] = "cpu.<img src=x onerror=alert(2)>\x1b]0;x\x07",
+			  evil_why[] = "<b>bold</b> [click](http://evil) \x1b[31mred\n# heading";
+	json_t *doc = load_json(DATA), *e;
+	char *md, *html;
+	size_t i;
+
+	rename_backend(doc, "type2", evil_be);
+	json_array_foreach(json_object_get(doc, "workloads"), i, e)
+		if (!strcmp(vb_json_str(e, "name", ""), "cpu.syscall"))
+			json_object_set_new(e, "name", json_string(evil_wl));
+	json_array_foreach(json_object_get(doc, "measurements"), i, e) {
+		if (!strcmp(vb_json_str(e, "bench", ""), "cpu.syscall"))
+			json_object_set_new(e, "bench", json_string(evil_wl));
+		if (strcmp(vb_json_str(e, "status", ""), "ok"))
+			json_object_set_new(e, "reason", json_string(evil_why));
+	}
+	md = report_of(doc, "hostile names");
+	if (!md)
+		return;
+	html = slurp(tmpdir, "index.html");
+	ck_assert_ptr_null(strchr(md, '\x1b'));
+	ck_assert_ptr_null(strchr(html, '\x1b'));
+	/* every '<' escaped: no raw HTML, no autolink */
+	for (const char *p = strchr(md, '<'); p; p = strchr(p + 1, '<'))
+		ck_assert_msg(p > md && p[-1] == '\\', "raw '<' in: %.60s", p);
+	ck_assert_ptr_null(strstr(md, "](http://evil)"));
+	ck_assert_ptr_null(strstr(md, "\n# heading"));
+	ck_assert_ptr_null(strstr(html, "<script"));
+	ck_assert_ptr_null(strstr(html, "<img src=x"));
+	contains_all(md, (const char *const[]){"\\<script>alert(1)\\</script>\\x1b[2J",
+		     "cpu.\\<img src=x onerror=alert(2)>\\x1b]0;x\\x07",
+		     "\\<b>bold\\</b> [click]\\(http://evil) \\x1b[31mred # heading", NULL});
+	contains_all(html, (const char *const[]){"&lt;script&gt;alert(1)&lt;/script&gt;", NULL});
+	free(md);
+	free(html);
+	remove_tmp();
+}
+END_TEST
+
 Suite *suite_report(void)
 {
 	Suite *s = suite_create("report");
@@ -645,6 +730,7 @@ Suite *suite_report(void)
 	tcase_add_test(t, queries_on_recorded_data);
 	tcase_add_test(t, counter_per_op_arithmetic);
 	tcase_add_test(t, counter_from_counting_pass);
+	tcase_add_test(t, agent_counter_is_no_host_evidence);
 	tcase_add_test(t, whole_report);
 	tcase_add_test(t, report_by_traits_not_names);
 	tcase_add_test(t, missing_gnuplot_is_a_clear_error);
@@ -653,6 +739,7 @@ Suite *suite_report(void)
 	tcase_add_test(t, lab_beside_host_is_not_compared);
 	tcase_add_test(t, lab_against_host_bare_is_refused);
 	tcase_add_test(t, lab_with_portio_measured);
+	tcase_add_test(t, report_md_escapes_html);
 	suite_add_tcase(s, t);
 	return s;
 }
