@@ -52,6 +52,14 @@ int vb_param_index(const struct vb_workload *wl, const char *name)
 	return -1;
 }
 
+int vb_param_check(const struct vb_param *p, long long v, char *why, size_t whylen)
+{
+	if (v >= p->min && v <= p->max)
+		return 0;
+	snprintf(why, whylen, "out of range %lld..%lld (%s)", p->min, p->max, p->unit);
+	return -1;
+}
+
 void vb_extra_set(struct vb_inst *in, const char *name, double value)
 {
 	for (int i = 0; i < in->nextra; i++)

@@ -38,9 +38,19 @@ enum vb_need {
 	VB_NEED_SCRATCH = 1u << 1, /* an I/O scratch file or block device  */
 };
 
+/*
+ * A parameter and its declared range, as fio declares one per option. The
+ * harness refuses a value outside it when parsing --param, and the agent
+ * again when a request applies it (a request can come from anywhere), so
+ * a setup may rely on every parameter lying in [min, max]: each range is
+ * chosen so that the setup's size arithmetic cannot overflow and nothing
+ * it allocates is empty or absurd. A check that involves two parameters
+ * belongs to the setup, with a reason naming both.
+ */
 struct vb_param {
 	const char *name;
-	long long def;
+	long long def, min, max;
+	const char *unit;          /* of min..max: "MiB per array" */
 	const char *help;
 };
 
@@ -103,6 +113,8 @@ void vb_inst_init(struct vb_inst *in, const struct vb_workload *wl,
 const char *vb_metric_unit(enum vb_metric m);
 const char *vb_direction_name(enum vb_direction d);
 int vb_param_index(const struct vb_workload *wl, const char *name);
+/* 0 when v lies in p's range, else -1 and "out of range MIN..MAX (UNIT)" in why. */
+int vb_param_check(const struct vb_param *p, long long v, char *why, size_t whylen);
 void vb_extra_set(struct vb_inst *in, const char *name, double value);
 
 /* Convert a measured (elapsed, iters) pair into the workload's unit. */

@@ -53,8 +53,7 @@ static int by_position(const void *a, const void *b)
 	return (x->bench > y->bench) - (x->bench < y->bench);
 }
 
-/* name -> its first index in arr (entries {"name": ...}). */
-static json_t *names_of(const json_t *arr)
+json_t *vb_results_names(const json_t *arr)
 {
 	json_t *o = json_object(), *e;
 	size_t i;
@@ -255,7 +254,8 @@ static json_t *entry(const struct index *x, const struct group *g, const json_t 
 json_t *vb_results_summary(const json_t *doc)
 {
 	const json_t *bes = json_object_get(doc, "backends"), *wls = json_object_get(doc, "workloads");
-	struct index x = { names_of(bes), names_of(wls), json_object(), NULL, 0, 0 };
+	struct index x = { vb_results_names(bes), vb_results_names(wls), json_object(), NULL, 0,
+			   0 };
 	json_t *sum = json_array();
 	struct group **order = NULL;
 	size_t i;

@@ -10,7 +10,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define MAX_SAMPLES 10000
 
 static json_t *error_reply(json_int_t id, const char *msg)
 {
@@ -20,6 +19,7 @@ static json_t *error_reply(json_int_t id, const char *msg)
 /* Apply the request's "params" to the instance; 0 or -1 with a message. */
 static int apply_params(struct vb_inst *in, const json_t *params, char *why, size_t n)
 {
+	char range[128];
 	const char *key;
 	json_t *v;
 
@@ -38,6 +38,13 @@ static int apply_params(struct vb_inst *in, const json_t *params, char *why, siz
 		}
 		if (!json_is_integer(v)) {
 			snprintf(why, n, "parameter '%s' must be an integer", key);
+			return -1;
+		}
+		/* the harness checked too, but a request can come from anywhere */
+		if (vb_param_check(&in->wl->params[i], json_integer_value(v), range,
+				   sizeof(range))) {
+			snprintf(why, n, "%s.%s=%lld: %s", in->wl->name, key,
+				 (long long)json_integer_value(v), range);
 			return -1;
 		}
 		in->param[i] = json_integer_value(v);
@@ -152,8 +159,12 @@ static json_t *handle_run(struct session *ss, json_t *req, json_int_t id)
 
 	if (!wl)
 		return error_reply(id, "unknown workload");
-	if (plan.samples < 1 || plan.samples > MAX_SAMPLES || plan.warmup > MAX_SAMPLES)
-		return error_reply(id, "samples must be 1..10000, warmup 0..10000");
+	/* more samples than VB_MAX_SAMPLES would not fit in the reply's line */
+	if (plan.samples < 1 || plan.samples > VB_MAX_SAMPLES || plan.warmup > VB_MAX_SAMPLES) {
+		snprintf(why, sizeof(why), "samples must be 1..%d, warmup 0..%d", VB_MAX_SAMPLES,
+			 VB_MAX_SAMPLES);
+		return error_reply(id, why);
+	}
 	vb_inst_init(&in, wl, &env);
 	if (apply_params(&in, json_object_get(req, "params"), why, sizeof(why)))
 		return error_reply(id, why);

@@ -46,12 +46,16 @@ static json_t *workloads_json(const struct vb_workload **wl, int n)
 	for (int i = 0; i < n; i++) {
 		json_t *params = json_array();
 
-		for (int p = 0; p < VB_MAX_PARAMS && wl[i]->params[p].name; p++)
+		for (int p = 0; p < VB_MAX_PARAMS && wl[i]->params[p].name; p++) {
+			const struct vb_param *pa = &wl[i]->params[p];
+
 			json_array_append_new(params,
-					      json_pack("{s:s, s:I, s:s}", "name",
-							wl[i]->params[p].name, "default",
-							(json_int_t)wl[i]->params[p].def, "help",
-							wl[i]->params[p].help));
+					      json_pack("{s:s, s:I, s:I, s:I, s:s, s:s}", "name",
+							pa->name, "default", (json_int_t)pa->def,
+							"min", (json_int_t)pa->min, "max",
+							(json_int_t)pa->max, "unit", pa->unit, "help",
+							pa->help));
+		}
 		json_array_append_new(
 			arr, json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:o}", "name", wl[i]->name,
 				       "desc", wl[i]->desc, "unit", vb_metric_unit(wl[i]->metric),
@@ -110,8 +114,10 @@ static void print_text(json_t *kvm, json_t *bes, json_t *wls, int show_params)
 		if (!show_params)
 			continue;
 		json_array_foreach(json_object_get(w, "params"), k, p)
-			printf("      %s=%lld  %s\n", vb_json_str(p, "name", ""),
-			       vb_json_int(p, "default", 0), vb_json_str(p, "help", ""));
+			printf("      %s=%lld  [%lld..%lld %s]  %s\n", vb_json_str(p, "name", ""),
+			       vb_json_int(p, "default", 0), vb_json_int(p, "min", 0),
+			       vb_json_int(p, "max", 0), vb_json_str(p, "unit", ""),
+			       vb_json_str(p, "help", ""));
 	}
 }
 

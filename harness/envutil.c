@@ -2,6 +2,7 @@
 #include "envutil.h"
 #include "cgroup.h"
 #include "pin.h"
+#include "../common/textsafe.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -79,9 +80,37 @@ void vb_env_cleanup(struct vb_instance *in)
 	}
 }
 
+/*
+ * len bytes of a log as one line for a reason string: lines joined by '|',
+ * other controls blanked, and what is not printable UTF-8 (a C1 control,
+ * a sequence the tail cut or a guest broke) shown as U+FFFD: the reason
+ * then reads the same on a terminal, in the result file and the report.
+ */
+static void one_line(const char *s, size_t len, char *out)
+{
+	size_t k;
+
+	for (size_t i = 0; i < len; i += k) {
+		k = s[i] ? vb_text_printable(s + i) : 0;
+		if (k) {
+			memcpy(out, s + i, k);
+			out += k;
+			continue;
+		}
+		k = 1;
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) {
+			*out++ = s[i] == '\n' ? '|' : ' ';
+		} else {
+			memcpy(out, "\xef\xbf\xbd", 3);
+			out += 3;
+		}
+	}
+	*out = '\0';
+}
+
 size_t vb_env_log_tail(const char *path, const char *label, char *buf, size_t n, size_t len)
 {
-	char chunk[768];
+	char chunk[768], shown[3 * sizeof(chunk)];
 	int fd = open(path, O_RDONLY | O_CLOEXEC), w;
 	ssize_t r = 0;
 
@@ -96,15 +125,10 @@ size_t vb_env_log_tail(const char *path, const char *label, char *buf, size_t n,
 	}
 	while (r > 0 && (chunk[r - 1] == '\n' || chunk[r - 1] == '\r'))
 		r--;
-	/* one line for a reason string: lines joined by '|', other controls blanked */
-	for (ssize_t i = 0; i < r; i++)
-		if (chunk[i] == '\n')
-			chunk[i] = '|';
-		else if ((unsigned char)chunk[i] < 0x20 || chunk[i] == 0x7f)
-			chunk[i] = ' ';
 	chunk[r > 0 ? r : 0] = '\0';
+	one_line(chunk, r > 0 ? (size_t)r : 0, shown);
 	/* an empty log says something too: the environment printed nothing yet */
 	w = snprintf(buf + len, n - len, "%s%s: %s", len ? "; " : "", label,
-		     r > 0 ? chunk : fd < 0 ? "(none)" : "(empty)");
+		     r > 0 ? shown : fd < 0 ? "(none)" : "(empty)");
 	return w < 0 ? len : len + (size_t)w > n - 1 ? n - 1 : len + (size_t)w;
 }

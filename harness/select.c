@@ -193,7 +193,7 @@ int vb_select_param(const char *spec, const struct vb_workload **wl, int *index,
 		    long long *value, char *err, size_t n)
 {
 	const char *eq = strchr(spec, '='), *dot;
-	char name[128], *end;
+	char name[128], why[VB_WHY_LEN], *end;
 
 	if (!eq || (size_t)(eq - spec) >= sizeof(name)) {
 		snprintf(err, n, "--param '%s': want WORKLOAD.PARAM=VALUE", spec);
@@ -227,6 +227,10 @@ int vb_select_param(const char *spec, const struct vb_workload **wl, int *index,
 	*value = strtoll(eq + 1, &end, 10);
 	if (errno || end == eq + 1 || *end) {
 		snprintf(err, n, "--param '%s': the value must be an integer", spec);
+		return -1;
+	}
+	if (vb_param_check(&(*wl)->params[*index], *value, why, sizeof(why))) {
+		snprintf(err, n, "--param %s: %s", spec, why);
 		return -1;
 	}
 	return 0;

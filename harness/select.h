@@ -32,7 +32,8 @@ int vb_select_benches(const char *spec, const struct vb_workload **out, size_t m
 
 /*
  * Parse "cpu.int.n=4096": the workload (exact name), the index of its
- * parameter and the value. 0, or -1 with err naming the valid choices.
+ * parameter and the value, which must lie in the parameter's range. 0, or
+ * -1 with err naming the valid choices or the range.
  */
 int vb_select_param(const char *spec, const struct vb_workload **wl, int *index,
 		    long long *value, char *err, size_t n);

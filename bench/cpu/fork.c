@@ -35,10 +35,6 @@ static int fork_setup(struct vb_inst *in, char *why, size_t whylen)
 		return -1;
 	}
 	in->priv = s;
-	if (in->param[P_TOUCH_MIB] < 1 || in->param[P_TOUCH_MIB] > 4096) {
-		snprintf(why, whylen, "touch_mib must be 1..4096");
-		return -1;
-	}
 	s->len = (size_t)in->param[P_TOUCH_MIB] << 20;
 	s->mem = mmap(NULL, s->len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (s->mem == MAP_FAILED) {
@@ -97,7 +93,9 @@ const struct vb_workload vb_wl_cpu_fork = {
 	.metric = VB_US_PER_OP,
 	.dir = VB_LOWER_IS_BETTER,
 	.min_iters = 2,
-	.params = { { "touch_mib", 16, "private memory touched before forking, MiB" } },
+	.params = {
+		{ "touch_mib", 16, 1, 4096, "MiB", "private memory touched before forking, MiB" },
+	},
 	.setup = fork_setup,
 	.run = fork_run,
 	.teardown = fork_teardown,

@@ -34,10 +34,6 @@ static int fp_setup(struct vb_inst *in, char *why, size_t whylen)
 		return -1;
 	}
 	in->priv = s;
-	if (n < 1 || n > 4096) {
-		snprintf(why, whylen, "n must be 1..4096");
-		return -1;
-	}
 	s->n = (size_t)n;
 	s->a = malloc(s->n * s->n * sizeof(double));
 	s->b = malloc(s->n * s->n * sizeof(double));
@@ -136,7 +132,7 @@ const struct vb_workload vb_wl_cpu_fp = {
 	.metric = VB_US_PER_OP,
 	.dir = VB_LOWER_IS_BETTER,
 	.min_iters = 1,
-	.params = { { "n", 128, "matrix order" } },
+	.params = { { "n", 128, 1, 4096, "rows and columns", "matrix order" } },
 	.setup = fp_setup,
 	.run = fp_run,
 	.teardown = fp_teardown,

@@ -68,10 +68,6 @@ static int int_setup(struct vb_inst *in, char *why, size_t whylen)
 	long long n = in->param[P_N];
 	struct int_state *s;
 
-	if (n < 16 || n > MAX_N) {
-		snprintf(why, whylen, "n must be 16..%d", MAX_N);
-		return -1;
-	}
 	s = calloc(1, sizeof(*s));
 	if (!s) {
 		snprintf(why, whylen, "out of memory");
@@ -147,7 +143,9 @@ const struct vb_workload vb_wl_cpu_int = {
 	.metric = VB_US_PER_OP,
 	.dir = VB_LOWER_IS_BETTER,
 	.min_iters = 1,
-	.params = { { "n", 4096, "integers sorted and counted per operation" } },
+	.params = {
+		{ "n", 4096, 16, MAX_N, "integers", "integers sorted and counted per operation" },
+	},
 	.setup = int_setup,
 	.run = int_run,
 	.teardown = int_teardown,

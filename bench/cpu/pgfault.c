@@ -42,10 +42,6 @@ static int pgfault_setup(struct vb_inst *in, char *why, size_t whylen)
 	}
 	in->priv = s;
 	s->fd = -1;
-	if (in->param[P_PAGES] < 1 || in->param[P_PAGES] > (1ll << 20)) {
-		snprintf(why, whylen, "pages must be 1..%lld", 1ll << 20);
-		return -1;
-	}
 	s->npages = (size_t)in->param[P_PAGES];
 	s->fd = memfd_create("vbench-pgfault", MFD_CLOEXEC);
 	if (s->fd < 0) {
@@ -122,7 +118,10 @@ const struct vb_workload vb_wl_cpu_pgfault = {
 	.metric = VB_NS_PER_OP,
 	.dir = VB_LOWER_IS_BETTER,
 	.min_iters = 256,
-	.params = { { "pages", 4096, "pages touched per round before their PTEs are dropped" } },
+	.params = {
+		{ "pages", 4096, 1, 1ll << 20, "4 KiB pages",
+		  "pages touched per round before their PTEs are dropped" },
+	},
 	.setup = pgfault_setup,
 	.run = pgfault_run,
 	.teardown = pgfault_teardown,

@@ -41,8 +41,8 @@ const struct vb_workload vb_wl_io_fsync = {
 	.needs = VB_NEED_SCRATCH,
 	.min_iters = 4,
 	.params = {
-		{ "block_kib", 4, "request size, KiB" },
-		{ "size_mib", 16, "span of the scratch target used, MiB" },
+		{ "block_kib", 4, 4, 16384, "KiB, a multiple of 4", "request size, KiB" },
+		{ "size_mib", 16, 1, 65536, "MiB", "span of the scratch target used, MiB" },
 	},
 	.setup = vb_scratch_setup,
 	.run = fsync_run,

@@ -24,8 +24,8 @@ const struct vb_workload vb_wl_io_randread = {
 	.needs = VB_NEED_SCRATCH,
 	.min_iters = 16,
 	.params = {
-		{ "block_kib", 4, "request size, KiB" },
-		{ "size_mib", 128, "span of the scratch target used, MiB" },
+		{ "block_kib", 4, 4, 16384, "KiB, a multiple of 4", "request size, KiB" },
+		{ "size_mib", 128, 1, 65536, "MiB", "span of the scratch target used, MiB" },
 	},
 	.setup = vb_scratch_setup,
 	.run = randread_run,

@@ -17,14 +17,16 @@ int vb_scratch_open(struct vb_scratch *s, const struct vb_env *env, size_t block
 {
 	memset(s, 0, sizeof(*s));
 	s->fd = -1;
+	/* the two parameters meet here: each in its range, they may still not fit */
+	if (block < VB_STAMP_SIZE || block % VB_STAMP_SIZE || span < block) {
+		snprintf(why, whylen,
+			 "block_kib=%zu must be a multiple of %d and fit in size_mib=%llu",
+			 block / 1024, VB_STAMP_SIZE / 1024, (unsigned long long)(span >> 20));
+		return -1;
+	}
 	if (!env || !env->scratch) {
 		snprintf(why, whylen, "no scratch target in this environment");
 		return VB_UNSUPPORTED;
-	}
-	if (block < VB_STAMP_SIZE || block % VB_STAMP_SIZE || span < block) {
-		snprintf(why, whylen, "block must be a multiple of %d and <= the span",
-			 VB_STAMP_SIZE);
-		return -1;
 	}
 	s->fd = open(env->scratch, O_RDWR | O_DIRECT);
 	if (s->fd < 0) {
@@ -218,9 +220,9 @@ int vb_scratch_setup(struct vb_inst *in, char *why, size_t whylen)
 	struct vb_scratch *s = calloc(1, sizeof(*s));
 	int rc;
 
-	if (kib < 0 || mib < 0 || in->param[kib] < 1 || in->param[mib] < 1) {
+	if (kib < 0 || mib < 0) {
 		free(s);
-		snprintf(why, whylen, "block_kib and size_mib must be >= 1");
+		snprintf(why, whylen, "%s lacks block_kib or size_mib", in->wl->name);
 		return -1;
 	}
 	size_t block = (size_t)in->param[kib] * 1024;

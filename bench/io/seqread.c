@@ -27,8 +27,8 @@ const struct vb_workload vb_wl_io_seqread = {
 	.needs = VB_NEED_SCRATCH,
 	.min_iters = 4,
 	.params = {
-		{ "block_kib", 1024, "request size, KiB" },
-		{ "size_mib", 256, "span of the scratch target used, MiB" },
+		{ "block_kib", 1024, 4, 16384, "KiB, a multiple of 4", "request size, KiB" },
+		{ "size_mib", 256, 1, 65536, "MiB", "span of the scratch target used, MiB" },
 	},
 	.setup = vb_scratch_setup,
 	.run = seqread_run,

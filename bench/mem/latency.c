@@ -33,10 +33,6 @@ static int latency_setup(struct vb_inst *in, char *why, size_t whylen)
 		return -1;
 	}
 	in->priv = s;
-	if (kib < 1 || kib > (1ll << 30)) {
-		snprintf(why, whylen, "size_kib must be 1..%lld", 1ll << 30);
-		return -1;
-	}
 	if (posix_memalign((void **)&s->buf, 4096, bytes) ||
 	    vb_ring_build(&s->ring, s->buf, bytes / LINE, LINE, 0, 0x9e3779b97f4a7c15ull)) {
 		snprintf(why, whylen, "cannot build a ring over %lld KiB", kib);
@@ -74,7 +70,10 @@ const struct vb_workload vb_wl_mem_latency = {
 	.metric = VB_NS_PER_OP,
 	.dir = VB_LOWER_IS_BETTER,
 	.min_iters = 1024,
-	.params = { { "size_kib", 65536, "buffer size, KiB (16 = L1 ... 262144 = DRAM)" } },
+	.params = {
+		{ "size_kib", 65536, 1, 1ll << 26, "KiB",
+		  "buffer size, KiB (16 = L1 ... 262144 = DRAM)" },
+	},
 	.setup = latency_setup,
 	.run = latency_run,
 	.teardown = latency_teardown,

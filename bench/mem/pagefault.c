@@ -62,10 +62,6 @@ static int pagefault_setup(struct vb_inst *in, char *why, size_t whylen)
 		return -1;
 	}
 	in->priv = s;
-	if (in->param[P_SIZE_MIB] < 1 || in->param[P_SIZE_MIB] > 65536) {
-		snprintf(why, whylen, "size_mib must be 1..65536");
-		return -1;
-	}
 	s->npages = (size_t)in->param[P_SIZE_MIB] * 1024 * 1024 / PAGE;
 	return 0;
 }
@@ -105,7 +101,10 @@ const struct vb_workload vb_wl_mem_pagefault = {
 	.metric = VB_OPS_PER_SEC,
 	.dir = VB_HIGHER_IS_BETTER,
 	.min_iters = 256,
-	.params = { { "size_mib", 16, "region mapped, touched and unmapped in turn, MiB" } },
+	.params = {
+		{ "size_mib", 16, 1, 65536, "MiB",
+		  "region mapped, touched and unmapped in turn, MiB" },
+	},
 	.setup = pagefault_setup,
 	.run = pagefault_run,
 	.teardown = pagefault_teardown,

@@ -25,9 +25,8 @@ static int stream_setup(struct vb_inst *in, char *why, size_t whylen)
 	struct stream_state *s = calloc(1, sizeof(*s));
 	long long mib = in->param[P_MIB];
 
-	if (!s || mib < 1) {
-		free(s);
-		snprintf(why, whylen, mib < 1 ? "array_mib must be >= 1" : "out of memory");
+	if (!s) {
+		snprintf(why, whylen, "out of memory");
 		return -1;
 	}
 	s->n = (size_t)mib * 1024 * 1024 / sizeof(double);
@@ -121,7 +120,10 @@ const struct vb_workload vb_wl_mem_stream = {
 	.metric = VB_MB_PER_SEC,
 	.dir = VB_HIGHER_IS_BETTER,
 	.min_iters = 1,
-	.params = { { "array_mib", 64, "size of each of the three arrays, MiB" } },
+	.params = {
+		{ "array_mib", 64, 1, 65536, "MiB per array",
+		  "size of each of the three arrays, MiB" },
+	},
 	.setup = stream_setup,
 	.run = stream_run,
 	.teardown = stream_teardown,

@@ -89,10 +89,6 @@ static int tlb_setup(struct vb_inst *in, char *why, size_t whylen)
 		return -1;
 	}
 	in->priv = s;
-	if (pages < 2 || pages > (1ll << 24) || (thp != 0 && thp != 1)) {
-		snprintf(why, whylen, "pages must be 2..%lld and thp 0 or 1", 1ll << 24);
-		return -1;
-	}
 	/* sysfs may be absent (a minimal guest): then smaps alone decides */
 	if (thp_mode(mode, sizeof(mode)))
 		snprintf(mode, sizeof(mode), "unknown");
@@ -169,8 +165,8 @@ const struct vb_workload vb_wl_mem_tlb = {
 	.dir = VB_LOWER_IS_BETTER,
 	.min_iters = 1024,
 	.params = {
-		{ "pages", 16384, "pages visited (4 KiB each: 16384 = 64 MiB)" },
-		{ "thp", 0, "1: back them with transparent huge pages (MADV_HUGEPAGE)" },
+		{ "pages", 16384, 2, 1ll << 24, "4 KiB pages", "pages visited (4 KiB each: 16384 = 64 MiB)" },
+		{ "thp", 0, 0, 1, "off/on", "1: back them with transparent huge pages (MADV_HUGEPAGE)" },
 	},
 	.setup = tlb_setup,
 	.run = tlb_run,

@@ -13,56 +13,106 @@
 #define MAX_MODULE_BYTES (64u << 20)
 #define MAX_DEPTH 64
 
-int vb_modinfo(const void *ko, size_t len, const char *key, char *out, size_t outlen,
-	       char *err, size_t n)
-{
-	const unsigned char *b = ko;
-	const Elf64_Ehdr *eh = ko;
-	size_t klen = strlen(key);
+/*
+ * Every offset and size below comes from the file: each is checked against
+ * the bytes there are before anything is read through it (the file may be
+ * crafted; a fuzz target feeds this exactly len bytes).
+ */
+struct elf_view {
+	const unsigned char *b;
+	size_t len;
+	const Elf64_Shdr *sh;      /* e_shnum section headers */
+	unsigned nsh;
+	const Elf64_Shdr *names;   /* the section-name table */
+};
 
-	out[0] = '\0';
-	if (len < sizeof(*eh) || memcmp(b, ELFMAG, SELFMAG) || b[EI_CLASS] != ELFCLASS64) {
+/* 1 when [off, off + size) lies within the file. */
+static int in_file(const struct elf_view *v, uint64_t off, uint64_t size)
+{
+	return off <= v->len && size <= v->len - off;
+}
+
+static int elf_open(struct elf_view *v, const void *ko, size_t len, char *err, size_t n)
+{
+	const Elf64_Ehdr *eh = ko;
+
+	v->b = ko;
+	v->len = len;
+	if (len < sizeof(*eh) || memcmp(v->b, ELFMAG, SELFMAG) || v->b[EI_CLASS] != ELFCLASS64) {
 		snprintf(err, n, "not an ELF64 file");
 		return -1;
 	}
-	if (eh->e_shentsize != sizeof(Elf64_Shdr) || eh->e_shoff > len || eh->e_shoff % 8 ||
-	    (size_t)eh->e_shnum * sizeof(Elf64_Shdr) > len - eh->e_shoff ||
+	if (eh->e_shentsize != sizeof(Elf64_Shdr) || eh->e_shoff % 8 ||
+	    !in_file(v, eh->e_shoff, (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr)) ||
 	    eh->e_shstrndx >= eh->e_shnum) {
 		snprintf(err, n, "bad ELF section table");
 		return -1;
 	}
-	const Elf64_Shdr *sh = (const Elf64_Shdr *)(b + eh->e_shoff);
-	const Elf64_Shdr *strs = &sh[eh->e_shstrndx];
-
-	if (strs->sh_offset > len || strs->sh_size > len - strs->sh_offset) {
+	v->sh = (const Elf64_Shdr *)(v->b + eh->e_shoff);
+	v->nsh = eh->e_shnum;
+	v->names = &v->sh[eh->e_shstrndx];
+	if (v->names->sh_type == SHT_NOBITS ||
+	    !in_file(v, v->names->sh_offset, v->names->sh_size)) {
 		snprintf(err, n, "bad ELF section names");
 		return -1;
 	}
-	for (unsigned i = 0; i < eh->e_shnum; i++) {
-		if (sh[i].sh_name >= strs->sh_size || sh[i].sh_type == SHT_NOBITS)
-			continue;
-		const char *nm = (const char *)b + strs->sh_offset + sh[i].sh_name;
+	return 0;
+}
 
-		if (strnlen(nm, strs->sh_size - sh[i].sh_name) != strlen(".modinfo") ||
-		    strcmp(nm, ".modinfo"))
+/* 1 when section s is called name, NUL included, inside the name table. */
+static int section_is(const struct elf_view *v, const Elf64_Shdr *s, const char *name)
+{
+	size_t want = strlen(name) + 1;
+
+	return s->sh_name < v->names->sh_size && want <= v->names->sh_size - s->sh_name &&
+	       memcmp(v->b + v->names->sh_offset + s->sh_name, name, want) == 0;
+}
+
+/* key's value among the NUL-terminated "key=value" strings of .modinfo. */
+static int modinfo_value(const char *p, size_t size, const char *key, char *out,
+			 size_t outlen, char *err, size_t n)
+{
+	const char *end = p + size;
+	size_t klen = strlen(key);
+
+	if (size && end[-1] != '\0') {
+		snprintf(err, n, "unterminated string at the end of .modinfo");
+		return -1;
+	}
+	for (size_t l; p < end; p += l + 1) {
+		l = strlen(p);
+		if (l <= klen || p[klen] != '=' || memcmp(p, key, klen))
 			continue;
-		if (sh[i].sh_offset > len || sh[i].sh_size > len - sh[i].sh_offset) {
+		if (l - klen - 1 >= outlen) {
+			snprintf(err, n, ".modinfo %s is %zu bytes, more than %zu", key,
+				 l - klen - 1, outlen - 1);
+			return -1;
+		}
+		memcpy(out, p + klen + 1, l - klen);
+		return 0;
+	}
+	return 0;
+}
+
+int vb_modinfo(const void *ko, size_t len, const char *key, char *out, size_t outlen,
+	       char *err, size_t n)
+{
+	struct elf_view v;
+
+	out[0] = '\0';
+	if (elf_open(&v, ko, len, err, n))
+		return -1;
+	for (unsigned i = 0; i < v.nsh; i++) {
+		const Elf64_Shdr *s = &v.sh[i];
+
+		if (s->sh_type == SHT_NOBITS || !section_is(&v, s, ".modinfo"))
+			continue;
+		if (!in_file(&v, s->sh_offset, s->sh_size)) {
 			snprintf(err, n, "bad .modinfo section");
 			return -1;
 		}
-		/* NUL-separated "key=value" strings */
-		const char *p = (const char *)b + sh[i].sh_offset, *end = p + sh[i].sh_size;
-
-		while (p < end) {
-			size_t l = strnlen(p, (size_t)(end - p));
-
-			if (l > klen && p[klen] == '=' && memcmp(p, key, klen) == 0) {
-				snprintf(out, outlen, "%.*s", (int)(l - klen - 1), p + klen + 1);
-				return 0;
-			}
-			p += l + 1;
-		}
-		return 0;
+		return modinfo_value((const char *)v.b + s->sh_offset, s->sh_size, key, out,
+				     outlen, err, n);
 	}
 	snprintf(err, n, "no .modinfo section");
 	return -1;
@@ -185,6 +235,11 @@ static int place(struct vb_modset *s, const char *name, int depth, char *err, si
 	for (char *p = deps, *tok; (tok = strsep(&p, ",")) != NULL;) {
 		if (!*tok)
 			continue;
+		if (strlen(tok) >= sizeof(dep)) {
+			snprintf(err, n, "%s: a dependency's name is over %zu bytes", m->path,
+				 sizeof(dep) - 1);
+			return -1;
+		}
 		snprintf(dep, sizeof(dep), "%s", tok);
 		vb_modname_norm(dep);
 		if (place(s, dep, depth + 1, err, n))

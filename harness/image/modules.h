@@ -12,7 +12,9 @@
 
 /*
  * The value of `key` in an ELF module's .modinfo section ("" when the key
- * is absent). 0, or -1 with err when the bytes are not an ELF64 module.
+ * is absent). Reads only within the len bytes, whatever the offsets in
+ * them say. 0, or -1 with err when the bytes are not a well-formed ELF64
+ * module or the value does not fit in outlen (never cut short).
  */
 int vb_modinfo(const void *ko, size_t len, const char *key, char *out, size_t outlen,
 	       char *err, size_t n);

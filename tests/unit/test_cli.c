@@ -115,6 +115,38 @@ START_TEST(select_param)
 }
 END_TEST
 
+/* fio's way: every parameter has a range, and --param says which it broke. */
+START_TEST(param_out_of_range_refused_at_parse)
+{
+	static const char *bad[] = {
+		"mem.stream.array_mib=17592186044416", /* 2^44: overflowed to malloc(0) */
+		"mem.stream.array_mib=0",
+		"mem.stream.array_mib=-1",
+		"mem.tlb.thp=2",
+		"io.seqread.block_kib=0",
+	};
+	const struct vb_workload *wl;
+	long long v;
+	char err[512];
+	int idx;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		ck_assert_int_eq(vb_select_param(bad[i], &wl, &idx, &v, err, sizeof(err)), -1);
+		ck_assert_msg(strstr(err, bad[i]) && strstr(err, "out of range"), "%s: %s", bad[i],
+			      err);
+	}
+	ck_assert_int_eq(vb_select_param(bad[0], &wl, &idx, &v, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "--param mem.stream.array_mib=17592186044416: out of range "
+			      "1..65536 (MiB per array)");
+	/* the bounds themselves are in */
+	ck_assert_int_eq(vb_select_param("mem.stream.array_mib=65536", &wl, &idx, &v, err,
+					 sizeof(err)), 0);
+	ck_assert_int_eq(vb_select_param("mem.stream.array_mib=1", &wl, &idx, &v, err,
+					 sizeof(err)), 0);
+}
+END_TEST
+
 Suite *suite_cli(void)
 {
 	Suite *s = suite_create("cli");
@@ -124,6 +156,7 @@ Suite *suite_cli(void)
 	tcase_add_test(t, usage_errors);
 	tcase_add_test(t, select_backends_and_benches);
 	tcase_add_test(t, select_param);
+	tcase_add_test(t, param_out_of_range_refused_at_parse);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -299,6 +299,157 @@ START_TEST(junit_and_github_outputs)
 }
 END_TEST
 
+/*
+ * A run of nb backends x nw workloads named "<prefix>bK" and "<prefix>wK",
+ * `rounds` rounds of 3 samples around 10; no baselines (no bootstrap).
+ */
+static json_t *grid(const char *prefix, int nb, int nw, int rounds, double scale)
+{
+	json_t *bes = json_array(), *wls = json_array(), *ms = json_array();
+	char b[256], w[256];
+
+	for (int i = 0; i < nb; i++) {
+		snprintf(b, sizeof(b), "%sb%d", prefix, i);
+		json_array_append_new(bes, json_pack("{s:s, s:s}", "name", b, "status", "ok"));
+	}
+	for (int k = 0; k < nw; k++) {
+		snprintf(w, sizeof(w), "%sw%d", prefix, k);
+		json_array_append_new(wls, json_pack("{s:s, s:s, s:s}", "name", w, "unit", "ns/op",
+						     "direction", "lower"));
+	}
+	for (int r = 0; r < rounds; r++)
+		for (int i = 0; i < nb; i++)
+			for (int k = 0; k < nw; k++) {
+				double v = scale * (10 + 0.01 * ((r * 7 + i * 3 + k) % 5));
+
+				snprintf(b, sizeof(b), "%sb%d", prefix, i);
+				snprintf(w, sizeof(w), "%sw%d", prefix, k);
+				json_array_append_new(ms, json_pack("{s:s, s:s, s:i, s:s, s:[f, f, f]}",
+								    "backend", b, "bench", w, "round",
+								    r, "status", "ok", "samples", v,
+								    v * 1.001, v * 0.999));
+			}
+	return json_pack("{s:s, s:i, s:{}, s:o, s:o, s:o}", "schema", "vbench-results",
+			 "version", 1, "meta", "backends", bes, "workloads", wls, "measurements",
+			 ms);
+}
+
+/*
+ * Names that share their first 64 bytes (and more) stay apart: each pair
+ * is compared with itself, none is "missing", and the table prints every
+ * name whole.
+ */
+START_TEST(compare_long_names_not_missing)
+{
+	const struct rp_cmp_opts o = {.alpha = 0.01, .min_effect = 0.05};
+	char prefix[101], err[256], *table = NULL, want[256];
+	struct rp_run a, b;
+	struct rp_cmp *c;
+	size_t n, len;
+	FILE *f;
+
+	memset(prefix, 'n', 100);
+	prefix[100] = '\0';
+	ck_assert_msg(!rp_run_adopt(&a, grid(prefix, 2, 2, 5, 1), "base", 0, err, sizeof(err)),
+		      "%s", err);
+	ck_assert_msg(!rp_run_adopt(&b, grid(prefix, 2, 2, 5, 2), "new", 1, err, sizeof(err)),
+		      "%s", err);
+	ck_assert_int_eq(rp_compare(&a, &b, &o, &c, &n), 0);
+	ck_assert_uint_eq(n, 4);
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_msg(c[i].verdict == RP_REGRESSED, "%s/%s: %s (%s)", c[i].backend,
+			      c[i].bench, rp_verdict_name(c[i].verdict), c[i].note);
+		ck_assert_uint_eq(strlen(c[i].backend), 102);
+		ck_assert_uint_eq(c[i].n_base, 15);
+		ck_assert_uint_eq(c[i].n_new, 15);
+	}
+	f = open_memstream(&table, &len);
+	rp_compare_table(f, c, n);
+	fclose(f);
+	snprintf(want, sizeof(want), "%sb1 %sw0 ", prefix, prefix);
+	ck_assert_msg(strstr(table, want), "%s", table);
+	free(table);
+	free(c);
+	rp_run_free(&a);
+	rp_run_free(&b);
+}
+END_TEST
+
+/*
+ * Report and compare cost backends x workloads at most, and each pair's
+ * lookups are by hash: a file naming more than a run can is refused, and
+ * the largest accepted grid (64 x 512 pairs, 2 x 32768 measurements) is
+ * compared well within the test's timeout (it took minutes when every
+ * pair scanned the summary and the workloads).
+ */
+START_TEST(compare_many_pairs_and_name_caps)
+{
+	const struct rp_cmp_opts o = {.alpha = 0.01, .min_effect = 0.05};
+	struct rp_run a, b;
+	struct rp_cmp *c;
+	char err[256];
+	size_t n;
+
+	ck_assert_int_eq(rp_run_adopt(&a, grid("", 65, 1, 1, 1), "wide", 0, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "more than 64 backends"), "%s", err);
+	ck_assert_int_eq(rp_run_adopt(&a, grid("", 1, 513, 1, 1), "wide", 0, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "more than 512 workloads"), "%s", err);
+	ck_assert_msg(!rp_run_adopt(&a, grid("", 64, 512, 1, 1), "base", 0, err, sizeof(err)),
+		      "%s", err);
+	ck_assert_msg(!rp_run_adopt(&b, grid("", 64, 512, 1, 1), "new", 1, err, sizeof(err)),
+		      "%s", err);
+	ck_assert_int_eq(rp_compare(&a, &b, &o, &c, &n), 0);
+	ck_assert_uint_eq(n, 64 * 512);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_int_eq(c[i].verdict, RP_SAME);
+	free(c);
+	rp_run_free(&a);
+	rp_run_free(&b);
+}
+END_TEST
+
+/*
+ * Names and reasons from result files reach the terminal as text: an
+ * escape sequence is shown, not acted on, and the columns still line up.
+ */
+START_TEST(compare_table_escapes)
+{
+	const struct rp_cmp_opts o = {.alpha = 0.01, .min_effect = 0.05};
+	json_t *base = grid("\x1b[2J\xc2\x9b", 1, 1, 5, 1), *cur = grid("\x1b[2J\xc2\x9b", 1, 1, 5, 1);
+	struct rp_run a, b;
+	struct rp_cmp *c;
+	char err[256], *table = NULL;
+	size_t n, len, i;
+	json_t *e;
+	FILE *f;
+
+	json_array_foreach(json_object_get(cur, "measurements"), i, e) {
+		json_object_set_new(e, "status", json_string("error"));
+		json_object_set_new(e, "reason", json_string("\x1b]0;owned\x07\r\nresult: no regression"));
+	}
+	ck_assert_msg(!rp_run_adopt(&a, base, "base", 0, err, sizeof(err)), "%s", err);
+	ck_assert_msg(!rp_run_adopt(&b, cur, "new", 1, err, sizeof(err)), "%s", err);
+	ck_assert_int_eq(rp_compare(&a, &b, &o, &c, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	f = open_memstream(&table, &len);
+	rp_compare_table(f, c, n);
+	fclose(f);
+	ck_assert_ptr_null(strchr(table, '\x1b'));
+	ck_assert_ptr_null(strchr(table, '\r'));
+	ck_assert_ptr_null(strstr(table, "\xc2\x9b"));
+	ck_assert_msg(strstr(table, "\\x1b[2J\\xc2\\x9bb0 \\x1b[2J\\xc2\\x9bw0 ns/op   "), "%s",
+		      table);
+	ck_assert_msg(strstr(table, "BROKEN (no ok sample in NEW: error: \\x1b]0;owned\\x07\\x0d"
+				    "\\x0aresult: no regression)\n"), "%s", table);
+	/* one line per comparison, after the header */
+	ck_assert_ptr_eq(strchr(strchr(table, '\n') + 1, '\n'), table + len - 1);
+	free(table);
+	free(c);
+	rp_run_free(&a);
+	rp_run_free(&b);
+}
+END_TEST
+
 Suite *suite_compare(void)
 {
 	Suite *s = suite_create("compare");
@@ -317,6 +468,9 @@ Suite *suite_compare(void)
 	tcase_add_test(t, false_alarm_rate_and_power);
 	tcase_add_test(t, missing_and_broken);
 	tcase_add_test(t, junit_and_github_outputs);
+	tcase_add_test(t, compare_long_names_not_missing);
+	tcase_add_test(t, compare_many_pairs_and_name_caps);
+	tcase_add_test(t, compare_table_escapes);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -46,7 +46,7 @@ static const struct vb_pick picks[] = { { &host, "bare" }, { &slow, "slow" }, { 
 static json_t *doc_with_data(void)
 {
 	char *argv[] = { "vbench", "run" };
-	json_t *doc = vb_results_new(2, argv, json_pack("{s:i}", "rounds", 3));
+	json_t *doc = vb_results_new(2, argv, json_object(), json_pack("{s:i}", "rounds", 3));
 
 	vb_results_add_backend(doc, &picks[0], "ok", NULL);
 	vb_results_add_backend(doc, &picks[1], "ok", NULL);
@@ -146,7 +146,8 @@ END_TEST
 START_TEST(summary_of_5000_measurements)
 {
 	char *argv[] = { "vbench", "run" };
-	json_t *doc = vb_results_new(2, argv, json_pack("{s:i}", "rounds", 2500)), *sum, *e;
+	json_t *doc = vb_results_new(2, argv, json_object(), json_pack("{s:i}", "rounds", 2500));
+	json_t *sum, *e;
 	const int rounds = 2500, samples = 30;
 	size_t i;
 
@@ -259,6 +260,31 @@ START_TEST(old_files_get_traits)
 }
 END_TEST
 
+/*
+ * A result file over the cap is refused before it is read (a sparse file:
+ * nothing is written or read), one of exactly the cap is read; the same
+ * for a document in memory.
+ */
+START_TEST(results_over_cap_refused)
+{
+	char err[512] = "", *buf;
+
+	ck_assert_int_eq(truncate(path, (off_t)VB_RESULTS_MAX_BYTES + 1), 0);
+	ck_assert_ptr_null(vb_results_load(path, err, sizeof(err)));
+	ck_assert_msg(strstr(err, "larger than 256 MiB"), "%s", err);
+	/* at the cap it is read: NUL bytes are not JSON */
+	ck_assert_int_eq(truncate(path, (off_t)VB_RESULTS_MAX_BYTES), 0);
+	ck_assert_ptr_null(vb_results_load(path, err, sizeof(err)));
+	ck_assert_msg(strstr(err, "not valid JSON"), "%s", err);
+	buf = calloc(VB_RESULTS_MAX_BYTES + 1u, 1);
+	ck_assert_ptr_nonnull(buf);
+	ck_assert_ptr_null(vb_results_loadb(buf, VB_RESULTS_MAX_BYTES + 1u, "lab", err,
+					    sizeof(err)));
+	ck_assert_msg(strstr(err, "lab: larger than 256 MiB"), "%s", err);
+	free(buf);
+}
+END_TEST
+
 Suite *suite_results(void)
 {
 	Suite *s = suite_create("results");
@@ -271,6 +297,7 @@ Suite *suite_results(void)
 	tcase_add_test(t, traits_json_and_parse);
 	tcase_add_test(t, old_files_get_traits);
 	tcase_add_test(t, summary_of_5000_measurements);
+	tcase_add_test(t, results_over_cap_refused);
 	/* 5,000 measurements with bootstrap intervals, under ASan too */
 	tcase_set_timeout(t, 120);
 	suite_add_tcase(s, t);

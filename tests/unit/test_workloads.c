@@ -15,12 +15,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "../../bench/bench.h"
 #include "../../bench/io/scratch.h"
 #include "../../bench/mem/ring.h"
+#include "../../common/proto.h"
+#include "../../guest-agent/agent.h"
 
 /* Small parameters, so that every workload runs in milliseconds. */
 static const struct { const char *name; long long value; } small[] = {
@@ -92,6 +95,90 @@ START_TEST(test_registry_is_described)
 		for (int p = 0; p < VB_MAX_PARAMS && wl->params[p].name; p++)
 			ck_assert_msg(wl->params[p].help && *wl->params[p].help,
 				      "%s.%s has no help", wl->name, wl->params[p].name);
+	}
+}
+END_TEST
+
+/* A setup may rely on its parameters' ranges: the defaults must lie in them. */
+START_TEST(param_defaults_lie_in_their_ranges)
+{
+	char why[VB_WHY_LEN];
+
+	for (size_t i = 0; i < vb_nworkloads; i++)
+		for (int p = 0; p < VB_MAX_PARAMS && vb_workloads[i]->params[p].name; p++) {
+			const struct vb_param *pa = &vb_workloads[i]->params[p];
+
+			ck_assert_msg(pa->min <= pa->max, "%s.%s: min %lld > max %lld",
+				      vb_workloads[i]->name, pa->name, pa->min, pa->max);
+			ck_assert_msg(vb_param_check(pa, pa->def, why, sizeof(why)) == 0,
+				      "%s.%s: default %lld %s", vb_workloads[i]->name, pa->name,
+				      pa->def, why);
+			ck_assert_msg(pa->unit && *pa->unit, "%s.%s has no unit",
+				      vb_workloads[i]->name, pa->name);
+		}
+}
+END_TEST
+
+/*
+ * The agent checks the range itself: a request that asks for 2^44 MiB per
+ * STREAM array (which overflowed the size to malloc(0) and wrote past it)
+ * gets an error naming the parameter and its range, and nothing runs.
+ */
+START_TEST(agent_refuses_out_of_range_param)
+{
+	static const char req[] =
+		"{\"op\":\"run\",\"id\":7,\"bench\":\"mem.stream\",\"samples\":1,"
+		"\"params\":{\"array_mib\":17592186044416}}\n";
+	int in[2], out = memfd_create("agent-out", 0);
+	struct vb_agent_opts o = { .out_fd = out, .role = "bare" };
+	struct vb_linebuf lb;
+	json_t *reply = NULL;
+	char err[256], *line;
+	size_t len;
+
+	ck_assert_int_eq(pipe(in), 0);
+	ck_assert_int_eq(write(in[1], req, sizeof(req) - 1), (ssize_t)sizeof(req) - 1);
+	close(in[1]);
+	o.in_fd = in[0];
+	ck_assert_int_eq(vb_agent_serve(&o), 0);
+	lseek(out, 0, SEEK_SET);
+	vb_linebuf_init(&lb, out);
+	while (vb_line_read(&lb, 1000, &line, &len) == VB_LINE_OK) {
+		json_t *m = vb_proto_parse(line, len, err, sizeof(err));
+
+		if (m && vb_json_int(m, "id", -1) == 7)
+			reply = m;
+		else
+			json_decref(m);
+	}
+	ck_assert_ptr_nonnull(reply);
+	ck_assert_str_eq(vb_json_str(reply, "op", ""), "error");
+	ck_assert_msg(strstr(vb_json_str(reply, "msg", ""), "array_mib") &&
+			      strstr(vb_json_str(reply, "msg", ""), "out of range 1..65536"),
+		      "msg: %s", vb_json_str(reply, "msg", ""));
+	json_decref(reply);
+	close(in[0]);
+	close(out);
+}
+END_TEST
+
+/* Each io parameter in its range, the pair may still not fit: setup says so. */
+START_TEST(io_block_must_fit_the_span)
+{
+	const struct vb_workload *wl = vb_workload_find("io.seqread");
+	static const long long bad[][2] = { { 2048, 1 }, { 6, 16 } }; /* block_kib, size_mib */
+	struct vb_env env = { .scratch = "/nonexistent", .cpu = -1 };
+
+	for (size_t k = 0; k < 2; k++) {
+		char why[VB_WHY_LEN] = "";
+		struct vb_inst in;
+
+		vb_inst_init(&in, wl, &env);
+		in.param[vb_param_index(wl, "block_kib")] = bad[k][0];
+		in.param[vb_param_index(wl, "size_mib")] = bad[k][1];
+		ck_assert_int_eq(wl->setup(&in, why, sizeof(why)), -1);
+		ck_assert_msg(strstr(why, "block_kib") && strstr(why, "size_mib"), "%s", why);
+		wl->teardown(&in);
 	}
 }
 END_TEST
@@ -544,6 +631,9 @@ Suite *suite_workloads(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_unchecked_fixture(tc, scratch_up, scratch_down);
 	tcase_add_test(tc, test_registry_is_described);
+	tcase_add_test(tc, param_defaults_lie_in_their_ranges);
+	tcase_add_test(tc, agent_refuses_out_of_range_param);
+	tcase_add_test(tc, io_block_must_fit_the_span);
 	tcase_add_test(tc, test_every_workload_runs_or_says_why);
 	tcase_add_test(tc, test_io_without_scratch_is_unsupported);
 	tcase_add_test(tc, test_io_on_tmpfs_is_unsupported);
