@@ -15,6 +15,10 @@
 #ifndef CGROUP2_SUPER_MAGIC
 #define CGROUP2_SUPER_MAGIC 0x63677270
 #endif
+#ifndef CGROUP_SUPER_MAGIC
+#define CGROUP_SUPER_MAGIC 0x27e0eb
+#endif
+#define V1_ROOT "/sys/fs/cgroup"
 
 static int is_cgroup2(const char *path)
 {
@@ -41,6 +45,40 @@ const char *vb_cgroup_layout(void)
 	return access("/sys/fs/cgroup/cpu", F_OK) == 0 ? "v1" : "none";
 }
 
+/* Each v1 controller's hierarchy (real mounts, not the cpu -> cpu,cpuacct links). */
+static size_t v1_roots(char (*roots)[PATH_MAX], size_t max)
+{
+	DIR *d = opendir(V1_ROOT);
+	struct dirent *e;
+	size_t k = 0;
+
+	while (d && k < max && (e = readdir(d))) {
+		struct statfs sf;
+
+		if (e->d_type != DT_DIR || e->d_name[0] == '.' ||
+		    (size_t)snprintf(roots[k], PATH_MAX, V1_ROOT "/%s", e->d_name) >= PATH_MAX)
+			continue;
+		if (statfs(roots[k], &sf) == 0 && sf.f_type == CGROUP_SUPER_MAGIC)
+			k++;
+	}
+	if (d)
+		closedir(d);
+	return k;
+}
+
+size_t vb_cgroup_roots(char (*roots)[PATH_MAX], size_t max)
+{
+	const char *v2 = vb_cgroup2_root();
+	size_t k = 0;
+
+	if (!v2 || max == 0)
+		return 0;
+	snprintf(roots[k++], PATH_MAX, "%s", v2);
+	if (strcmp(vb_cgroup_layout(), "hybrid") == 0)
+		k += v1_roots(roots + k, max - k);
+	return k;
+}
+
 int vb_cgroup_create(const char *parent, const char *name, char *path, size_t pathlen,
 		     char *err, size_t n)
 {
@@ -48,8 +86,10 @@ int vb_cgroup_create(const char *parent, const char *name, char *path, size_t pa
 		snprintf(err, n, "cgroup path too long");
 		return -1;
 	}
-	if (mkdir(path, 0755) && errno != EEXIST) {
-		snprintf(err, n, "mkdir %s: %s", path, strerror(errno));
+	/* a group that exists is someone else's (or a dead run's): never share it */
+	if (mkdir(path, 0755)) {
+		snprintf(err, n, "mkdir %s: %s", path,
+			 errno == EEXIST ? "exists already (not made by this run)" : strerror(errno));
 		path[0] = '\0';
 		return -1;
 	}
@@ -97,6 +137,25 @@ static void kill_members(const char *path)
 	fclose(fp);
 }
 
+/*
+ * cgroup.kill (Linux 5.14): every process of the group and below at once,
+ * forking ones included. Where there is none (older kernels, v1
+ * hierarchies) kill_members does it, group by group, in vb_cgroup_destroy.
+ */
+static void kill_all(const char *path)
+{
+	char f[PATH_MAX];
+	int fd;
+
+	snprintf(f, sizeof(f), "%s/cgroup.kill", path);
+	fd = open(f, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	ssize_t w = write(fd, "1", 1); /* a failure leaves it to kill_members */
+	(void)w;
+	close(fd);
+}
+
 void vb_cgroup_destroy(const char *path)
 {
 	DIR *d;
@@ -104,6 +163,7 @@ void vb_cgroup_destroy(const char *path)
 
 	if (!path || !path[0])
 		return;
+	kill_all(path);
 	d = opendir(path);
 	if (d) {
 		while ((e = readdir(d))) {

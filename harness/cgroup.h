@@ -8,6 +8,7 @@
 #ifndef VB_CGROUP_H
 #define VB_CGROUP_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -16,7 +17,16 @@
 const char *vb_cgroup2_root(void);
 /* "v2", "hybrid", "v1" or "none": the host's layout. */
 const char *vb_cgroup_layout(void);
-/* Create dir `parent/name`; 0 or -1 with err. */
+/*
+ * Where vbench makes groups: the v2 tree and, on hybrid hosts, each v1
+ * controller's hierarchy (where the container runtimes apply limits).
+ * Up to max paths; returns the count (0 without cgroup v2).
+ */
+size_t vb_cgroup_roots(char (*roots)[PATH_MAX], size_t max);
+/*
+ * Create dir `parent/name`, which must not exist: a group that does is
+ * not this run's to use. 0 or -1 with err.
+ */
 int vb_cgroup_create(const char *parent, const char *name, char *path, size_t pathlen,
 		     char *err, size_t n);
 /* Move pid into the cgroup dir. */

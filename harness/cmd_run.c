@@ -2,14 +2,19 @@
 /* vbench run: start the environments, run the rounds, keep every result. */
 #include "backend.h"
 #include "cgroup.h"
+#include "debris.h"
+#include "exec.h"
+#include "hostinfo.h"
 #include "kvmhost.h"
 #include "lab/lab.h"
 #include "paths.h"
 #include "pin.h"
 #include "results.h"
+#include "resume.h"
 #include "run_opts.h"
 #include "scheduler.h"
 #include "select.h"
+#include "../common/textsafe.h"
 #include "../probes/probes.h"
 
 #include <errno.h>
@@ -39,6 +44,7 @@ static void catch_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	vb_exec_stop_on(&stop_flag); /* Ctrl-C stops a hung runtime or download too */
 }
 
 /* The workload as run: its defaults with the --param overrides on top. */
@@ -66,13 +72,21 @@ static json_t *plan_json(const struct vb_run_opts *o, const struct vb_run_ctx *c
 		json_array_append_new(bes, json_string(be[i].name));
 	for (int i = 0; i < nwl; i++)
 		json_array_append_new(wls, json_string(wl[i]->name));
-	return json_pack("{s:i, s:i, s:i, s:i, s:b, s:b, s:I, s:o, s:o, s:o, s:I, s:I}",
-			 "rounds", o->rounds, "samples", o->samples, "warmup", o->warmup,
-			 "min_sample_ms", o->min_sample_ms, "count", !o->no_count, "quick",
-			 o->quick, "seed",
-			 (json_int_t)o->seed, "pus", pus, "backends", bes, "benches", wls,
-			 "memory_mb", (json_int_t)o->memory_mb, "scratch_mib",
-			 (json_int_t)o->scratch_mib);
+	json_t *plan = json_pack("{s:i, s:i, s:i, s:i, s:b, s:b, s:I, s:o, s:o, s:o, s:I, s:I}",
+				 "rounds", o->rounds, "samples", o->samples, "warmup", o->warmup,
+				 "min_sample_ms", o->min_sample_ms, "count", !o->no_count, "quick",
+				 o->quick, "seed", (json_int_t)o->seed, "pus", pus, "backends", bes,
+				 "benches", wls, "memory_mb", (json_int_t)o->memory_mb,
+				 "scratch_mib", (json_int_t)o->scratch_mib);
+
+	/* the rest of what --resume needs to run the plan again: null where not given */
+	json_object_update_new(plan, json_pack("{s:i, s:i, s:s, s:s?, s:s?, s:o}", "timeout_s",
+					       o->timeout_s, "hello_timeout_s", o->hello_timeout_s,
+					       "container_runtime", o->container_runtime, "kernel",
+					       o->kernel, "modules", o->modules, "probes",
+					       o->no_probes ? json_false()
+					       : o->probes ? json_string(o->probes) : json_null()));
+	return plan;
 }
 
 /* What a started instance looks like from the host, for the results. */
@@ -104,14 +118,15 @@ static void print_summary(json_t *doc)
 	json_array_foreach(json_object_get(doc, "summary"), i, s) {
 		json_t *sd = json_object_get(s, "slowdown");
 
-		printf("%-10s %-16s %14.4g %-6s", vb_json_str(s, "backend", ""),
-		       vb_json_str(s, "bench", ""), vb_json_num(s, "median", 0),
-		       vb_json_str(s, "unit", ""));
+		/* names, units and reasons may come from a guest or a resumed file */
+		printf("%-10s %-16s %14.4g %-6s", VB_TERM(vb_json_str(s, "backend", "")),
+		       VB_TERM(vb_json_str(s, "bench", "")), vb_json_num(s, "median", 0),
+		       VB_TERM(vb_json_str(s, "unit", "")));
 		if (json_is_object(sd))
 			printf(" %.3fx [%.3f, %.3f] vs %s", vb_json_num(sd, "median", 0),
 			       json_number_value(json_array_get(json_object_get(sd, "ci95"), 0)),
 			       json_number_value(json_array_get(json_object_get(sd, "ci95"), 1)),
-			       vb_json_str(s, "baseline", "?"));
+			       VB_TERM(vb_json_str(s, "baseline", "?")));
 		putchar('\n');
 	}
 	/* what could not be measured, once per (backend, workload) */
@@ -127,8 +142,9 @@ static void print_summary(json_t *doc)
 		if (json_object_get(seen, key))
 			continue;
 		json_object_set_new(seen, key, json_true());
-		printf("%-10s %-16s %s: %s\n", vb_json_str(m, "backend", ""),
-		       vb_json_str(m, "bench", ""), st, vb_json_str(m, "reason", ""));
+		printf("%-10s %-16s %s: %s\n", VB_TERM(vb_json_str(m, "backend", "")),
+		       VB_TERM(vb_json_str(m, "bench", "")), VB_TERM(st),
+		       VB_TERM(vb_json_str(m, "reason", "")));
 	}
 	json_decref(seen);
 }
@@ -140,7 +156,7 @@ static void free_params(struct run *r);
 struct run {
 	struct vb_run_opts o;
 	struct vb_run_ctx ctx;
-	char agent[PATH_MAX], cache[PATH_MAX], workdir[PATH_MAX], cgparent[PATH_MAX];
+	char agent[PATH_MAX], workdir[PATH_MAX], cgparent[PATH_MAX];
 	char out[PATH_MAX];
 	struct vb_pick be[32];
 	struct vb_pick lab_be[VB_LAB_MAX_BACKENDS]; /* what runs in the emulated lab */
@@ -155,6 +171,8 @@ struct run {
 	json_t *doc;
 	struct vb_probes *probes;
 	struct vb_probe_watch *watch[32]; /* per instance */
+	struct vb_owner owner;      /* this run, as its debris records it */
+	struct vb_resume rs;        /* --resume: the file's run */
 };
 
 /*
@@ -191,11 +209,30 @@ static void watch_all(struct run *r)
 	json_object_set_new(json_object_get(r->doc, "meta"), "probes", vb_probes_status(r->probes));
 }
 
-static int prepare(struct run *r, char *err, size_t n)
+/*
+ * Remove what dead runs left (debris.h) before making this run's own: as
+ * root, who makes them, the groups of every hierarchy vbench makes groups
+ * in and the containers of the OCI runtimes; the work directories in this
+ * run's workdir base.
+ */
+static void sweep_debris(const struct run *r)
 {
-	if (vb_agent_path(r->agent, sizeof(r->agent), err, n))
-		return -1;
-	vb_cache_dir(r->o.cache, r->cache, sizeof(r->cache));
+	static const char *const runtimes[VB_DEBRIS_MAX_RUNTIMES] = { "crun", "runc" };
+	static struct vb_sweep sw;
+
+	memset(&sw, 0, sizeof(sw));
+	sw.workdir_base = r->o.workdir_base;
+	if (geteuid() == 0) {
+		sw.ncg = vb_cgroup_roots(sw.cgroup_roots, VB_DEBRIS_MAX_ROOTS);
+		for (size_t i = 0; i < VB_DEBRIS_MAX_RUNTIMES; i++)
+			sw.nrt += vb_which(runtimes[i], sw.runtimes[sw.nrt], PATH_MAX);
+	}
+	vb_debris_sweep(&sw, stderr);
+}
+
+/* The run's work directory, with its owner record in it. */
+static int make_workdir(struct run *r, char *err, size_t n)
+{
 	snprintf(r->workdir, sizeof(r->workdir), "%s/vbench-XXXXXX", r->o.workdir_base);
 	if (!mkdtemp(r->workdir)) {
 		snprintf(err, n, "create a work directory in %s: %s", r->o.workdir_base,
@@ -203,18 +240,26 @@ static int prepare(struct run *r, char *err, size_t n)
 		r->workdir[0] = '\0';
 		return -1;
 	}
+	return vb_owner_write(r->workdir, &r->owner, err, n);
+}
+
+static int prepare(struct run *r, char *err, size_t n)
+{
+	if (vb_agent_path(r->agent, sizeof(r->agent), err, n) ||
+	    vb_owner_of(getpid(), &r->owner, err, n) || make_workdir(r, err, n))
+		return -1;
 	const char *root = vb_cgroup2_root();
 	if (root && geteuid() == 0) {
 		char name[64];
 
-		snprintf(name, sizeof(name), "vbench-%d", (int)getpid());
+		vb_owner_cgroup_name(&r->owner, name, sizeof(name));
 		if (vb_cgroup_create(root, name, r->cgparent, sizeof(r->cgparent), err, n))
 			fprintf(stderr, "vbench: running without cgroups: %s\n", err);
 	}
 	r->ctx = (struct vb_run_ctx){
 		.agent_path = r->agent,
 		.workdir = r->workdir,
-		.cache_dir = r->cache,
+		.cache_dir = r->o.cache, /* resolved where an image is needed */
 		.cgroup_parent = r->cgparent,
 		.memory_mb = r->o.memory_mb,
 		.scratch_mib = r->o.scratch_mib,
@@ -315,9 +360,13 @@ static void start_all(struct run *r)
 		}
 		fprintf(stderr, "vbench: starting %s\n", pk->name);
 		struct vb_instance *in = &r->inst[r->ninst];
-		if (vb_instance_start(in, pk->be, pk->name, &r->ctx, why, sizeof(why))) {
-			fprintf(stderr, "vbench: %s failed to start: %s\n", pk->name, why);
-			vb_results_add_backend(r->doc, pk, "failed", why);
+		int started = vb_instance_start(in, pk->be, pk->name, &r->ctx, why, sizeof(why));
+		if (started) {
+			/* 1: a signal cut the wait for hello, the run is stopping: no failure */
+			fprintf(stderr, "vbench: %s %s: %s\n", pk->name,
+				started > 0 ? "not started" : "failed to start", VB_TERM(why));
+			vb_results_add_backend(r->doc, pk, started > 0 ? "interrupted" : "failed",
+					       why);
 			vb_instance_stop(in);
 			continue;
 		}
@@ -377,6 +426,35 @@ static void free_params(struct run *r)
 		json_decref(r->params[i]);
 }
 
+/* --resume: the file's run, with its plan as the options. 0, or -1 with err. */
+static int take_resume(struct run *r, char *err, size_t n)
+{
+	struct vb_run_opts user = r->o;
+
+	if (vb_resume_load(&r->rs, user.resume, err, n) ||
+	    vb_resume_options(&r->rs, &user, &r->o, err, n))
+		return -1;
+	fprintf(stderr, "vbench: resuming %s: %zu measurements kept, %zu of them not to run "
+		"again (seed %llu)\n", user.resume, r->rs.kept, json_object_size(r->rs.done),
+		(unsigned long long)r->o.seed);
+	return 0;
+}
+
+/* The result document: a new one, or --resume's file, which keeps its plan and workloads. */
+static void open_doc(struct run *r, int argc, char **argv)
+{
+	if (r->o.resume) {
+		r->doc = json_incref(r->rs.doc);
+		return;
+	}
+	r->doc = vb_results_new(argc, argv, vb_host_json(),
+				plan_json(&r->o, &r->ctx, r->be, r->nbe, r->wl, r->nwl));
+	json_object_set_new(json_object_get(r->doc, "meta"), "owner", vb_owner_json(&r->owner));
+	plan_lab(r);
+	for (int i = 0; i < r->nwl; i++)
+		vb_results_add_workload(r->doc, workload_json(r->wl[i], r->params[i]));
+}
+
 int vb_cmd_run(int argc, char **argv)
 {
 	static struct run r;
@@ -390,6 +468,11 @@ int vb_cmd_run(int argc, char **argv)
 			fprintf(stderr, "vbench run: %s\n", err);
 		return rc == 1 ? 0 : 2;
 	}
+	if (r.o.resume && take_resume(&r, err, sizeof(err))) {
+		fprintf(stderr, "vbench run: %s\n", err);
+		vb_resume_free(&r.rs);
+		return 2;
+	}
 	r.nbe = vb_select_backends(r.o.all ? "all" : r.o.backends ? r.o.backends : "bare",
 				   r.be, sizeof(r.be) / sizeof(r.be[0]), err, sizeof(err));
 	if (r.nbe < 0) {
@@ -402,13 +485,18 @@ int vb_cmd_run(int argc, char **argv)
 		return 2;
 	}
 	route_to_lab(&r);
+	if (r.o.resume && vb_resume_check(&r.rs, r.be, r.nbe, r.lab_be, r.nlab, r.wl, r.nwl, err,
+					  sizeof(err))) {
+		fprintf(stderr, "vbench run: %s\n", err);
+		return 2;
+	}
 	if (apply_params(&r, err, sizeof(err))) {
 		fprintf(stderr, "vbench run: %s\n", err);
 		free_params(&r);
 		return 2;
 	}
-	if (r.o.out) {
-		snprintf(r.out, sizeof(r.out), "%s", r.o.out);
+	if (r.o.out || r.o.resume) {
+		snprintf(r.out, sizeof(r.out), "%s", r.o.out ? r.o.out : r.o.resume);
 	} else {
 		time_t t = time(NULL);
 		struct tm tm;
@@ -422,16 +510,14 @@ int vb_cmd_run(int argc, char **argv)
 		return 2;
 	}
 	catch_signals();
+	sweep_debris(&r);
 	if (prepare(&r, err, sizeof(err))) {
 		fprintf(stderr, "vbench run: %s\n", err);
 		stop_all(&r);
 		vb_probes_close(r.probes);
 		return 1;
 	}
-	r.doc = vb_results_new(argc, argv, plan_json(&r.o, &r.ctx, r.be, r.nbe, r.wl, r.nwl));
-	plan_lab(&r);
-	for (int i = 0; i < r.nwl; i++)
-		vb_results_add_workload(r.doc, workload_json(r.wl[i], r.params[i]));
+	open_doc(&r, argc, argv);
 	/* find an unwritable output now, not after an hour of measuring */
 	if (vb_results_write(r.doc, r.out, err, sizeof(err))) {
 		fprintf(stderr, "vbench run: %s\n", err);
@@ -440,7 +526,12 @@ int vb_cmd_run(int argc, char **argv)
 		json_decref(r.doc);
 		return 1;
 	}
+	if (r.o.resume)
+		vb_resume_begin(&r.rs, vb_owner_json(&r.owner));
 	start_all(&r);
+	if (r.o.resume && !vb_resume_same_started(&r.rs, r.inst, r.ninst, err, sizeof(err)))
+		fprintf(stderr, "vbench: resume: other environments than the run before (%s): "
+			"the rest runs in another order than the original's\n", err);
 	if (r.probes)
 		watch_all(&r);
 	struct vb_observer obs = { probes_begin, probes_end, &r };
@@ -453,6 +544,7 @@ int vb_cmd_run(int argc, char **argv)
 		.count = !r.o.no_count,
 		.seed = r.o.seed, .doc = r.doc, .out = r.out, .stop = &stop_flag,
 		.obs = r.probes ? &obs : NULL,
+		.done = r.o.resume ? vb_resume_done : NULL, .done_arg = &r.rs,
 	};
 	rc = stop_flag ? 1 : vb_sched_run(&s, err, sizeof(err));
 	vb_probes_close(r.probes);
@@ -473,7 +565,13 @@ int vb_cmd_run(int argc, char **argv)
 		fprintf(stderr, "vbench: results in %s%s\n", r.out,
 			stop_flag ? " (interrupted: completed measurements kept)" : "");
 	}
+	/* a run that measured nothing failed, though its file says why */
+	if (rc == 0 && !stop_flag && !vb_results_measured(r.doc, err, sizeof(err))) {
+		fprintf(stderr, "vbench run: %s\n", err);
+		rc = 1;
+	}
 	json_decref(r.doc);
+	vb_resume_free(&r.rs);
 	free_params(&r);
 	if (stop_flag)
 		return 130;

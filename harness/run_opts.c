@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "run_opts.h"
+#include "../common/proto.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -10,7 +11,7 @@
 enum {
 	O_ROUNDS = 256, O_SAMPLES, O_WARMUP, O_MINMS, O_QUICK, O_ALL, O_CPUS, O_MEMORY,
 	O_SCRATCH, O_RUNTIME, O_KERNEL, O_MODULES, O_CACHE, O_TIMEOUT, O_HELLO, O_SEED,
-	O_PROBES, O_NOPROBES, O_NOCOUNT, O_WORKDIR, O_PARAM, O_LAB,
+	O_PROBES, O_NOPROBES, O_NOCOUNT, O_WORKDIR, O_PARAM, O_LAB, O_RESUME,
 };
 
 static const char *const lab_modes[] = { "auto", "emulated", "none" };
@@ -32,7 +33,8 @@ void vb_run_usage(FILE *f)
 		"                         backends are recorded with the reason\n"
 		"  -o, --output FILE      result file (default: vbench-results-DATE.json)\n"
 		"      --rounds N         rounds (default 5; --quick 2)\n"
-		"      --samples N        samples per workload per round (default 5; --quick 3)\n"
+		"      --samples N        samples per workload per round, 1..%d (default 5;\n"
+		"                         --quick 3): a reply must fit in one protocol line\n"
 		"      --warmup N         discarded samples before them (default 1)\n"
 		"      --min-sample-ms N  each sample lasts at least N ms (default 100; --quick 20)\n"
 		"      --quick            short run for smoke tests and CI\n"
@@ -44,7 +46,9 @@ void vb_run_usage(FILE *f)
 		"      --container-runtime NAME  crun (default), runc, podman, docker\n"
 		"      --kernel PATH      guest kernel (default: Debian's, fetched and cached)\n"
 		"      --modules DIR      its modules (lib/modules/VERSION)\n"
-		"      --cache DIR        guest image cache (default: $XDG_CACHE_HOME/vbench)\n"
+		"      --cache DIR        guest image cache (default: $XDG_CACHE_HOME/vbench, else\n"
+		"                         ~/.cache/vbench, else as root /var/cache/vbench); it must\n"
+		"                         be owned by you or root and writable by no one else\n"
 		"      --workdir DIR      where per-run files go (default: $VBENCH_WORKDIR or /var/tmp)\n"
 		"      --probes LIST      probe sets to attach (see vbench doctor)\n"
 		"      --no-probes        attach no probes\n"
@@ -58,8 +62,15 @@ void vb_run_usage(FILE *f)
 		"      --timeout S        per-request limit, seconds (default 300)\n"
 		"      --hello-timeout S  start-to-hello limit, seconds (default 120)\n"
 		"      --seed N           shuffle seed (default: time)\n"
+		"      --resume FILE      continue the cut-off run in FILE with its plan (no\n"
+		"                         other option but -o, -v, --workdir, --cache), keeping\n"
+		"                         its measurements and running what it lacks\n"
 		"  -v, --verbose\n"
-		"  -h, --help\n");
+		"  -h, --help\n"
+		"Exit status: 0 done, at least one measurement ok; 1 nothing measured (no\n"
+		"backend ran, or every measurement errored or is unsupported: the file says\n"
+		"why) or the results could not be written; 2 bad usage; 130 interrupted\n"
+		"(completed measurements kept).\n", VB_MAX_SAMPLES);
 }
 
 static int number(const char *s, long long lo, long long hi, long long *v)
@@ -77,6 +88,13 @@ static const char *optname(const struct option *opts, int val)
 		if (opts->val == val)
 			return opts->name;
 	return "?";
+}
+
+/* Options that make the plan (meta.plan): --resume takes them all from its file. */
+static int plan_option(int c)
+{
+	return c != 'o' && c != 'v' && c != 'h' && c != '?' && c != ':' && c != O_WORKDIR &&
+	       c != O_CACHE && c != O_RESUME;
 }
 
 int vb_run_parse(int argc, char **argv, struct vb_run_opts *o, char *err, size_t n)
@@ -109,10 +127,11 @@ int vb_run_parse(int argc, char **argv, struct vb_run_opts *o, char *err, size_t
 		{ "no-count", no_argument, NULL, O_NOCOUNT },
 		{ "param", required_argument, NULL, 'p' },
 		{ "lab", required_argument, NULL, O_LAB },
+		{ "resume", required_argument, NULL, O_RESUME },
 		{ 0 },
 	};
 	long long v, rounds = -1, samples = -1, minms = -1;
-	int c;
+	int c, planned = 0;
 
 	memset(o, 0, sizeof(*o));
 	o->warmup = 1;
@@ -129,6 +148,8 @@ int vb_run_parse(int argc, char **argv, struct vb_run_opts *o, char *err, size_t
 	while ((c = getopt_long(argc, argv, "b:w:o:p:vh", opts, NULL)) != -1) {
 		const char *a = optarg;
 
+		if (!planned && plan_option(c))
+			planned = c;
 		switch (c) {
 		case 'b': o->backends = a; break;
 		case 'w': o->benches = a; break;
@@ -156,6 +177,7 @@ int vb_run_parse(int argc, char **argv, struct vb_run_opts *o, char *err, size_t
 		case O_KERNEL: o->kernel = a; break;
 		case O_MODULES: o->modules = a; break;
 		case O_CACHE: o->cache = a; break;
+		case O_RESUME: o->resume = a; break;
 		case O_WORKDIR: o->workdir_base = a; break;
 		case O_PROBES: o->probes = a; break;
 		case O_NOPROBES: o->no_probes = 1; break;
@@ -180,7 +202,7 @@ int vb_run_parse(int argc, char **argv, struct vb_run_opts *o, char *err, size_t
 		dst = v;                                                               \
 		break;
 		NUM(O_ROUNDS, 1, 1000, rounds)
-		NUM(O_SAMPLES, 1, 10000, samples)
+		NUM(O_SAMPLES, 1, VB_MAX_SAMPLES, samples)
 		NUM(O_WARMUP, 0, 1000, o->warmup)
 		NUM(O_MINMS, 1, 60000, minms)
 		NUM(O_CPUS, 1, 64, o->cpus)
@@ -202,6 +224,11 @@ int vb_run_parse(int argc, char **argv, struct vb_run_opts *o, char *err, size_t
 	}
 	if (optind < argc) {
 		snprintf(err, n, "unexpected argument '%s' (see vbench run --help)", argv[optind]);
+		return 2;
+	}
+	if (o->resume && planned) {
+		snprintf(err, n, "--resume takes the plan from its file: --%s cannot be given "
+			 "with it (only -o, -v, --workdir and --cache can)", optname(opts, planned));
 		return 2;
 	}
 	if (o->all && o->backends) {

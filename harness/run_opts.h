@@ -22,6 +22,7 @@ struct vb_run_opts {
 	const char *container_runtime;
 	const char *kernel, *modules;
 	const char *probes;         /* NULL: default set */
+	const char *resume;         /* --resume FILE: the cut-off run to continue */
 	const char *params[32];     /* --param BENCH.PARAM=VALUE, checked by the caller */
 	int nparams;
 	int no_probes;

@@ -2,12 +2,11 @@
 /* bare: the agent as a child process of the harness, on the host itself. */
 #include "../backend.h"
 #include "../envutil.h"
+#include "../exec.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -33,6 +32,8 @@ static int bare_start(struct vb_instance *in, const struct vb_run_ctx *ctx, char
 		snprintf(err, n, "socketpair: %s", strerror(errno));
 		return -1;
 	}
+	pid_t self = getpid();
+
 	in->pid = fork();
 	if (in->pid < 0) {
 		snprintf(err, n, "fork: %s", strerror(errno));
@@ -42,8 +43,7 @@ static int bare_start(struct vb_instance *in, const struct vb_run_ctx *ctx, char
 	}
 	if (in->pid == 0) {
 		/* the agent must not outlive a harness that dies */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (dup2(sv[1], 0) < 0 || dup2(sv[1], 1) < 0)
+		if (vb_exec_die_with(self) || dup2(sv[1], 0) < 0 || dup2(sv[1], 1) < 0)
 			_exit(127);
 		execl(ctx->agent_path, ctx->agent_path, "--role", "bare", "--scratch",
 		      in->scratch, (char *)NULL);

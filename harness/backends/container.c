@@ -134,8 +134,13 @@ static int container_start(struct vb_instance *in, const struct vb_run_ctx *ctx,
 	v1_instances += c->hybrid;
 	c->memory_mb = ctx->memory_mb;
 	snprintf(c->parent, sizeof(c->parent), "%s", ctx->cgroup_parent + strlen(root));
-	snprintf(c->id, sizeof(c->id), "vbench-%d-%s", (int)getpid(), in->name);
-	/* runc and podman take no '@' in names: container@new is vbench-<pid>-container-new */
+	/*
+	 * The run's cgroup name, which records its owner (harness/debris.h), and
+	 * the instance: the next run's sweep finds a dead run's containers by it.
+	 * runc and podman take no '@' in names: container@new is
+	 * vbench-<pid>-<start>-container-new.
+	 */
+	snprintf(c->id, sizeof(c->id), "%s-%s", c->parent + 1, in->name);
 	at = strchr(c->id, '@');
 	if (at)
 		*at = '-';

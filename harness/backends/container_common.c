@@ -39,17 +39,22 @@ static int hide_unified(void)
 
 pid_t vb_container_spawn(const struct vb_container *c, const char *const argv[], int io_fd)
 {
-	pid_t pid = fork();
+	pid_t self = getpid(), pid = fork();
 
 	if (pid == 0) {
 		int log = open(c->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 		int io = io_fd >= 0 ? io_fd : null;
 
-		/* Ctrl-C is vbench's to handle: it stops the container itself */
+		/*
+		 * Ctrl-C is vbench's to handle: it stops the container itself.
+		 * The runtime's command dies with vbench; the container it
+		 * made does not (the death signal is not inherited), and the
+		 * next run's sweep kills it through vbench's cgroup.
+		 */
 		setpgid(0, 0);
-		if (log < 0 || null < 0 || dup2(io, 0) < 0 || dup2(io, 1) < 0 ||
-		    dup2(log, 2) < 0)
+		if (vb_exec_die_with(self) || log < 0 || null < 0 || dup2(io, 0) < 0 ||
+		    dup2(io, 1) < 0 || dup2(log, 2) < 0)
 			_exit(127);
 		if (c->hybrid && hide_unified())
 			_exit(127);
@@ -57,19 +62,29 @@ pid_t vb_container_spawn(const struct vb_container *c, const char *const argv[],
 		fprintf(stderr, "vbench: exec %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
+	if (pid > 0)
+		setpgid(pid, pid); /* as the child does: whichever runs first */
 	return pid;
 }
 
-int vb_container_wait(pid_t pid)
+int vb_container_wait(pid_t pid, const char *what, unsigned timeout_s, int stoppable,
+		      char *err, size_t n)
 {
 	int status;
 
-	if (pid < 0)
+	if (pid < 0) {
+		snprintf(err, n, "%s: fork: %s", what, strerror(errno));
 		return -1;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	}
+	if (vb_exec_wait(pid, what, timeout_s, stoppable, &status, err, n))
+		return -1;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (WIFEXITED(status))
+		snprintf(err, n, "%s: exited with %d (see its log)", what, WEXITSTATUS(status));
+	else
+		snprintf(err, n, "%s: killed by signal %d", what, WTERMSIG(status));
+	return -1;
 }
 
 /* The container's cgroup v2 group: made by vbench on hybrid hosts, by the runtime on v2. */

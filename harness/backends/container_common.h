@@ -13,7 +13,7 @@
 struct vb_container {
 	const char *runtime;        /* its name: crun, runc, podman or docker */
 	char rt[PATH_MAX];          /* the runtime (or podman/docker) binary */
-	char id[VB_INSTANCE_NAME_MAX + 32]; /* container id / name: vbench-<pid>-<instance> */
+	char id[VB_INSTANCE_NAME_MAX + 32]; /* id / name: vbench-<pid>-<start>-<instance> */
 	char log[PATH_MAX];         /* the runtime's (and the agent's) stderr */
 	char cgpath[PATH_MAX];      /* its cgroup below the roots: "/vbench-N/..." */
 	char parent[PATH_MAX];      /* vbench's cgroup below the root: "/vbench-N" */
@@ -25,12 +25,18 @@ struct vb_container {
 
 /*
  * Start argv (argv[0] a path) with io_fd (or /dev/null) as stdin and
- * stdout and the log as stderr, in its own process group, on hybrid hosts
- * in a mount namespace without the v2 mount. Its pid, or -1.
+ * stdout and the log as stderr, in its own process group, dying with
+ * vbench, on hybrid hosts in a mount namespace without the v2 mount. Its
+ * pid, or -1.
  */
 pid_t vb_container_spawn(const struct vb_container *c, const char *const argv[], int io_fd);
-/* Wait for a child: its exit status, or -1. */
-int vb_container_wait(pid_t pid);
+/*
+ * Wait for a runtime command (vb_exec_wait: at most timeout_s, and until
+ * the run is told to stop when stoppable). 0 when it exited with 0, else
+ * -1 with err naming what and how it ended.
+ */
+int vb_container_wait(pid_t pid, const char *what, unsigned timeout_s, int stoppable,
+		      char *err, size_t n);
 /*
  * Put the container (in->pid) into its cgroup v2 group: on hybrid hosts
  * `<vbench cgroup>/<instance>`, made here; on v2 hosts the runtime's own,

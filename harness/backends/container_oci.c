@@ -9,6 +9,7 @@
 #include "container_common.h"
 #include "container_driver.h"
 #include "oci.h"
+#include "../exec.h"
 #include "../paths.h"
 
 #include <stdio.h>
@@ -36,27 +37,37 @@ static int oci_available(const char *name, const char *path, char *why, size_t n
 }
 
 /*
- * Run `runtime args...` to completion. io_fd (or /dev/null) becomes its
- * stdin and stdout, which `create` hands on to the container; stderr goes
- * to the log. Returns its exit status, or -1.
+ * Run `runtime args...` to completion (see vb_container_wait). io_fd (or
+ * /dev/null) becomes its stdin and stdout, which `create` hands on to the
+ * container; stderr goes to the log. 0, or -1 with err.
  */
-static int runtime(const struct vb_container *c, const char *const args[], int io_fd)
+static int runtime(const struct vb_container *c, const char *const args[], int io_fd,
+		   int stoppable, char *err, size_t n)
 {
 	const char *argv[8] = { c->rt };
+	char what[sizeof(c->id) + 64];
 
 	for (int i = 0; i < 6 && args[i]; i++)
 		argv[i + 1] = args[i];
-	return vb_container_wait(vb_container_spawn(c, argv, io_fd));
+	snprintf(what, sizeof(what), "%s %s %s", c->runtime, args[0], c->id);
+	return vb_container_wait(vb_container_spawn(c, argv, io_fd), what, VB_EXEC_TIMEOUT_S,
+				 stoppable, err, n);
 }
 
+/* A step of the start: Ctrl-C stops it. */
 static int run_step(const struct vb_container *c, const char *const args[], int io_fd,
 		    char *err, size_t n)
 {
-	int rc = runtime(c, args, io_fd);
+	return runtime(c, args, io_fd, 1, err, n);
+}
 
-	if (rc)
-		snprintf(err, n, "%s %s %s failed (status %d)", c->rt, args[0], c->id, rc);
-	return rc ? -1 : 0;
+/* A step of the clean-up: runs on after Ctrl-C (that is when it is needed), bounded. */
+static void clean_step(const struct vb_container *c, const char *const args[])
+{
+	char err[512];
+
+	if (runtime(c, args, -1, 0, err, sizeof(err)))
+		fprintf(stderr, "vbench: %s\n", err);
 }
 
 static pid_t read_pid(const char *file)
@@ -139,8 +150,8 @@ static void oci_stop(struct vb_instance *in, struct vb_container *c)
 		for (int ms = 0; in->pid > 0 && running(in->pid) && ms < 2000; ms += 5)
 			nanosleep(&step, NULL);
 		if (in->pid > 0 && running(in->pid))
-			runtime(c, kill_args, -1);
-		runtime(c, del, -1);
+			clean_step(c, kill_args);
+		clean_step(c, del);
 	}
 	if (o->bundle[0])
 		vb_rmtree(o->bundle);

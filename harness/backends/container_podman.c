@@ -40,16 +40,25 @@ struct podman {
 	char image[128];            /* localhost/vbench-agent:<hash of the agent> */
 };
 
-/* Run `engine [global flags] args...` to completion through vb_container_spawn. */
-static int engine(const struct vb_container *c, const struct podman *p, const char *const args[])
+/*
+ * Run `engine [global flags] args...` to completion through
+ * vb_container_spawn and vb_container_wait. 0, or -1 with err.
+ */
+static int engine(const struct vb_container *c, const struct podman *p, const char *const args[],
+		  unsigned timeout_s, int stoppable, char *err, size_t n)
 {
 	struct vb_podman_cmd cmd;
+	char what[64];
 
+	snprintf(what, sizeof(what), "%s %s", c->runtime, args[0]);
 	vb_podman_base(&cmd, c->rt, p->docker);
 	for (int i = 0; args[i]; i++)
-		if (vb_podman_add(&cmd, args[i]))
+		if (vb_podman_add(&cmd, args[i])) {
+			snprintf(err, n, "%s: too many arguments", what);
 			return -1;
-	return vb_container_wait(vb_container_spawn(c, cmd.argv, -1));
+		}
+	return vb_container_wait(vb_container_spawn(c, cmd.argv, -1), what, timeout_s, stoppable,
+				 err, n);
 }
 
 /* `engine [global flags] args...` with its first stdout line, as vb_exec_line. */
@@ -104,11 +113,9 @@ static int ensure_image(const struct vb_instance *in, const struct vb_container 
 	const char *import[] = { "import", tarball, p->image, NULL };
 
 	rc = vb_oci_rootfs(rootfs, ctx->agent_path, err, n) ||
-	     vb_spawn_wait(tar, NULL, NULL, 0, err, n) ? -1 : 0;
-	if (rc == 0 && engine(c, p, import)) {
-		snprintf(err, n, "%s import %s failed (see its log)", c->rt, p->image);
+	     vb_spawn_wait(tar, NULL, VB_EXEC_UNPACK_TIMEOUT_S, NULL, 0, err, n) ? -1 : 0;
+	if (rc == 0 && engine(c, p, import, VB_EXEC_UNPACK_TIMEOUT_S, 1, err, n))
 		rc = -1;
-	}
 	vb_rmtree(rootfs);
 	unlink(tarball);
 	return rc;
@@ -223,6 +230,7 @@ static void podman_stop(struct vb_instance *in, struct vb_container *c)
 {
 	struct podman *p = c->priv;
 	struct timespec step = { 0, 5 * 1000000 };
+	char err[512];
 	/* podman's rm -f sends SIGTERM first, which the agent as pid 1 ignores: -t 0 */
 	const char *rm[] = { "rm", "-f", "-t", "0", c->id, NULL };
 
@@ -239,7 +247,9 @@ static void podman_stop(struct vb_instance *in, struct vb_container *c)
 	/* whatever is left: rm -f kills it at once (SIGKILL) and removes it */
 	if (p->docker) /* docker rm -f sends SIGKILL at once and has no -t */
 		rm[2] = c->id, rm[3] = NULL;
-	engine(c, p, rm);
+	/* the clean-up runs on after Ctrl-C: that is when it is needed */
+	if (engine(c, p, rm, VB_EXEC_TIMEOUT_S, 0, err, sizeof(err)))
+		fprintf(stderr, "vbench: %s\n", err);
 	if (p->client > 0)
 		vb_env_reap(p->client, 1000);
 	p->client = 0;

@@ -16,11 +16,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -99,12 +97,13 @@ static int qemu_available(const struct vb_backend *be, const struct vb_run_ctx *
 	return be->traits.accel == VB_ACCEL_KVM ? kvm_usable(why, n) : 1;
 }
 
-static void child_exec(struct vb_qemu_argv *a, int chan, int qmp, const char *log)
+static void child_exec(struct vb_qemu_argv *a, pid_t parent, int chan, int qmp, const char *log)
 {
 	int null = open("/dev/null", O_RDONLY), out = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 
 	/* QEMU must not outlive a harness that dies */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (vb_exec_die_with(parent))
+		_exit(127);
 	/*
 	 * Nor die before it on the terminal's Ctrl-C: the harness stops every
 	 * guest itself (collecting its counters first), and the emulated lab's
@@ -229,9 +228,11 @@ static int qemu_start(struct vb_instance *in, const struct vb_run_ctx *ctx, char
 		close(chan[1]);
 		return -1;
 	}
+	pid_t self = getpid();
+
 	in->pid = fork();
 	if (in->pid == 0)
-		child_exec(&a, chan[1], qmp[1], p->qemu_log);
+		child_exec(&a, self, chan[1], qmp[1], p->qemu_log);
 	close(chan[1]);
 	close(qmp[1]);
 	in->fd = chan[0];

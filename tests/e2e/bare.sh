@@ -111,7 +111,8 @@ set +e
 VBENCH_AGENT="$T/bad-agent" "$VBENCH" run --backend bare --bench cpu.syscall --quick \
 	--hello-timeout 2 -o "$T/bad.json" >/dev/null 2>"$T/err"; rc=$?
 set -e
-check "run ends (exit 0: nothing measured is not a crash)" test $rc -eq 0
+check "run ends with exit 1: nothing was measured, stderr says so" \
+	sh -c "test $rc -eq 1 && grep -q 'nothing measured: no backend ran' '$T/err'"
 check "backend recorded as failed with the reason" jq -e \
 	'.backends[0].status == "failed" and (.backends[0].reason | test("hello"))' "$T/bad.json"
 check "no hung agent left" sh -c "! kill -0 \$(cat '$T/bad-agent.pid') 2>/dev/null"

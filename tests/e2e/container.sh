@@ -7,8 +7,8 @@ command -v crun >/dev/null || skip_all "crun is not installed"
 # Nothing of the run with vbench pid $1 outlives it: container state,
 # cgroups (v2 and every v1 controller), bundle and scratch image.
 run_left() {
-	! ls -d /run/crun/vbench-"$1"-container 2>/dev/null | grep -q . &&
-		! ls -d /sys/fs/cgroup/vbench-"$1" /sys/fs/cgroup/*/vbench-"$1" 2>/dev/null |
+	! ls -d /run/crun/vbench-"$1"-*-container 2>/dev/null | grep -q . &&
+		! ls -d /sys/fs/cgroup/vbench-"$1"-* /sys/fs/cgroup/*/vbench-"$1"-* 2>/dev/null |
 			grep -q . &&
 		! ls "$T"/w/vbench-*/ 2>/dev/null | grep -q .
 }
@@ -25,8 +25,8 @@ check "container started by crun, in its own v2 cgroup under vbench's" jq -e --a
 	.backends[] | select(.name == "container") | .status == "ok"
 	and (.info.runtime | test("crun")) and .hello.role == "container"
 	and .hello.env.virt.container == "oci" and .hello.env.pid == 1
-	and (.host.cgroup | endswith("/vbench-" + $p + "/container")) and .host.cgroup_id > 0
-	and .info.cgroups_path == "/vbench-" + $p + "/container"
+	and (.host.cgroup | test("/vbench-" + $p + "-[0-9]+/container$")) and .host.cgroup_id > 0
+	and (.info.cgroups_path | test("^/vbench-" + $p + "-[0-9]+/container$"))
 	and any(.counters[]; .source == "cgroup" and .name == "cpu.nr_throttled" and .value >= 0)
 	and any(.counters[]; .name == "memory.peak" and .value > 0)' "$T/r.json"
 check "every cpu/mem/io workload measured ok on both backends" jq -e '
@@ -96,8 +96,8 @@ if command -v runc >/dev/null; then
 	check "runc runs the agent: ok measurements" sh -c "test $rc -eq 0 && jq -e '
 		(.backends[0].info.runtime | test(\"runc\")) and
 		all(.measurements[]; .status == \"ok\")' '$T/runc.json'"
-	check "nothing left behind by runc" sh -c "! ls -d /run/runc/vbench-$pid-container \
-		/sys/fs/cgroup/*/vbench-$pid 2>/dev/null | grep -q ."
+	check "nothing left behind by runc" sh -c "! ls -d /run/runc/vbench-$pid-*-container \
+		/sys/fs/cgroup/*/vbench-$pid-* 2>/dev/null | grep -q ."
 else
 	echo "  skip: runc is not installed (optional runtime)"
 fi
@@ -117,13 +117,13 @@ if podman info >/dev/null 2>&1; then
 			and (.info.runtime | test(\"podman\"))
 			and (.info.image | startswith(\"localhost/vbench-agent:\"))
 			and .hello.env.pid == 1 and .host.cgroup_id > 0
-			and (.host.cgroup | endswith(\"/vbench-\" + \$p + \"/container\"))
+			and (.host.cgroup | test(\"/vbench-\" + \$p + \"-[0-9]+/container$\"))
 			and any(.counters[]; .name == \"memory.peak\" and .value > 0))
 		and ([.measurements[] | select(.backend == \"container\")] | length > 0
 			and all(.status == \"ok\"))' '$T/pod.json'"
 	check "nothing left behind by podman (container, cgroups, workdir)" sh -c "
 		! podman ps -a --format '{{.Names}}' | grep -q '^vbench-$pid-' &&
-		! ls -d /sys/fs/cgroup/vbench-$pid /sys/fs/cgroup/*/vbench-$pid 2>/dev/null |
+		! ls -d /sys/fs/cgroup/vbench-$pid-* /sys/fs/cgroup/*/vbench-$pid-* 2>/dev/null |
 			grep -q . && ! ls '$T'/w/vbench-*/ 2>/dev/null | grep -q ."
 else
 	echo "a runtime that does not run here"

@@ -25,12 +25,13 @@ finish() {
 	[ "$fail" -eq 0 ]
 }
 # No vbench cgroup, work dir or agent process may outlive a run.
-# A vbench-<pid> cgroup whose vbench is gone is a leftover; live ones are other runs.
+# A vbench-<pid>-<start> cgroup whose vbench is gone is a leftover; live ones are other runs.
 nothing_left() {
 	for g in /sys/fs/cgroup/unified/vbench-* /sys/fs/cgroup/vbench-* \
 		/sys/fs/cgroup/*/vbench-*; do
 		[ -d "$g" ] || continue
-		kill -0 "${g##*/vbench-}" 2>/dev/null || return 1
+		g=${g##*/vbench-}
+		kill -0 "${g%%-*}" 2>/dev/null || return 1
 	done
 	! ls "$VBENCH_WORKDIR" | grep -q . && ! pgrep -f "vbench-agent .*$T" >/dev/null
 }
