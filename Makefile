@@ -1,6 +1,8 @@
 # vbench: measure what virtualization costs.
 #   make            build build/vbench and build/vbench-agent
-#   make check      unit tests (plain and ASan+UBSan), then end-to-end tests
+#   make check      unit tests (plain, and clang's ASan+UBSan), a fuzz smoke run,
+#                   then end-to-end tests
+#   make fuzz       run each libFuzzer target for FUZZ_TIME seconds (default 600)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make clean
 PREFIX  ?= /usr/local
@@ -16,7 +18,15 @@ BPFTOOL ?= bpftool
 WARN    := -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=gnu11 $(WARN) -D_GNU_SOURCE -I$(BUILD)/gen
-SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+# The sanitizer builds are clang's: gcc's UBSan has no float-cast-overflow,
+# and a double from a guest or a result file cast to an integer is exactly
+# the undefined behaviour this project must catch.
+SANITIZE := address,undefined,float-cast-overflow
+SAN     := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+FUZZ_SAN := -fsanitize=fuzzer-no-link,$(SANITIZE) -fno-omit-frame-pointer \
+	    -fno-sanitize-recover=all
+FUZZ_LINK := -fsanitize=fuzzer,$(SANITIZE)
+FUZZ_TIME ?= 600
 
 HARNESS_LIBS := -ljansson -lhwloc -lbpf -lelf -lz -lpfm -llzma -lm
 AGENT_LIBS   := -ljansson -lm
@@ -29,18 +39,31 @@ AGENT_SRC   := $(filter-out guest-agent/main.c,$(wildcard guest-agent/*.c))
 HARNESS_SRC := $(filter-out harness/main.c,$(wildcard harness/*.c harness/*/*.c)) \
 	       $(filter-out %.bpf.c,$(wildcard probes/*.c)) $(wildcard reports/*.c)
 BPF_SRC     := $(wildcard probes/*.bpf.c)
-UNIT_SRC    := $(wildcard tests/unit/*.c)
+UNIT_SRC    := $(wildcard tests/unit/*.c) tests/runner.c
+# Tests that need this host's facilities (eBPF, PMU, QEMU, /dev/kvm,
+# cgroups): an end-to-end suite runs them (tests/e2e/host.sh).
+HOST_SRC    := $(wildcard tests/host/*.c) tests/runner.c
+FUZZ_SRC    := $(wildcard tests/fuzz/*.c)
+FUZZERS     := $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRC))
 
 # One object tree serves both programs (the agent links it statically), one
-# more is built with ASan+UBSan for the unit tests.
+# more is built by clang with ASan+UBSan for the unit tests, and one with
+# libFuzzer's instrumentation for the fuzz targets.
 obj = $(patsubst %.c,$(BUILD)/$(1)/%.o,$(2))
 LIB_SRC  := $(HARNESS_SRC) $(AGENT_SRC) $(BENCH_SRC) $(COMMON_SRC)
-ALL_OBJ  := $(call obj,obj,harness/main.c guest-agent/main.c $(UNIT_SRC) $(LIB_SRC))
+ALL_OBJ  := $(call obj,obj,harness/main.c guest-agent/main.c $(UNIT_SRC) $(HOST_SRC) $(LIB_SRC))
 ASAN_OBJ := $(call obj,asan,$(UNIT_SRC) $(LIB_SRC))
+# The fuzz targets read through the parts that parse untrusted bytes (and
+# what those use); an archive gives each target only the objects it needs.
+FUZZ_LIB_SRC := $(COMMON_SRC) $(wildcard reports/*.c harness/image/*.c) harness/lab/elfdeps.c \
+		harness/paths.c
+FUZZ_OBJ := $(call obj,fuzz-obj,$(FUZZ_SRC) $(FUZZ_LIB_SRC))
+FUZZ_LIB := $(BUILD)/fuzz-obj/libvb.a
+FUZZ_BIN := $(addprefix $(BUILD)/fuzz/,$(FUZZERS))
 # common/ is an archive: each program takes only the objects it uses.
 COMMON_LIB := $(BUILD)/obj/libcommon.a
 
-.PHONY: all check unit e2e install clean FORCE
+.PHONY: all check unit e2e fuzz fuzz-smoke install clean FORCE
 all: $(BUILD)/vbench $(BUILD)/vbench-agent
 
 $(COMMON_LIB): $(call obj,obj,$(COMMON_SRC))
@@ -78,21 +101,36 @@ $(BUILD)/unit-tests: $(call obj,obj,$(UNIT_SRC) $(LIB_SRC))
 $(BUILD)/unit-tests-asan: $(ASAN_OBJ)
 	@echo "  LD      $@"
 	$(link_with_source_id)
-	$(Q)$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(SOURCE_ID_C) $(HARNESS_LIBS) $(CHECK_LIBS)
+	$(Q)$(CLANG) $(CFLAGS) $(SAN) -o $@ $^ $(SOURCE_ID_C) $(HARNESS_LIBS) $(CHECK_LIBS)
+
+$(BUILD)/host-tests: $(call obj,obj,$(HOST_SRC) $(LIB_SRC))
+	@echo "  LD      $@"
+	$(link_with_source_id)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(SOURCE_ID_C) $(HARNESS_LIBS) $(CHECK_LIBS)
+
+$(FUZZ_LIB): $(call obj,fuzz-obj,$(FUZZ_LIB_SRC))
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(FUZZ_BIN): $(BUILD)/fuzz/%: $(BUILD)/fuzz-obj/tests/fuzz/%.o $(FUZZ_LIB)
+	@echo "  LD      $@"
+	@mkdir -p $(dir $@)
+	$(Q)$(CLANG) $(CFLAGS) $(FUZZ_LINK) -o $@ $^ $(HARNESS_LIBS)
 
 define compile_rule
 $(BUILD)/$(1)/%.o: %.c
 	@mkdir -p $$(dir $$@)
 	@echo "  CC      $$@"
-	$(Q)$(CC) $(CFLAGS) $(2) -MMD -MP -c -o $$@ $$<
+	$(Q)$(2) $(CFLAGS) $(3) -MMD -MP -c -o $$@ $$<
 endef
-$(eval $(call compile_rule,obj,))
-$(eval $(call compile_rule,asan,$(SAN)))
+$(eval $(call compile_rule,obj,$$(CC),))
+$(eval $(call compile_rule,asan,$$(CLANG),$$(SAN)))
+$(eval $(call compile_rule,fuzz-obj,$$(CLANG),$$(FUZZ_SAN)))
 
 # Generated headers are prerequisites of the objects that include them, and
 # of no other: -MMD finds every other header, but only after a first build.
-users_of = $(foreach t,obj asan,$(call obj,$(t),$(shell grep -l '^\#include "$(1)"' \
-	$(LIB_SRC) harness/main.c guest-agent/main.c $(UNIT_SRC))))
+users_of = $(foreach t,obj asan fuzz-obj,$(call obj,$(t),$(shell grep -l '^\#include "$(1)"' \
+	$(LIB_SRC) harness/main.c guest-agent/main.c $(UNIT_SRC) $(HOST_SRC))))
 $(call users_of,version.h): $(BUILD)/gen/version.h
 $(foreach b,$(BPF_SRC),$(call users_of,$(notdir $(b:.bpf.c=.skel.h)))): \
 	$(patsubst probes/%.bpf.c,$(BUILD)/gen/%.skel.h,$(BPF_SRC))
@@ -130,13 +168,54 @@ unit: $(BUILD)/unit-tests $(BUILD)/unit-tests-asan $(BUILD)/vbench-agent
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		VBENCH_AGENT=$(CURDIR)/$(BUILD)/vbench-agent $(BUILD)/unit-tests-asan
 
-e2e: all
+# -max_len per target: enough for its seeds and for an over-long agent line
+# (fuzz_proto repeats bytes to build one, see tests/fuzz/fuzz_proto.c).
+FUZZ_MAX_LEN_fuzz_proto   := 4096
+FUZZ_MAX_LEN_fuzz_results := 32768
+FUZZ_MAX_LEN_fuzz_elf     := 16384
+FUZZ_MAX_LEN_fuzz_bzimage := 16384
+# One target's libFuzzer options: its seed corpus, input size limit and
+# dictionary (if any), where findings go.
+fuzz_args = tests/fuzz/corpus/$(1) -max_len=$(FUZZ_MAX_LEN_$(1)) -timeout=25 \
+	$(if $(wildcard tests/fuzz/$(1).dict),-dict=tests/fuzz/$(1).dict) \
+	-artifact_prefix=$(BUILD)/fuzz/$(1)- -print_final_stats=1
+
+define fuzz_long
+	@echo "== $(1) for $(FUZZ_TIME) s"
+	@mkdir -p $(BUILD)/fuzz/corpus/$(1)
+	$(Q)$(BUILD)/fuzz/$(1) $(BUILD)/fuzz/corpus/$(1) $(call fuzz_args,$(1)) \
+		-max_total_time=$(FUZZ_TIME)
+
+endef
+
+define fuzz_smoke
+	@echo "== $(1) (smoke)"
+	@d=$(BUILD)/fuzz/smoke/$(1); rm -rf $$d; mkdir -p $$d; \
+	$(BUILD)/fuzz/$(1) $$d $(call fuzz_args,$(1)) -seed=1 -runs=20000 -max_total_time=5 \
+		2>$$d.log || { tail -40 $$d.log; exit 1; }; \
+	grep -h '^stat::number_of_executed_units\|^Done' $$d.log
+
+endef
+
+# Each target (FUZZERS=... picks some) for FUZZ_TIME seconds, one after the
+# other; new inputs go to $(BUILD)/fuzz/corpus/<target>, findings to
+# $(BUILD)/fuzz/<target>-crash-*, never into the seed corpus. A finding
+# stops it with a non-zero status.
+fuzz: $(FUZZ_BIN)
+	$(foreach f,$(FUZZERS),$(call fuzz_long,$(f)))
+
+# The seeds and a few seconds of mutations per target, from a fixed seed;
+# what it adds is thrown away.
+fuzz-smoke: $(FUZZ_BIN)
+	$(foreach f,$(FUZZERS),$(call fuzz_smoke,$(f)))
+
+e2e: all $(BUILD)/host-tests
 	@set -e; for t in $(filter-out tests/e2e/lib.sh,$(wildcard tests/e2e/*.sh)); do \
 		echo "== $$t"; BUILD=$(CURDIR)/$(BUILD) sh $$t; done
 
 # Unit tests first, then end-to-end, never side by side: the e2e tests
 # time real environments and must not compete with the test build for CPUs.
-check: unit
+check: unit fuzz-smoke
 	$(MAKE) --no-print-directory e2e
 
 install: all
@@ -147,4 +226,4 @@ install: all
 clean:
 	rm -rf $(BUILD)
 
--include $(ALL_OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(SKELS:.skel.h=.bpf.d)
+-include $(ALL_OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d) $(SKELS:.skel.h=.bpf.d)

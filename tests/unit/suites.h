@@ -2,15 +2,22 @@
 /* The unit test suites: X(name) for a `Suite *suite_<name>(void)` in test_<name>.c. */
 #define VB_SUITES(X) \
 	X(proto)     \
+	X(replies)   \
 	X(stats)     \
 	X(results)   \
+	X(safefile)  \
 	X(cli)       \
 	X(workloads) \
 	X(image)     \
+	X(modules)   \
+	X(textsafe)  \
 	X(qemu)      \
 	X(report)    \
 	X(compare)   \
 	X(oci)       \
 	X(probes)    \
 	X(kvmhost)   \
-	X(lab)
+	X(lab)       \
+	X(exec)      \
+	X(debris)    \
+	X(resume)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Which KVM backs /dev/kvm and whether it runs guests, from fixture trees
- * of each flavour, and the same decision on this host.
+ * of each flavour (this host's: tests/host/test_kvm.c).
  *
  * A fixture is tests/data/kvm/<flavour>/, standing for "/":
  *   sys/module/<module>/parameters/<p>  a loaded module and its parameters
@@ -139,38 +139,6 @@ START_TEST(impl_names)
 }
 END_TEST
 
-/* This host, with the KVM API probe: the decision agrees with what is there. */
-START_TEST(this_host)
-{
-	struct vb_kvm_host k;
-
-	ck_assert_int_eq(vb_kvm_host_probe(NULL, &k), 0);
-	printf("this host's KVM: %s, nested %d, runs guests %d%s%s\n  evidence: %s\n",
-	       vb_kvm_impl_name(k.impl), k.nested, k.runs_guests, k.runs_guests ? "" : ": ",
-	       k.runs_guests ? "" : k.why, k.evidence);
-	ck_assert(k.evidence[0]);
-	ck_assert(k.runs_guests || k.why[0]);
-	if (access("/dev/kvm", F_OK)) {
-		ck_assert_int_eq(k.impl, VB_KVM_NONE);
-		ck_assert_int_eq(k.api, -1);
-		return;
-	}
-	ck_assert_int_ne(k.impl, VB_KVM_NONE);
-	if (access("/sys/module/kvm_pvm", F_OK) == 0) {
-		ck_assert_int_eq(k.impl, VB_KVM_PVM);
-		ck_assert_int_eq(k.runs_guests, 0);
-	}
-	/* Guests run only where the probe ran and saw its `out`. */
-	if (k.runs_guests) {
-		ck_assert_int_eq(k.api, 12);
-		HAS(k.evidence, "KVM_EXIT_IO");
-	}
-	/* Where /dev/kvm opened and answered, the probe ran (on kvm-pvm too). */
-	if (k.api == 12)
-		HAS(k.evidence, "real-mode probe");
-}
-END_TEST
-
 Suite *suite_kvmhost(void)
 {
 	Suite *s = suite_create("kvmhost");
@@ -184,7 +152,6 @@ Suite *suite_kvmhost(void)
 	tcase_add_test(tc, unknown_module);
 	tcase_add_test(tc, json_form);
 	tcase_add_test(tc, impl_names);
-	tcase_add_test(tc, this_host);
 	suite_add_tcase(s, tc);
 	return s;
 }

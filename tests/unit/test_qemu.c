@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* The VM backends' variants and QEMU command lines, QMP counter parsing, KVM availability. */
+/*
+ * The VM backends' variants and QEMU command lines, QMP counter parsing.
+ * This host's KVM availability: tests/host/test_kvm.c.
+ */
 #include <check.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "../../harness/backend.h"
-#include "../../harness/kvmhost.h"
 #include "../../harness/backends/qemu.h"
 #include "../../harness/backends/qmp.h"
 
@@ -254,32 +255,6 @@ START_TEST(kvm_stats_counters)
 }
 END_TEST
 
-START_TEST(kvm_availability)
-{
-	const struct vb_backend *be = vb_backend_find("type1");
-	struct vb_run_ctx ctx = { .agent_path = "/proc/self/exe" };
-	struct vb_kvm_host k;
-	char why[1024] = "";
-
-	ck_assert_ptr_nonnull(be);
-	ck_assert_ptr_nonnull(vb_backend_find("paravirt"));
-	ck_assert_ptr_nonnull(vb_backend_find("type2"));
-	ck_assert_ptr_nonnull(vb_backend_find("type2-pv"));
-	vb_kvm_host_probe("/", &k);
-	if (k.runs_guests) {
-		printf("skip: this host's KVM runs guests; the unavailable path is not reachable\n");
-		return;
-	}
-	if (access("/usr/bin/qemu-system-x86_64", X_OK)) {
-		printf("skip: no qemu-system-x86_64\n");
-		return;
-	}
-	ck_assert_int_eq(be->available(be, &ctx, why, sizeof(why)), 0);
-	ck_assert_str_eq(why, k.why);
-	ck_assert_ptr_nonnull(strstr(why, "/dev/kvm"));
-}
-END_TEST
-
 Suite *suite_qemu(void)
 {
 	Suite *s = suite_create("qemu");
@@ -294,7 +269,6 @@ Suite *suite_qemu(void)
 	tcase_add_test(tc, unknown_variant_is_refused);
 	tcase_add_test(tc, jit_text_counters);
 	tcase_add_test(tc, kvm_stats_counters);
-	tcase_add_test(tc, kvm_availability);
 	suite_add_tcase(s, tc);
 	return s;
 }
