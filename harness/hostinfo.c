@@ -2,31 +2,183 @@
 #include "hostinfo.h"
 #include "kvmhost.h"
 #include "pin.h"
+#include "../common/textsafe.h"
 #include "../common/virtdetect.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <glob.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
-void vb_cpu_model(char *buf, size_t n)
+/* path under root ("/" or NULL: the running host). */
+static void under(const char *root, const char *path, char *out, size_t n)
 {
-	FILE *f = fopen("/proc/cpuinfo", "re");
-	char line[512];
+	snprintf(out, n, "%s%s", root && strcmp(root, "/") ? root : "", path);
+}
+
+/*
+ * The value of the first "name : value" line of /proc/cpuinfo (the first
+ * CPU's), "" when there is none; -1 with errno when it cannot be read.
+ */
+static int cpuinfo_field(const char *root, const char *name, char *buf, size_t n)
+{
+	char path[PATH_MAX], line[512];
+	size_t len = strlen(name);
+	FILE *f;
 
 	buf[0] = '\0';
+	under(root, "/proc/cpuinfo", path, sizeof(path));
+	f = fopen(path, "re");
 	if (!f)
-		return;
+		return -1;
 	while (fgets(line, sizeof(line), f)) {
 		char *colon = strchr(line, ':');
 
-		if (strncmp(line, "model name", 10) == 0 && colon) {
-			snprintf(buf, n, "%s", colon + 2);
+		if (strncmp(line, name, len) == 0 && colon &&
+		    strspn(line + len, " \t") == (size_t)(colon - line) - len) {
+			snprintf(buf, n, "%s", colon + 1 + strspn(colon + 1, " \t"));
 			buf[strcspn(buf, "\n")] = '\0';
 			break;
 		}
 	}
 	fclose(f);
+	return 0;
+}
+
+void vb_cpu_model(char *buf, size_t n)
+{
+	cpuinfo_field("/", "model name", buf, n);
+}
+
+/* Longest fact kept: a kernel command line fits (COMMAND_LINE_SIZE is 2 KiB on x86). */
+#define FACT_MAX 4096
+/* A kernel knows some 20 CPU vulnerabilities; more is not a kernel's directory. */
+#define MITIGATIONS_MAX 64
+
+/*
+ * Text as it goes into the results, made printable: sysfs is the kernel's,
+ * but a fixture or a broken driver may hold anything, and a JSON string
+ * must be UTF-8.
+ */
+static json_t *fact(const char *text)
+{
+	char safe[FACT_MAX];
+
+	return json_string(vb_term_safe(text, safe, sizeof(safe)));
+}
+
+static json_t *unavailable(const char *what, int err)
+{
+	char buf[PATH_MAX + 128];
+
+	snprintf(buf, sizeof(buf), "unavailable: %s: %s", what, strerror(err));
+	return fact(buf);
+}
+
+/* The first line of root + path, or why it could not be read. */
+static json_t *first_line(const char *root, const char *path)
+{
+	char full[PATH_MAX], line[FACT_MAX];
+	FILE *f;
+
+	under(root, path, full, sizeof(full));
+	f = fopen(full, "re");
+	if (!f)
+		return unavailable(path, errno);
+	if (!fgets(line, sizeof(line), f))
+		line[0] = '\0';
+	fclose(f);
+	line[strcspn(line, "\n")] = '\0';
+	return fact(line);
+}
+
+static json_t *microcode(const char *root)
+{
+	char buf[128];
+
+	if (cpuinfo_field(root, "microcode", buf, sizeof(buf)))
+		return unavailable("/proc/cpuinfo", errno);
+	return fact(buf[0] ? buf : "unavailable: no microcode line in /proc/cpuinfo");
+}
+
+/* scandir's filter: not ".", ".." nor hidden files. */
+static int visible(const struct dirent *d)
+{
+	return d->d_name[0] != '.';
+}
+
+/*
+ * Each CPU vulnerability the kernel knows, with its state ("Not affected",
+ * "Mitigation: Retpolines; ...", "Vulnerable"), in name order.
+ */
+static json_t *mitigations(const char *root)
+{
+	static const char dir[] = "/sys/devices/system/cpu/vulnerabilities";
+	char full[PATH_MAX], file[PATH_MAX + 300], name[300];
+	struct dirent **names;
+	json_t *o;
+	int n;
+
+	under(root, dir, full, sizeof(full));
+	n = scandir(full, &names, visible, alphasort);
+	if (n < 0)
+		return unavailable(dir, errno);
+	o = json_object();
+	for (int i = 0; i < n; i++) {
+		if (i < MITIGATIONS_MAX) {
+			snprintf(file, sizeof(file), "%s/%s", dir, names[i]->d_name);
+			json_object_set_new(o, vb_term_safe(names[i]->d_name, name, sizeof(name)),
+					    first_line(root, file));
+		}
+		free(names[i]);
+	}
+	free(names);
+	return o;
+}
+
+/*
+ * The cpufreq governors of the CPUs, each distinct one once ("performance",
+ * or "performance, powersave" when they differ).
+ */
+static json_t *governor(const char *root)
+{
+	char pattern[PATH_MAX], all[FACT_MAX] = "";
+	glob_t g;
+
+	under(root, "/sys/devices/system/cpu/cpu[0-9]*/cpufreq/scaling_governor", pattern,
+	      sizeof(pattern));
+	if (glob(pattern, 0, NULL, &g))
+		return fact("unavailable: no cpufreq");
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		char one[128];
+		FILE *f = fopen(g.gl_pathv[i], "re");
+
+		if (!f)
+			continue;
+		if (fgets(one, sizeof(one), f)) {
+			one[strcspn(one, "\n")] = '\0';
+			if (!strstr(all, one) && strlen(all) + strlen(one) + 3 < sizeof(all))
+				snprintf(all + strlen(all), sizeof(all) - strlen(all), "%s%s",
+					 all[0] ? ", " : "", one);
+		}
+		fclose(f);
+	}
+	globfree(&g);
+	return fact(all[0] ? all : "unavailable: scaling_governor unreadable");
+}
+
+json_t *vb_host_tuning_json(const char *root)
+{
+	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "kernel_cmdline",
+			 first_line(root, "/proc/cmdline"), "microcode", microcode(root),
+			 "mitigations", mitigations(root), "cpufreq_governor", governor(root),
+			 "smt_control", first_line(root, "/sys/devices/system/cpu/smt/control"),
+			 "smt_active", first_line(root, "/sys/devices/system/cpu/smt/active"));
 }
 
 json_t *vb_host_json(void)
@@ -34,15 +186,19 @@ json_t *vb_host_json(void)
 	struct utsname u;
 	struct vb_kvm_host kvm;
 	char host[256] = "", cpu[256];
+	json_t *h;
 
 	gethostname(host, sizeof(host) - 1);
 	uname(&u);
 	vb_cpu_model(cpu, sizeof(cpu));
 	vb_kvm_host_probe("/", &kvm);
-	return json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:o, s:o, s:o}", "hostname", host,
-			 "kernel", u.release, "machine", u.machine, "cpu_model", cpu,
-			 "cpus", (json_int_t)sysconf(_SC_NPROCESSORS_ONLN), "mem_bytes",
-			 (json_int_t)sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGESIZE), "virt",
-			 vb_detect_virt(), "kvm", vb_kvm_host_json(&kvm), "topology",
-			 vb_topology_json());
+	h = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:o, s:o, s:o}", "hostname", host, "kernel",
+		      u.release, "machine", u.machine, "cpu_model", cpu, "cpus",
+		      (json_int_t)sysconf(_SC_NPROCESSORS_ONLN), "mem_bytes",
+		      (json_int_t)sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGESIZE), "virt",
+		      vb_detect_virt(), "kvm", vb_kvm_host_json(&kvm), "topology",
+		      vb_topology_json());
+
+	json_object_update_new(h, vb_host_tuning_json("/"));
+	return h;
 }

@@ -14,6 +14,7 @@
 	X(qemu)      \
 	X(report)    \
 	X(compare)   \
+	X(envdiff)   \
 	X(oci)       \
 	X(probes)    \
 	X(kvmhost)   \
