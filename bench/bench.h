@@ -92,6 +92,12 @@ struct vb_inst {
 struct vb_workload {
 	const char *name;          /* "group.name" */
 	const char *desc;          /* one line */
+	/*
+	 * 1, bumped whenever a change makes its values mean something else
+	 * (what an operation does, its unit, its parameters): `vbench compare`
+	 * refuses to compare results of two versions.
+	 */
+	int version;
 	enum vb_metric metric;
 	enum vb_direction dir;
 	unsigned needs;            /* enum vb_need bits */

@@ -7,21 +7,33 @@
 #include <string.h>
 
 #include "../reports/compare.h"
+#include "../reports/envdiff.h"
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: vbench compare [options] BASE.json NEW.json\n"
-		"  Per (backend, workload): Mann-Whitney U on the raw samples and the\n"
-		"  change of the median; a regression needs both p < alpha and a change\n"
-		"  of at least min-effect in the worse direction.\n"
+		"  Per (backend, workload): a test on the raw samples (whole rounds\n"
+		"  permuted) and the change of the median; a regression needs both\n"
+		"  p < alpha and a change of at least min-effect in the worse direction.\n"
+		"  Verdicts: same, improved, REGRESSED; BROKEN: ok in BASE, an error in\n"
+		"  NEW or its backend failed or was unavailable there; INCOMPARABLE: the\n"
+		"  unit, direction, parameters or workload version differ (what differs\n"
+		"  is shown; no change is computed); MISSING: ok in BASE, not measured\n"
+		"  in NEW (one line per backend); skipped: no ok sample in BASE.\n"
 		"  --alpha P              significance level (default 0.01)\n"
 		"  --min-effect X         minimum change, 0.05 or 5%% (default 5%%)\n"
+		"  --allow-incomparable   INCOMPARABLE rows do not fail\n"
+		"  --allow-missing        MISSING rows, a NEW without ok measurements and\n"
+		"                         an interrupted or incomplete NEW do not fail\n"
 		"  --junit FILE           JUnit XML, one testcase per comparison\n"
-		"  --github-benchmark FILE  github-action-benchmark JSON\n"
+		"  --github-benchmark FILE  github-action-benchmark JSON of NEW's medians\n"
 		"                         (customSmallerIsBetter; higher-is-better\n"
-		"                         workloads go to FILE-bigger.json)\n"
-		"exit status: 0 no regression, 1 regression, 2 bad usage or input\n");
+		"                         workloads go to FILE-bigger.json; never an\n"
+		"                         INCOMPARABLE row)\n"
+		"exit status: 0 passed; 1 REGRESSED or BROKEN, INCOMPARABLE (unless\n"
+		"--allow-incomparable), MISSING or an empty or interrupted NEW (unless\n"
+		"--allow-missing); 2 bad usage or input\n");
 }
 
 /* A fraction in (0, 1): "0.05" or "5%". */
@@ -49,6 +61,8 @@ int vb_cmd_compare(int argc, char **argv)
 		{"min-effect", required_argument, NULL, 'm'},
 		{"junit", required_argument, NULL, 'j'},
 		{"github-benchmark", required_argument, NULL, 'g'},
+		{"allow-incomparable", no_argument, NULL, 'I'},
+		{"allow-missing", no_argument, NULL, 'M'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -56,7 +70,8 @@ int vb_cmd_compare(int argc, char **argv)
 	const char *junit = NULL, *github = NULL;
 	struct rp_run base, cur;
 	struct rp_cmp *c = NULL;
-	size_t n = 0, i;
+	struct rp_outcome res;
+	size_t n = 0, i, by_samples = 0;
 	char err[1024];
 	int ch, rc = 0;
 
@@ -79,6 +94,8 @@ int vb_cmd_compare(int argc, char **argv)
 			break;
 		case 'j': junit = optarg; break;
 		case 'g': github = optarg; break;
+		case 'I': o.allow_incomparable = 1; break;
+		case 'M': o.allow_missing = 1; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -103,25 +120,31 @@ int vb_cmd_compare(int argc, char **argv)
 	}
 	printf("vbench compare: BASE %s, NEW %s (alpha %g, min effect %g%%)\n", base.path,
 	       cur.path, o.alpha, 100 * o.min_effect);
-	rp_compare_table(stdout, c, n);
-	size_t by_samples = 0;
-
-	for (i = 0; i < n; i++) {
-		if (rp_verdict_fails(c[i].verdict))
-			rc = 1;
-		by_samples += c[i].test && !strcmp(c[i].test, "samples");
+	if (rp_envdiff_report(stdout, &base, &cur)) {
+		fprintf(stderr, "compare: out of memory\n");
+		rc = 2;
+		goto out;
 	}
+	rp_compare_table(stdout, c, n);
+	rp_compare_missing(stdout, c, n, rp_run_cut_short(&cur));
+	for (i = 0; i < n; i++)
+		by_samples += c[i].test && !strcmp(c[i].test, "samples");
 	if (by_samples)
 		printf("note: %zu comparison%s had too few rounds for the round-level test and used "
 		       "Mann-Whitney U over samples, which assumes independent samples and raises "
 		       "false alarms on a drifting host; run 5 or more rounds for CI\n", by_samples,
 		       by_samples > 1 ? "s" : "");
-	if ((junit && rp_compare_junit(junit, c, n, &o, err, sizeof(err))) ||
+	rp_compare_outcome(c, n, &cur, &o, &res);
+	rc = res.fails;
+	if ((junit && rp_compare_junit(junit, c, n, &o, &res, err, sizeof(err))) ||
 	    (github && rp_compare_github(github, c, n, err, sizeof(err)))) {
 		fprintf(stderr, "compare: %s\n", err);
 		rc = 2;
 	}
-	printf("%s\n", rc == 1 ? "result: REGRESSION" : rc ? "result: error" : "result: no regression");
+	if (rc == 2)
+		printf("result: error\n");
+	else
+		rp_outcome_print(stdout, &res, &o);
 out:
 	free(c);
 	rp_run_free(&base);

@@ -55,8 +55,8 @@ static json_t *workload_json(const struct vb_workload *wl, json_t *overrides)
 	for (int i = 0; i < VB_MAX_PARAMS && wl->params[i].name; i++)
 		json_object_set_new(params, wl->params[i].name, json_integer(wl->params[i].def));
 	json_object_update(params, overrides);
-	return json_pack("{s:s, s:s, s:s, s:s, s:o}", "name", wl->name, "desc", wl->desc,
-			 "unit", vb_metric_unit(wl->metric), "direction",
+	return json_pack("{s:s, s:s, s:i, s:s, s:s, s:o}", "name", wl->name, "desc", wl->desc,
+			 "version", wl->version, "unit", vb_metric_unit(wl->metric), "direction",
 			 vb_direction_name(wl->dir), "params", params);
 }
 

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,14 +24,18 @@ const char *rp_verdict_name(enum rp_verdict v)
 	case RP_IMPROVED: return "improved";
 	case RP_REGRESSED: return "REGRESSED";
 	case RP_BROKEN: return "BROKEN";
-	case RP_MISSING: return "missing";
+	case RP_INCOMPARABLE: return "INCOMPARABLE";
+	case RP_MISSING: return "MISSING";
+	case RP_SKIPPED: return "skipped";
 	}
 	return "?";
 }
 
-int rp_verdict_fails(enum rp_verdict v)
+int rp_verdict_fails(enum rp_verdict v, const struct rp_cmp_opts *o)
 {
-	return v == RP_REGRESSED || v == RP_BROKEN;
+	return v == RP_REGRESSED || v == RP_BROKEN ||
+	       (v == RP_INCOMPARABLE && !o->allow_incomparable) ||
+	       (v == RP_MISSING && !o->allow_missing);
 }
 
 static int has_error(const struct rp_run *r, const char *backend, const char *bench)
@@ -96,28 +101,145 @@ static void test(struct rp_cmp *c, const struct rp_run *base, const struct rp_ru
 	free(sb);
 }
 
+/* Why (backend, bench) of r has no ok sample: its backend's state, else its measurements'. */
+static const char *why_none(const struct rp_run *r, const char *backend, const char *bench,
+			    char *buf, size_t n)
+{
+	if (!rp_backend_ok(r, backend))
+		return rp_backend_why(r, backend, buf, n);
+	return rp_not_ok_reason(r, backend, bench, buf, n);
+}
+
+/* NEW has no ok sample of a pair BASE measured: BROKEN or MISSING, and why. */
+static void judge_gone(struct rp_cmp *c, const struct rp_run *cur)
+{
+	const char *st = vb_json_str(rp_backend(cur, c->backend), "status", "");
+	char why[400];
+
+	why_none(cur, c->backend, c->bench, why, sizeof(why));
+	if (!strcmp(st, "failed") || !strcmp(st, "unavailable") ||
+	    has_error(cur, c->backend, c->bench)) {
+		c->verdict = RP_BROKEN;
+		snprintf(c->note, sizeof(c->note), "no ok sample in NEW: %s", why);
+	} else {
+		/* unsupported there, not measured, or its backend not (fully) in NEW */
+		c->verdict = RP_MISSING;
+		snprintf(c->note, sizeof(c->note), "%s", why);
+	}
+}
+
+/* The unit of (backend, bench) in r: its ok measurements' own, else its workload's. */
+static const char *pair_unit(const struct rp_run *r, const char *backend, const char *bench)
+{
+	size_t i;
+	json_t *e;
+
+	json_array_foreach(rp_pair(r, backend, bench), i, e)
+		if (!strcmp(vb_json_str(e, "status", ""), "ok") && vb_json_str(e, "unit", NULL))
+			return vb_json_str(e, "unit", NULL);
+	return vb_json_str(rp_workload(r, bench), "unit", "");
+}
+
+/* Append sep (unless buf is empty) and the formatted text to buf, as far as it fits. */
+static void addf(char *buf, size_t n, const char *sep, const char *fmt, ...)
+{
+	size_t len = strlen(buf);
+	va_list ap;
+
+	if (len && len + 1 < n)
+		len += (size_t)snprintf(buf + len, n - len, "%s", sep);
+	if (len + 1 >= n)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + len, n - len, fmt, ap);
+	va_end(ap);
+}
+
+/* A parameter's value as JSON, "absent" where a side lacks it. */
+static void add_value(char *buf, size_t n, const char *sep, const json_t *v)
+{
+	char *t = v ? json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+
+	addf(buf, n, sep, "%s", !v ? "absent" : t ? t : "?");
+	free(t);
+}
+
+/* Each parameter that differs, BASE's then NEW's own: "pages 65536 vs 16384, thp absent vs 0". */
+static void param_diffs(char *buf, size_t n, json_t *pa, json_t *pb)
+{
+	json_t *sides[2] = {pa, pb}, *v;
+	const char *k;
+
+	for (int s = 0; s < 2; s++)
+		json_object_foreach(sides[s], k, v) {
+			json_t *x = json_object_get(pa, k), *y = json_object_get(pb, k);
+
+			if ((s == 1 && x) || (x && y && json_equal(x, y)))
+				continue;
+			addf(buf, n, ", ", "%s", k);
+			add_value(buf, n, " ", x);
+			add_value(buf, n, " vs ", y);
+		}
+}
+
+/*
+ * What makes (backend, bench) a different metric in BASE and NEW, into why
+ * ("" when nothing): workload version, unit, direction, parameters.
+ * Files from before workload versions are version 1.
+ */
+static void differences(const struct rp_run *base, const struct rp_run *cur,
+			const char *backend, const char *bench, char *why, size_t n)
+{
+	json_t *wa = rp_workload(base, bench), *wb = rp_workload(cur, bench);
+	long long va = vb_json_int(wa, "version", 1), vb = vb_json_int(wb, "version", 1);
+	const char *ua = pair_unit(base, backend, bench), *ub = pair_unit(cur, backend, bench);
+	int ha = rp_higher_is_better(base, bench), hb = rp_higher_is_better(cur, bench);
+	char params[400] = "";
+
+	why[0] = '\0';
+	if (va != vb)
+		addf(why, n, "; ", "workload version %lld vs %lld", va, vb);
+	if (strcmp(ua, ub))
+		addf(why, n, "; ", "unit %s vs %s", ua, ub);
+	if (ha != hb)
+		addf(why, n, "; ", "direction %s vs %s is better", ha ? "higher" : "lower",
+		     hb ? "higher" : "lower");
+	param_diffs(params, sizeof(params), json_object_get(wa, "params"),
+		    json_object_get(wb, "params"));
+	if (params[0])
+		addf(why, n, "; ", "params %s", params);
+}
+
 static void judge(struct rp_cmp *c, const struct rp_run *base, const struct rp_run *cur,
 		  const struct rp_cmp_opts *o)
 {
 	double *a = NULL, *b = NULL;
+	char why[400];
 
 	c->n_base = rp_samples(base, c->backend, c->bench, &a);
 	c->n_new = rp_samples(cur, c->backend, c->bench, &b);
-	c->base_median = c->new_median = c->change = c->p = NAN;
-	if (!c->n_base || !c->n_new) {
-		const struct rp_run *side = c->n_base ? cur : base;
-		char why[160];
-
-		c->verdict = c->n_base && has_error(cur, c->backend, c->bench) ? RP_BROKEN
-									      : RP_MISSING;
-		snprintf(c->note, sizeof(c->note), "no ok sample in %s: %s",
-			 side == base ? "BASE" : "NEW",
-			 rp_not_ok_reason(side, c->backend, c->bench, why, sizeof(why)));
+	c->base_median = c->new_median = c->new_mad = c->change = c->p = NAN;
+	if (c->n_base)
+		c->base_median = vb_median(a, c->n_base);
+	if (c->n_new) {
+		c->new_median = vb_median(b, c->n_new);
+		c->new_mad = vb_mad(b, c->n_new);
+	}
+	if (!c->n_base) {
+		c->verdict = RP_SKIPPED;
+		snprintf(c->note, sizeof(c->note), "no ok sample in BASE: %s",
+			 why_none(base, c->backend, c->bench, why, sizeof(why)));
 		goto out;
 	}
-	c->base_median = vb_median(a, c->n_base);
-	c->new_median = vb_median(b, c->n_new);
-	c->new_mad = vb_mad(b, c->n_new);
+	if (!c->n_new) {
+		judge_gone(c, cur);
+		goto out;
+	}
+	differences(base, cur, c->backend, c->bench, c->note, sizeof(c->note));
+	if (c->note[0]) {
+		c->verdict = RP_INCOMPARABLE;
+		goto out;
+	}
 	c->change = c->base_median != 0 ? c->new_median / c->base_median - 1 : NAN;
 	test(c, base, cur, a, b, o);
 	if (!c->test) {
@@ -154,8 +276,8 @@ int rp_compare(const struct rp_run *base, const struct rp_run *cur,
 	for (int r = 0; r < 2; r++) {
 		json_array_foreach(runs[r]->measurements, i, e) {
 			const char *be = vb_json_str(e, "backend", ""), *wl = vb_json_str(e, "bench", "");
-			const char *unit = vb_json_str(e, "unit", NULL);
 			char *key = vb_results_pair_key(be, wl);
+			const struct rp_run *side;
 
 			if (!key) {
 				free(c);
@@ -170,8 +292,10 @@ int rp_compare(const struct rp_run *base, const struct rp_run *cur,
 			free(key);
 			c[k].backend = be;
 			c[k].bench = wl;
-			c[k].unit = unit ? unit : vb_json_str(rp_workload(runs[r], wl), "unit", "");
-			c[k].higher_better = rp_higher_is_better(runs[r], wl);
+			/* NEW's unit and direction where it has the pair: its values are shown */
+			side = rp_pair(cur, be, wl) ? cur : base;
+			c[k].unit = pair_unit(side, be, wl);
+			c[k].higher_better = rp_higher_is_better(side, wl);
 			judge(&c[k], base, cur, o);
 			k++;
 		}
@@ -180,6 +304,100 @@ int rp_compare(const struct rp_run *base, const struct rp_run *cur,
 	*out = c;
 	*n = k;
 	return 0;
+}
+
+const char *rp_run_cut_short(const struct rp_run *r)
+{
+	if (json_is_true(json_object_get(r->root, "interrupted")))
+		return "was interrupted";
+	/* only an explicit false: files built by hand may not say */
+	if (json_is_false(json_object_get(r->root, "complete")))
+		return "did not complete";
+	return NULL;
+}
+
+/* What fails or is let pass, in the order it is reported. */
+struct rp_item {
+	char text[64];
+	int allowed;
+};
+
+static void add_item(struct rp_item *it, size_t *k, int allowed, const char *fmt, ...)
+{
+	va_list ap;
+
+	it[*k].allowed = allowed;
+	va_start(ap, fmt);
+	vsnprintf(it[*k].text, sizeof(it[*k].text), fmt, ap);
+	va_end(ap);
+	++*k;
+}
+
+/* Into it (room for 6): what fails or is let pass; how many. */
+static size_t outcome_items(const struct rp_outcome *r, const struct rp_cmp_opts *o,
+			    struct rp_item *it)
+{
+	size_t k = 0;
+
+	if (r->regressed)
+		add_item(it, &k, 0, "%zu regressed", r->regressed);
+	if (r->broken)
+		add_item(it, &k, 0, "%zu broken", r->broken);
+	if (r->incomparable)
+		add_item(it, &k, o->allow_incomparable, "%zu incomparable", r->incomparable);
+	if (r->missing)
+		add_item(it, &k, o->allow_missing, "%zu missing in NEW", r->missing);
+	if (!r->new_ok)
+		add_item(it, &k, o->allow_missing, "NEW has no ok measurement");
+	if (r->cut_short)
+		add_item(it, &k, o->allow_missing, "NEW %s", r->cut_short);
+	return k;
+}
+
+void rp_compare_outcome(const struct rp_cmp *c, size_t n, const struct rp_run *cur,
+			const struct rp_cmp_opts *o, struct rp_outcome *out)
+{
+	struct rp_item it[6];
+	size_t i, k;
+	json_t *e;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < n; i++) {
+		out->regressed += c[i].verdict == RP_REGRESSED;
+		out->broken += c[i].verdict == RP_BROKEN;
+		out->incomparable += c[i].verdict == RP_INCOMPARABLE;
+		out->missing += c[i].verdict == RP_MISSING;
+	}
+	json_array_foreach(cur->measurements, i, e)
+		out->new_ok += !strcmp(vb_json_str(e, "status", ""), "ok");
+	out->cut_short = rp_run_cut_short(cur);
+	k = outcome_items(out, o, it);
+	for (i = 0; i < k; i++)
+		out->fails |= !it[i].allowed;
+}
+
+/* The items whose allowed flag is `allowed`, comma-separated after lead; how many. */
+static size_t put_items(FILE *f, const struct rp_item *it, size_t k, int allowed,
+			const char *lead)
+{
+	size_t put = 0;
+
+	for (size_t i = 0; i < k; i++)
+		if (it[i].allowed == allowed)
+			fprintf(f, "%s%s", put++ ? ", " : lead, it[i].text);
+	return put;
+}
+
+void rp_outcome_print(FILE *f, const struct rp_outcome *r, const struct rp_cmp_opts *o)
+{
+	struct rp_item it[6];
+	size_t k = outcome_items(r, o, it);
+
+	fputs(r->fails ? "result: FAILED" : "result: no regression", f);
+	put_items(f, it, k, 0, ": ");
+	if (put_items(f, it, k, 1, " (allowed: "))
+		fputc(')', f);
+	fputc('\n', f);
 }
 
 /*
@@ -193,16 +411,24 @@ static void put_cell(FILE *f, const char *s, int width)
 	fputc(' ', f);
 }
 
+/* 1 when the row has a change to show: both sides measured the same metric. */
+static int has_change(const struct rp_cmp *c)
+{
+	return c->verdict == RP_SAME || c->verdict == RP_IMPROVED || c->verdict == RP_REGRESSED;
+}
+
 void rp_compare_table(FILE *f, const struct rp_cmp *c, size_t n)
 {
 	fprintf(f, "%-10s %-16s %-7s %5s %12s %12s %8s %9s %-7s  %s\n", "backend", "workload",
 		"unit", "dir", "base median", "new median", "change", "p", "test", "verdict");
 	for (size_t i = 0; i < n; i++) {
+		if (c[i].verdict == RP_MISSING)
+			continue;
 		put_cell(f, c[i].backend, 10);
 		put_cell(f, c[i].bench, 16);
 		put_cell(f, c[i].unit, 7);
 		fprintf(f, "%5s ", c[i].higher_better ? "high" : "low");
-		if (c[i].verdict == RP_MISSING || c[i].verdict == RP_BROKEN) {
+		if (!has_change(&c[i])) {
 			fprintf(f, "%12s %12s %8s %9s %-7s  %s (", "-", "-", "-", "-", "-",
 				rp_verdict_name(c[i].verdict));
 			vb_term_put(f, c[i].note);
@@ -215,9 +441,72 @@ void rp_compare_table(FILE *f, const struct rp_cmp *c, size_t n)
 	}
 }
 
+/* 1 when every MISSING row of backend gives the same reason. */
+static int one_reason(const struct rp_cmp *c, size_t n, const char *backend, size_t first)
+{
+	for (size_t i = first; i < n; i++)
+		if (c[i].verdict == RP_MISSING && !strcmp(c[i].backend, backend) &&
+		    strcmp(c[i].note, c[first].note))
+			return 0;
+	return 1;
+}
+
+/* The line of backend, whose first MISSING row is c[first]. */
+static void missing_line(FILE *f, const struct rp_cmp *c, size_t n, size_t first,
+			 const char *cut_short)
+{
+	const char *be = c[first].backend;
+	int same = one_reason(c, n, be, first);
+	size_t missing = 0, measured = 0, i, put = 0;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(c[i].backend, be)) {
+			missing += c[i].verdict == RP_MISSING;
+			measured += c[i].n_base > 0;
+		}
+	vb_term_put(f, be);
+	fprintf(f, ": %zu of %zu workloads missing in NEW: ", missing, measured);
+	for (i = first; i < n; i++) {
+		if (c[i].verdict != RP_MISSING || strcmp(c[i].backend, be))
+			continue;
+		fputs(put++ ? ", " : "", f);
+		vb_term_put(f, c[i].bench);
+		if (!same) {
+			fputs(" (", f);
+			vb_term_put(f, c[i].note);
+			fputc(')', f);
+		}
+	}
+	if (same) {
+		fputs(" (", f);
+		vb_term_put(f, c[first].note);
+	}
+	if (cut_short)
+		fprintf(f, "%sNEW %s", same ? "; " : " (", cut_short);
+	fputs(same || cut_short ? ")\n" : "\n", f);
+}
+
+void rp_compare_missing(FILE *f, const struct rp_cmp *c, size_t n, const char *cut_short)
+{
+	/* backends already summed up: by hash, so that a run of every pair missing stays linear */
+	json_t *done = json_object();
+
+	for (size_t i = 0; i < n; i++) {
+		if (c[i].verdict != RP_MISSING || json_object_get(done, c[i].backend))
+			continue;
+		json_object_set_new(done, c[i].backend, json_true());
+		missing_line(f, c, n, i, cut_short);
+	}
+	json_decref(done);
+}
+
 static void describe(char *buf, size_t n, const struct rp_cmp *c)
 {
-	if (c->verdict == RP_MISSING || c->verdict == RP_BROKEN)
+	if (c->verdict == RP_INCOMPARABLE)
+		snprintf(buf, n, "incomparable: %s", c->note);
+	else if (c->verdict == RP_MISSING)
+		snprintf(buf, n, "missing in NEW: %s", c->note);
+	else if (!has_change(c))
 		snprintf(buf, n, "%s: %s", rp_verdict_name(c->verdict), c->note);
 	else
 		snprintf(buf, n, "%s: median %.4g -> %.4g %s (%+.1f%%, p=%.2g over %s, %s is better)",
@@ -225,47 +514,104 @@ static void describe(char *buf, size_t n, const struct rp_cmp *c)
 			 100 * c->change, c->p, c->test, c->higher_better ? "higher" : "lower");
 }
 
+static const char *failure_type(enum rp_verdict v)
+{
+	switch (v) {
+	case RP_BROKEN: return "broken";
+	case RP_INCOMPARABLE: return "incomparable";
+	case RP_MISSING: return "missing";
+	default: return "regression";
+	}
+}
+
+/* One testcase: a failure, skipped (nothing compared, or allowed) or the verdict. */
+static void junit_case(FILE *f, const struct rp_cmp *c, const struct rp_cmp_opts *o)
+{
+	char msg[1024];
+
+	describe(msg, sizeof(msg), c);
+	fputs("  <testcase classname=\"vbench.", f);
+	rp_put_xml(f, c->backend);
+	fputs("\" name=\"", f);
+	rp_put_xml(f, c->bench);
+	fputs("\">", f);
+	if (rp_verdict_fails(c->verdict, o)) {
+		fprintf(f, "<failure type=\"%s\" message=\"", failure_type(c->verdict));
+		rp_put_xml(f, msg);
+		fputs("\"/>", f);
+	} else if (!has_change(c)) {
+		fputs("<skipped message=\"", f);
+		rp_put_xml(f, msg);
+		fputs("\"/>", f);
+	} else {
+		fputs("<system-out>", f);
+		rp_put_xml(f, msg);
+		fputs("</system-out>", f);
+	}
+	fputs("</testcase>\n", f);
+}
+
+/*
+ * An empty or cut-short NEW fails the job even where every pair it holds
+ * passes: one testcase says so, so that the JUnit report agrees with the
+ * exit status. NULL when NEW is whole.
+ */
+static const char *run_problem(const struct rp_outcome *r, char *buf, size_t n)
+{
+	if (r->new_ok && !r->cut_short)
+		return NULL;
+	snprintf(buf, n, "%s%s%s%s", r->new_ok ? "" : "NEW has no ok measurement",
+		 !r->new_ok && r->cut_short ? "; " : "", r->cut_short ? "NEW " : "",
+		 r->cut_short ? r->cut_short : "");
+	return buf;
+}
+
 int rp_compare_junit(const char *path, const struct rp_cmp *c, size_t n,
-		     const struct rp_cmp_opts *o, char *err, size_t errlen)
+		     const struct rp_cmp_opts *o, const struct rp_outcome *r, char *err,
+		     size_t errlen)
 {
 	struct vb_safe_file out;
 	FILE *f = vb_safe_open(&out, path, 0644, err, errlen);
+	char why[96];
+	const char *run = run_problem(r, why, sizeof(why));
 	size_t failures = 0, skipped = 0, i;
-	char msg[400];
 
 	if (!f)
 		return -1;
 	for (i = 0; i < n; i++) {
-		failures += rp_verdict_fails(c[i].verdict);
-		skipped += c[i].verdict == RP_MISSING;
+		int fails = rp_verdict_fails(c[i].verdict, o);
+
+		failures += fails;
+		skipped += !fails && !has_change(&c[i]);
+	}
+	if (run) {
+		failures += !o->allow_missing;
+		skipped += o->allow_missing;
 	}
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 	fprintf(f, "<testsuites>\n<testsuite name=\"vbench-compare\" tests=\"%zu\" "
-		"failures=\"%zu\" errors=\"0\" skipped=\"%zu\">\n", n, failures, skipped);
+		"failures=\"%zu\" errors=\"0\" skipped=\"%zu\">\n", n + !!run, failures,
+		skipped);
 	fprintf(f, "  <properties><property name=\"alpha\" value=\"%g\"/>"
 		"<property name=\"min_effect\" value=\"%g\"/></properties>\n",
 		o->alpha, o->min_effect);
-	for (i = 0; i < n; i++) {
-		describe(msg, sizeof(msg), &c[i]);
-		fputs("  <testcase classname=\"vbench.", f);
-		rp_put_xml(f, c[i].backend);
-		fputs("\" name=\"", f);
-		rp_put_xml(f, c[i].bench);
-		fputs("\">", f);
-		if (rp_verdict_fails(c[i].verdict) || c[i].verdict == RP_MISSING) {
-			fputs(c[i].verdict == RP_MISSING ? "<skipped message=\"" :
-				"<failure type=\"regression\" message=\"", f);
-			rp_put_xml(f, msg);
-			fputs("\"/>", f);
-		} else {
-			fputs("<system-out>", f);
-			rp_put_xml(f, msg);
-			fputs("</system-out>", f);
-		}
-		fputs("</testcase>\n", f);
-	}
+	if (run)
+		fprintf(f, "  <testcase classname=\"vbench\" name=\"NEW run\">"
+			"<%s message=\"%s\"/></testcase>\n",
+			o->allow_missing ? "skipped" : "failure type=\"missing\"", run);
+	for (i = 0; i < n; i++)
+		junit_case(f, &c[i], o);
 	fputs("</testsuite>\n</testsuites>\n", f);
 	return vb_safe_commit(&out, 0, err, errlen);
+}
+
+/*
+ * 1 when NEW's median goes into the series: NEW measured it (a pair only
+ * NEW has starts a series) and it is the metric BASE's series holds.
+ */
+static int github_value(const struct rp_cmp *c)
+{
+	return c->n_new && c->verdict != RP_INCOMPARABLE;
 }
 
 /* github-action-benchmark's "custom" tools take one direction per file. */
@@ -273,13 +619,13 @@ static int write_github(const char *path, const struct rp_cmp *c, size_t n, int 
 			char *err, size_t errlen)
 {
 	json_t *arr = json_array();
-	char extra[400], *text;
+	char extra[1024], *text;
 	int rc;
 
 	for (size_t i = 0; i < n; i++) {
 		char *name, range[48];
 
-		if (c[i].higher_better != higher || !c[i].n_new)
+		if (c[i].higher_better != higher || !github_value(&c[i]))
 			continue;
 		describe(extra, sizeof(extra), &c[i]);
 		if (asprintf(&name, "%s/%s", c[i].backend, c[i].bench) < 0) {
@@ -312,7 +658,7 @@ int rp_compare_github(const char *path, const struct rp_cmp *c, size_t n, char *
 	int any_higher = 0;
 
 	for (i = 0; i < n; i++)
-		any_higher |= c[i].higher_better && c[i].n_new;
+		any_higher |= c[i].higher_better && github_value(&c[i]);
 	if (write_github(path, c, n, 0, err, errlen))
 		return -1;
 	if (!any_higher)

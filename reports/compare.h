@@ -12,6 +12,12 @@
  * 3% round-to-round drift (tests/unit/test_compare.c). Where the rounds
  * are too few for that test ever to reach alpha (under 5 + 5 at 0.01), it
  * falls back to Mann-Whitney U over the samples and says so.
+ *
+ * Only like is compared with like: a pair whose unit, direction,
+ * parameters or workload version differ between the files is
+ * INCOMPARABLE, never a change; and what ran in BASE but not in NEW fails
+ * (BROKEN, or MISSING unless allowed), so a CI job whose NEW run broke or
+ * was cut short cannot pass.
  */
 #ifndef VB_COMPARE_H
 #define VB_COMPARE_H
@@ -24,8 +30,13 @@ enum rp_verdict {
 	RP_SAME,        /* no significant change of at least min_effect */
 	RP_IMPROVED,
 	RP_REGRESSED,
-	RP_BROKEN,      /* ok in BASE, an error in NEW: fails like a regression */
-	RP_MISSING,     /* no ok sample on one side (unsupported, unavailable, absent) */
+	RP_BROKEN,      /* ok in BASE; in NEW an error, or its backend failed or was
+			 * unavailable: fails like a regression */
+	RP_INCOMPARABLE, /* unit, direction, parameters or workload version differ:
+			  * fails unless allow_incomparable */
+	RP_MISSING,     /* ok in BASE, no ok sample in NEW for another reason (unsupported,
+			 * not measured, backend not in NEW): fails unless allow_missing */
+	RP_SKIPPED,     /* no ok sample in BASE: nothing to compare against */
 };
 
 struct rp_cmp {
@@ -34,32 +45,59 @@ struct rp_cmp {
 	const char *unit;
 	int higher_better;
 	size_t n_base, n_new;
-	double base_median, new_median, new_mad;
+	double base_median, new_median, new_mad; /* NAN where that side has no sample */
 	double change;          /* new/base - 1 */
 	double p;               /* two-sided */
 	const char *test;       /* "rounds": permutation of whole rounds (the
 				 * default); "samples": Mann-Whitney U over
 				 * samples, where too few rounds cannot reach alpha */
 	enum rp_verdict verdict;
-	char note[200];         /* why MISSING/BROKEN */
+	char note[512];         /* why BROKEN, MISSING, SKIPPED; what differs if INCOMPARABLE */
 };
 
 struct rp_cmp_opts {
 	double alpha;           /* significance level, default 0.01 */
 	double min_effect;      /* minimum relative change of the median, default 0.05 */
+	int allow_incomparable; /* INCOMPARABLE rows do not fail */
+	int allow_missing;      /* nor MISSING rows, an empty NEW or one cut short */
+};
+
+/* What a comparison as a whole comes to, for the exit status and its last line. */
+struct rp_outcome {
+	size_t regressed, broken, incomparable, missing;
+	size_t new_ok;          /* ok measurements in NEW */
+	const char *cut_short;  /* "NEW was interrupted", "NEW did not complete" or NULL */
+	int fails;              /* 1: fails a CI job (exit status 1), else 0 */
 };
 
 /* Every (backend, workload) of either run, in BASE's order then NEW's. */
 int rp_compare(const struct rp_run *base, const struct rp_run *cur,
 	       const struct rp_cmp_opts *o, struct rp_cmp **out, size_t *n);
 const char *rp_verdict_name(enum rp_verdict v);
-/* 1 when the verdict fails a CI job. */
-int rp_verdict_fails(enum rp_verdict v);
+/* 1 when the verdict fails a CI job under o. */
+int rp_verdict_fails(enum rp_verdict v, const struct rp_cmp_opts *o);
+/* Why a run holds less than its plan: "NEW was interrupted", ... or NULL. */
+const char *rp_run_cut_short(const struct rp_run *r);
+/* The counts, and whether it fails: what `vbench compare` exits with. */
+void rp_compare_outcome(const struct rp_cmp *c, size_t n, const struct rp_run *cur,
+			const struct rp_cmp_opts *o, struct rp_outcome *out);
+/* "result: no regression" or "result: FAILED: 1 regressed, ..." and a newline. */
+void rp_outcome_print(FILE *f, const struct rp_outcome *r, const struct rp_cmp_opts *o);
 
+/* One row per comparison but MISSING ones, which rp_compare_missing() sums up. */
 void rp_compare_table(FILE *f, const struct rp_cmp *c, size_t n);
-/* JUnit XML and github-action-benchmark JSON; 0, or -1 with err. */
+/*
+ * One line per backend with MISSING rows: "type2: 12 of 21 workloads
+ * missing in NEW: cpu.int, ... (not measured; NEW was interrupted)".
+ */
+void rp_compare_missing(FILE *f, const struct rp_cmp *c, size_t n, const char *cut_short);
+/*
+ * JUnit XML and github-action-benchmark JSON; 0, or -1 with err. Only
+ * comparable rows with NEW samples give github values.
+ */
 int rp_compare_junit(const char *path, const struct rp_cmp *c, size_t n,
-		     const struct rp_cmp_opts *o, char *err, size_t errlen);
+		     const struct rp_cmp_opts *o, const struct rp_outcome *r, char *err,
+		     size_t errlen);
 int rp_compare_github(const char *path, const struct rp_cmp *c, size_t n, char *err,
 		      size_t errlen);
 

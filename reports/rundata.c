@@ -155,6 +155,24 @@ static int check_names(const struct rp_run *r, char *err, size_t n)
 	return -1;
 }
 
+/* What compare needs to tell results apart: params an object, version a positive integer. */
+static int check_workloads(const struct rp_run *r, char *err, size_t n)
+{
+	size_t i;
+	json_t *e, *v;
+
+	json_array_foreach(r->workloads, i, e) {
+		v = json_object_get(e, "params");
+		if (v && !json_is_object(v))
+			return bad(err, n, r->path, "workloads", i, "params", "an object");
+		v = json_object_get(e, "version");
+		if (v && (!json_is_integer(v) || json_integer_value(v) < 1))
+			return bad(err, n, r->path, "workloads", i, "version",
+				   "a positive integer");
+	}
+	return 0;
+}
+
 static int validate(struct rp_run *r, char *err, size_t n)
 {
 	static const char *const be_keys[] = {"name", "status", NULL};
@@ -185,7 +203,7 @@ static int validate(struct rp_run *r, char *err, size_t n)
 		if (check_entries(a, r->path, parts[p].key, parts[p].strings, err, n))
 			return -1;
 	}
-	if (check_names(r, err, n))
+	if (check_names(r, err, n) || check_workloads(r, err, n))
 		return -1;
 	r->traits = calloc(json_array_size(r->backends) + 1, sizeof(*r->traits));
 	r->has_traits = calloc(json_array_size(r->backends) + 1, 1);

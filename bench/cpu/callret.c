@@ -36,6 +36,7 @@ static int callret_run(struct vb_inst *in, uint64_t iters, char *why, size_t why
 const struct vb_workload vb_wl_cpu_callret = {
 	.name = "cpu.callret",
 	.desc = "call and return of a function that is not inlined",
+	.version = 1,
 	.metric = VB_NS_PER_OP,
 	.dir = VB_LOWER_IS_BETTER,
 	.min_iters = 1024,

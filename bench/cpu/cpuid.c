@@ -29,6 +29,7 @@ static int cpuid_run(struct vb_inst *in, uint64_t iters, char *why, size_t whyle
 const struct vb_workload vb_wl_cpu_cpuid = {
 	.name = "cpu.cpuid",
 	.desc = "CPUID leaf 0 (always an exit under VMX/SVM)",
+	.version = 1,
 	.metric = VB_NS_PER_OP,
 	.dir = VB_LOWER_IS_BETTER,
 	.min_iters = 64,

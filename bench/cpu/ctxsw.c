@@ -143,6 +143,7 @@ static void ctxsw_teardown(struct vb_inst *in)
 const struct vb_workload vb_wl_cpu_ctxsw = {
 	.name = "cpu.ctxsw",
 	.desc = "pipe ping-pong between two processes on one CPU (round trip = 2 switches)",
+	.version = 1,
 	.metric = VB_NS_PER_OP,
 	.dir = VB_LOWER_IS_BETTER,
 	.min_iters = 16,

@@ -103,6 +103,7 @@ static void divzero_teardown(struct vb_inst *in)
 const struct vb_workload vb_wl_cpu_divzero = {
 	.name = "cpu.divzero",
 	.desc = "integer division by zero: SIGFPE delivery and siglongjmp back",
+	.version = 1,
 	.metric = VB_NS_PER_OP,
 	.dir = VB_LOWER_IS_BETTER,
 	.min_iters = 64,

@@ -90,6 +90,7 @@ static void fork_teardown(struct vb_inst *in)
 const struct vb_workload vb_wl_cpu_fork = {
 	.name = "cpu.fork",
 	.desc = "fork + child exit + wait, with touch_mib of private memory to copy",
+	.version = 1,
 	.metric = VB_US_PER_OP,
 	.dir = VB_LOWER_IS_BETTER,
 	.min_iters = 2,

@@ -129,6 +129,7 @@ static void fp_teardown(struct vb_inst *in)
 const struct vb_workload vb_wl_cpu_fp = {
 	.name = "cpu.fp",
 	.desc = "blocked double-precision matrix multiply (dgemm) of n x n, exact check",
+	.version = 1,
 	.metric = VB_US_PER_OP,
 	.dir = VB_LOWER_IS_BETTER,
 	.min_iters = 1,

@@ -140,6 +140,7 @@ static void int_teardown(struct vb_inst *in)
 const struct vb_workload vb_wl_cpu_int = {
 	.name = "cpu.int",
 	.desc = "merge sort of n integers and a hash count of their values",
+	.version = 1,
 	.metric = VB_US_PER_OP,
 	.dir = VB_LOWER_IS_BETTER,
 	.min_iters = 1,

@@ -115,6 +115,7 @@ static void pgfault_teardown(struct vb_inst *in)
 const struct vb_workload vb_wl_cpu_pgfault = {
 	.name = "cpu.pgfault",
 	.desc = "fault on a resident but unmapped page of a shared memory file",
+	.version = 1,
 	.metric = VB_NS_PER_OP,
 	.dir = VB_LOWER_IS_BETTER,
 	.min_iters = 256,

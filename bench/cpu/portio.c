@@ -94,6 +94,7 @@ static void portio_teardown(struct vb_inst *in)
 const struct vb_workload vb_wl_cpu_portio = {
 	.name = "cpu.portio",
 	.desc = "outb to port 0x80 after ioperm (an exit per access in a VM)",
+	.version = 1,
 	.metric = VB_NS_PER_OP,
 	.dir = VB_LOWER_IS_BETTER,
 	.needs = VB_NEED_ROOT,

@@ -80,6 +80,7 @@ static void ptemod_teardown(struct vb_inst *in)
 const struct vb_workload vb_wl_cpu_ptemod = {
 	.name = "cpu.ptemod",
 	.desc = "mprotect flip of one page (read-only <-> read-write) and an access",
+	.version = 1,
 	.metric = VB_NS_PER_OP,
 	.dir = VB_LOWER_IS_BETTER,
 	.min_iters = 64,

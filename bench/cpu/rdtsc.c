@@ -35,6 +35,7 @@ static int rdtsc_run(struct vb_inst *in, uint64_t iters, char *why, size_t whyle
 const struct vb_workload vb_wl_cpu_rdtsc = {
 	.name = "cpu.rdtsc",
 	.desc = "RDTSC, read the time-stamp counter",
+	.version = 1,
 	.metric = VB_NS_PER_OP,
 	.dir = VB_LOWER_IS_BETTER,
 	.min_iters = 64,

@@ -32,6 +32,7 @@ static int syscall_run(struct vb_inst *in, uint64_t iters, char *why, size_t why
 const struct vb_workload vb_wl_cpu_syscall = {
 	.name = "cpu.syscall",
 	.desc = "null system call (getppid), a kernel entry and exit",
+	.version = 1,
 	.metric = VB_NS_PER_OP,
 	.dir = VB_LOWER_IS_BETTER,
 	.min_iters = 64,

@@ -36,6 +36,7 @@ static int fsync_run(struct vb_inst *in, uint64_t iters, char *why, size_t whyle
 const struct vb_workload vb_wl_io_fsync = {
 	.name = "io.fsync",
 	.desc = "4 KiB O_DIRECT write + fsync, sequential, one at a time; p50/p99 latency",
+	.version = 1,
 	.metric = VB_US_PER_OP,
 	.dir = VB_LOWER_IS_BETTER,
 	.needs = VB_NEED_SCRATCH,

@@ -19,6 +19,7 @@ static int randwrite_run(struct vb_inst *in, uint64_t iters, char *why, size_t w
 const struct vb_workload vb_wl_io_randwrite = {
 	.name = "io.randwrite",
 	.desc = "random O_DIRECT 4 KiB writes at queue depth 1, last read back; p50/p99 latency",
+	.version = 1,
 	.metric = VB_OPS_PER_SEC,
 	.dir = VB_HIGHER_IS_BETTER,
 	.needs = VB_NEED_SCRATCH,

@@ -67,6 +67,7 @@ static void latency_teardown(struct vb_inst *in)
 const struct vb_workload vb_wl_mem_latency = {
 	.name = "mem.latency",
 	.desc = "dependent loads along a random cycle through size_kib of memory",
+	.version = 1,
 	.metric = VB_NS_PER_OP,
 	.dir = VB_LOWER_IS_BETTER,
 	.min_iters = 1024,

@@ -98,6 +98,7 @@ static void pagefault_teardown(struct vb_inst *in)
 const struct vb_workload vb_wl_mem_pagefault = {
 	.name = "mem.pagefault",
 	.desc = "first touch of fresh anonymous 4 KiB pages (allocate + zero + map)",
+	.version = 1,
 	.metric = VB_OPS_PER_SEC,
 	.dir = VB_HIGHER_IS_BETTER,
 	.min_iters = 256,

@@ -117,6 +117,7 @@ static void stream_teardown(struct vb_inst *in)
 const struct vb_workload vb_wl_mem_stream = {
 	.name = "mem.stream",
 	.desc = "STREAM copy/scale/add/triad over arrays beyond the LLC",
+	.version = 1,
 	.metric = VB_MB_PER_SEC,
 	.dir = VB_HIGHER_IS_BETTER,
 	.min_iters = 1,

@@ -161,6 +161,7 @@ static void tlb_teardown(struct vb_inst *in)
 const struct vb_workload vb_wl_mem_tlb = {
 	.name = "mem.tlb",
 	.desc = "one dependent load per page over pages in random order (TLB misses)",
+	.version = 1,
 	.metric = VB_NS_PER_OP,
 	.dir = VB_LOWER_IS_BETTER,
 	.min_iters = 1024,

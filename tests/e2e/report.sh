@@ -98,6 +98,15 @@ check "report from real bare-only runs" grep -q 'Nothing to compare: only bare r
 check "report from a real TCG run: overhead chart" test -s "$T/tcg/overhead.png" -a -s "$T/tcg/overhead.svg"
 check "... TCG guests have no VM exits, said so" grep -q 'type2: runs under TCG' "$T/tcg/report.md"
 check "... claim 5 judged from TCG's counters" grep -q 'translation blocks.*| holds |' "$T/tcg/report.md"
+# Two files of different vbench versions: cpu.int in ns/op vs us/op, io.randread
+# lower-is-better us/op vs higher-is-better ops/s, mem.tlb over other pages.
+"$VBENCH" compare --github-benchmark "$T/gh2.json" "$DATA/run-v1.json" \
+	"$DATA/real-tcg-quick-v1.json" >"$T/cmp" 2>/dev/null; rc=$?
+check "different metrics: exit 1" test $rc -eq 1
+check "... refused, saying what differs" grep -q 'INCOMPARABLE (unit ns/op vs us/op' "$T/cmp"
+check "... no github value for them" sh -c "! grep -q 'cpu.int' '$T/gh2.json'"
+check "... a backend gone from NEW summed up in one line" \
+	grep -q '^container: 6 of 6 workloads missing in NEW: ' "$T/cmp"
 "$VBENCH" compare --min-effect 200% "$DATA/run-v1.json" "$DATA/run-v1.json" >/dev/null 2>&1
 check "bad --min-effect exits 2" test $? -eq 2
 finish

@@ -5,8 +5,9 @@
  * (vb_results_loadb), validation, index and summary (rp_run_adopt), the
  * report's queries on every backend and (backend, workload) pair, and
  * compare of the document against itself and against a fixed document,
- * both ways. A document compared with itself has no regression, no
- * improvement and nothing broken.
+ * both ways, and what changed between their environments. A document
+ * compared with itself has no regression, no improvement, nothing broken
+ * and no environment difference.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include "../../common/proto.h"
 #include "../../common/results.h"
 #include "../../reports/compare.h"
+#include "../../reports/envdiff.h"
 #include "../../reports/rundata.h"
 
 /* Two backends, two workloads, two rounds, a counting pass with counters. */
@@ -115,13 +117,28 @@ static void compare(const struct rp_run *base, const struct rp_run *cur, int sam
 	if (rp_compare(base, cur, &o, &c, &n))
 		return; /* out of memory */
 	for (size_t i = 0; same && i < n; i++)
-		if (c[i].verdict != RP_SAME && c[i].verdict != RP_MISSING) {
+		if (c[i].verdict != RP_SAME && c[i].verdict != RP_SKIPPED) {
 			fprintf(stderr, "fuzz_results: %s %s compared with itself: %s\n",
 				c[i].backend, c[i].bench, rp_verdict_name(c[i].verdict));
 			abort();
 		}
 	rp_compare_table(devnull, c, n);
 	free(c);
+}
+
+/* What changed between two runs: nothing between a run and itself. */
+static void envdiff(const struct rp_run *base, const struct rp_run *cur, int same)
+{
+	struct rp_envdiffs d = { 0 };
+
+	if (rp_envdiff(base, cur, &d))
+		return; /* out of memory */
+	if (same && d.n) {
+		fprintf(stderr, "fuzz_results: a run differs from itself in %s\n", d.d[0].what);
+		abort();
+	}
+	rp_envdiff_print(devnull, &d);
+	rp_envdiff_free(&d);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -139,6 +156,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	compare(&r, &r, 1);
 	compare(&seed, &r, 0);
 	compare(&r, &seed, 0);
+	envdiff(&r, &r, 1);
+	envdiff(&seed, &r, 0);
 	rp_run_free(&r);
 	return 0;
 }

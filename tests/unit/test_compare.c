@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../../common/proto.h"
+#include "../../common/results.h"
 #include "../../common/stats.h"
 #include "../../reports/compare.h"
 #include "../../reports/mannwhitney.h"
@@ -236,6 +238,8 @@ END_TEST
 
 START_TEST(missing_and_broken)
 {
+	const struct rp_cmp_opts strict = {.alpha = 0.01, .min_effect = 0.05};
+	const struct rp_cmp_opts lenient = {.alpha = 0.01, .min_effect = 0.05, .allow_missing = 1};
 	json_t *base = crafted(100, 0.01, 0, "lower", 13), *cur = crafted(100, 0.01, 0, "lower", 14);
 	size_t i;
 	json_t *e;
@@ -246,18 +250,23 @@ START_TEST(missing_and_broken)
 		json_object_set_new(e, "reason", json_string("timeout after 60000 ms"));
 	}
 	ck_assert_int_eq(verdict(json_incref(base), json_incref(cur)), RP_BROKEN);
-	ck_assert(rp_verdict_fails(RP_BROKEN));
-	/* Unsupported on NEW's host: missing, which does not fail. */
+	ck_assert(rp_verdict_fails(RP_BROKEN, &lenient));
+	/* Unsupported on NEW's host: missing, which fails unless allowed. */
 	json_array_foreach(json_object_get(cur, "measurements"), i, e)
 		json_object_set_new(e, "status", json_string("unsupported"));
-	ck_assert_int_eq(verdict(base, cur), RP_MISSING);
-	ck_assert(!rp_verdict_fails(RP_MISSING));
+	ck_assert_int_eq(verdict(json_incref(base), json_incref(cur)), RP_MISSING);
+	ck_assert(rp_verdict_fails(RP_MISSING, &strict));
+	ck_assert(!rp_verdict_fails(RP_MISSING, &lenient));
+	/* Nothing in BASE to compare with: skipped, never a failure. */
+	ck_assert_int_eq(verdict(cur, base), RP_SKIPPED);
+	ck_assert(!rp_verdict_fails(RP_SKIPPED, &strict));
 }
 END_TEST
 
 START_TEST(junit_and_github_outputs)
 {
 	const struct rp_cmp_opts o = {.alpha = 0.01, .min_effect = 0.05};
+	struct rp_outcome res;
 	struct rp_run a, b;
 	struct rp_cmp *c;
 	size_t n;
@@ -270,7 +279,8 @@ START_TEST(junit_and_github_outputs)
 	ck_assert(!rp_run_adopt(&b, crafted(130, 0.01, 0, "lower", 16), "n", 1, err, sizeof(err)));
 	ck_assert_int_eq(rp_compare(&a, &b, &o, &c, &n), 0);
 	snprintf(path, sizeof(path), "%s/j.xml", dir);
-	ck_assert_int_eq(rp_compare_junit(path, c, n, &o, err, sizeof(err)), 0);
+	rp_compare_outcome(c, n, &b, &o, &res);
+	ck_assert_int_eq(rp_compare_junit(path, c, n, &o, &res, err, sizeof(err)), 0);
 	f = fopen(path, "r");
 	len = fread(buf, 1, sizeof(buf) - 1, f);
 	buf[len] = 0;
@@ -450,6 +460,489 @@ START_TEST(compare_table_escapes)
 }
 END_TEST
 
+/* Real result files of tests/data, edited in memory where a case needs it. */
+#define BARE_A "tests/data/real-bare-a-v1.json"
+#define BARE_B "tests/data/real-bare-b-v1.json"
+#define CRAFTED "tests/data/run-v1.json"
+#define TCG "tests/data/real-tcg-quick-v1.json"
+
+static json_t *data(const char *path)
+{
+	char err[512];
+	json_t *doc = vb_results_load(path, err, sizeof(err));
+
+	ck_assert_msg(doc, "%s", err);
+	return doc;
+}
+
+/* BASE vs NEW as `vbench compare` judges them: rows, outcome and printed text. */
+struct judged {
+	struct rp_run a, b;
+	struct rp_cmp *c;
+	size_t n;
+	struct rp_outcome out;
+	char *text;             /* table, missing lines, result line */
+};
+
+static void judge_docs(struct judged *j, json_t *base, json_t *cur, const struct rp_cmp_opts *o)
+{
+	char err[512];
+	size_t len;
+	FILE *f;
+
+	ck_assert_msg(!rp_run_adopt(&j->a, base, "BASE", 0, err, sizeof(err)), "%s", err);
+	ck_assert_msg(!rp_run_adopt(&j->b, cur, "NEW", 1, err, sizeof(err)), "%s", err);
+	ck_assert_int_eq(rp_compare(&j->a, &j->b, o, &j->c, &j->n), 0);
+	rp_compare_outcome(j->c, j->n, &j->b, o, &j->out);
+	f = open_memstream(&j->text, &len);
+	rp_compare_table(f, j->c, j->n);
+	rp_compare_missing(f, j->c, j->n, rp_run_cut_short(&j->b));
+	rp_outcome_print(f, &j->out, o);
+	fclose(f);
+}
+
+static void judged_free(struct judged *j)
+{
+	free(j->text);
+	free(j->c);
+	rp_run_free(&j->a);
+	rp_run_free(&j->b);
+}
+
+static const struct rp_cmp *row(const struct judged *j, const char *backend, const char *bench)
+{
+	for (size_t i = 0; i < j->n; i++)
+		if (!strcmp(j->c[i].backend, backend) && !strcmp(j->c[i].bench, bench))
+			return &j->c[i];
+	ck_abort_msg("no row %s/%s", backend, bench);
+	return NULL;
+}
+
+/* A file's text, "" when there is none; malloc'd. */
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	int ch;
+
+	while (f && (ch = fgetc(f)) != EOF)
+		fputc(ch, m);
+	fclose(m);
+	if (f)
+		fclose(f);
+	return text;
+}
+
+/* The github-action-benchmark files of j (FILE and FILE-bigger), one after the other. */
+static char *github_text(const struct judged *j)
+{
+	char dir[] = "/tmp/vbench-gh-XXXXXX", path[64], bigger[64], err[256], *a, *b, *all;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/gh.json", dir);
+	snprintf(bigger, sizeof(bigger), "%s/gh-bigger.json", dir);
+	ck_assert_msg(!rp_compare_github(path, j->c, j->n, err, sizeof(err)), "%s", err);
+	a = slurp(path);
+	b = slurp(bigger);
+	ck_assert_int_ge(asprintf(&all, "%s%s", a, b), 0);
+	unlink(path);
+	unlink(bigger);
+	rmdir(dir);
+	free(a);
+	free(b);
+	return all;
+}
+
+/* JUnit XML of j. */
+static char *junit_text(const struct judged *j, const struct rp_cmp_opts *o)
+{
+	char dir[] = "/tmp/vbench-ju-XXXXXX", path[64], err[256], *text;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/j.xml", dir);
+	ck_assert_msg(!rp_compare_junit(path, j->c, j->n, o, &j->out, err, sizeof(err)), "%s", err);
+	text = slurp(path);
+	unlink(path);
+	rmdir(dir);
+	return text;
+}
+
+static json_t *workload_of(json_t *doc, const char *bench)
+{
+	size_t i;
+	json_t *w;
+
+	json_array_foreach(json_object_get(doc, "workloads"), i, w)
+		if (!strcmp(vb_json_str(w, "name", ""), bench))
+			return w;
+	ck_abort_msg("no workload %s", bench);
+	return NULL;
+}
+
+/* Keep the measurements for which drop() says 0. */
+static void drop_measurements(json_t *doc, int (*drop)(const json_t *m))
+{
+	json_t *ms = json_object_get(doc, "measurements");
+
+	for (size_t i = json_array_size(ms); i-- > 0;)
+		if (drop(json_array_get(ms, i)))
+			json_array_remove(ms, i);
+}
+
+static const struct rp_cmp_opts strict = {.alpha = 0.01, .min_effect = 0.05};
+
+/*
+ * The two real files of tests/data that ran different vbench versions:
+ * cpu.int in ns/op vs us/op, io.randread in us/op (lower is better) vs
+ * ops/s (higher), mem.tlb over 65536 vs 16384 pages. Each is refused
+ * with what differs, fails the job and gives no github value; the old
+ * compare called cpu.int +23110% REGRESSED.
+ */
+START_TEST(real_files_units_direction_params_incomparable)
+{
+	struct judged j;
+	const struct rp_cmp *r;
+	char *gh;
+
+	judge_docs(&j, data(CRAFTED), data(TCG), &strict);
+	r = row(&j, "bare", "cpu.int");
+	ck_assert_int_eq(r->verdict, RP_INCOMPARABLE);
+	ck_assert_msg(strstr(r->note, "unit ns/op vs us/op"), "%s", r->note);
+	r = row(&j, "type2", "io.randread");
+	ck_assert_int_eq(r->verdict, RP_INCOMPARABLE);
+	ck_assert_msg(strstr(r->note, "unit us/op vs ops/s; direction lower vs higher is better"),
+		      "%s", r->note);
+	r = row(&j, "type2-pv", "mem.tlb");
+	ck_assert_int_eq(r->verdict, RP_INCOMPARABLE);
+	ck_assert_msg(strstr(r->note, "params pages 65536 vs 16384"), "%s", r->note);
+	ck_assert(j.out.fails);
+	ck_assert_msg(strstr(j.text, "bare       cpu.int          us/op     low            -"
+				     "            -        -         - -        INCOMPARABLE (unit "
+				     "ns/op vs us/op"), "%.3000s", j.text);
+	gh = github_text(&j);
+	ck_assert_msg(!strstr(gh, "cpu.int") && !strstr(gh, "io.randread") && !strstr(gh, "mem.tlb"),
+		      "%.3000s", gh);
+	ck_assert_msg(strstr(gh, "\"name\": \"type2/cpu.syscall\""), "%.3000s", gh);
+	free(gh);
+	judged_free(&j);
+}
+END_TEST
+
+/* BASE's cpu.int written in ns/op (the same times x 1000) against NEW's us/op. */
+static json_t *bare_a_in_ns(void)
+{
+	json_t *doc = data(BARE_A), *m;
+	size_t i, k;
+
+	json_object_set_new(workload_of(doc, "cpu.int"), "unit", json_string("ns/op"));
+	json_array_foreach(json_object_get(doc, "measurements"), i, m) {
+		json_t *s = json_object_get(m, "samples");
+
+		if (strcmp(vb_json_str(m, "bench", ""), "cpu.int"))
+			continue;
+		json_object_set_new(m, "unit", json_string("ns/op"));
+		for (k = 0; k < json_array_size(s); k++)
+			json_array_set_new(s, k, json_real(1000 * json_number_value(json_array_get(s, k))));
+	}
+	return doc;
+}
+
+START_TEST(unit_differs_fails_unless_allowed)
+{
+	const struct rp_cmp_opts allow = {.alpha = 0.01, .min_effect = 0.05,
+					  .allow_incomparable = 1};
+	struct judged j;
+	char *gh, *xml;
+
+	judge_docs(&j, bare_a_in_ns(), data(BARE_B), &strict);
+	ck_assert_int_eq(row(&j, "bare", "cpu.int")->verdict, RP_INCOMPARABLE);
+	ck_assert_str_eq(row(&j, "bare", "cpu.int")->note, "unit ns/op vs us/op");
+	ck_assert_int_eq(row(&j, "bare", "mem.stream")->verdict, RP_SAME);
+	ck_assert_uint_eq(j.out.incomparable, 1);
+	ck_assert(j.out.fails);
+	ck_assert_msg(strstr(j.text, "result: FAILED: 1 incomparable\n"), "%.3000s", j.text);
+	gh = github_text(&j);
+	ck_assert_msg(!strstr(gh, "bare/cpu.int") && strstr(gh, "bare/cpu.syscall"), "%.3000s", gh);
+	xml = junit_text(&j, &strict);
+	ck_assert_msg(strstr(xml, "name=\"cpu.int\"><failure type=\"incomparable\" message=\""
+				  "incomparable: unit ns/op vs us/op\"/>"), "%.3000s", xml);
+	ck_assert_msg(strstr(xml, "failures=\"1\""), "%.3000s", xml);
+	free(gh);
+	free(xml);
+	judged_free(&j);
+
+	/* --allow-incomparable: passes, and the row still says why it was not compared */
+	judge_docs(&j, bare_a_in_ns(), data(BARE_B), &allow);
+	ck_assert_int_eq(row(&j, "bare", "cpu.int")->verdict, RP_INCOMPARABLE);
+	ck_assert(!j.out.fails);
+	ck_assert_msg(strstr(j.text, "INCOMPARABLE (unit ns/op vs us/op)\n"), "%.3000s", j.text);
+	ck_assert_msg(strstr(j.text, "result: no regression (allowed: 1 incomparable)\n"), "%.3000s",
+		      j.text);
+	gh = github_text(&j);
+	ck_assert_msg(!strstr(gh, "bare/cpu.int"), "%.3000s", gh);
+	xml = junit_text(&j, &allow);
+	ck_assert_msg(strstr(xml, "name=\"cpu.int\"><skipped message=\"incomparable: unit"), "%.3000s",
+		      xml);
+	ck_assert_msg(strstr(xml, "failures=\"0\""), "%.3000s", xml);
+	free(gh);
+	free(xml);
+	judged_free(&j);
+}
+END_TEST
+
+/* mem.tlb over 65536 pages in NEW, 16384 in BASE: only its rows are refused. */
+START_TEST(params_differ_incomparable)
+{
+	json_t *cur = data(TCG);
+	struct judged j;
+	char *gh;
+
+	json_object_set_new(json_object_get(workload_of(cur, "mem.tlb"), "params"), "pages",
+			    json_integer(65536));
+	judge_docs(&j, data(TCG), cur, &strict);
+	for (size_t i = 0; i < j.n; i++) {
+		if (strcmp(j.c[i].bench, "mem.tlb")) {
+			ck_assert_msg(!rp_verdict_fails(j.c[i].verdict, &strict), "%s/%s: %s",
+				      j.c[i].backend, j.c[i].bench, rp_verdict_name(j.c[i].verdict));
+			continue;
+		}
+		ck_assert_int_eq(j.c[i].verdict, RP_INCOMPARABLE);
+		ck_assert_str_eq(j.c[i].note, "params pages 16384 vs 65536");
+	}
+	ck_assert_uint_eq(j.out.incomparable, 3);
+	ck_assert(j.out.fails);
+	gh = github_text(&j);
+	ck_assert_msg(!strstr(gh, "mem.tlb") && strstr(gh, "type2/mem.latency"), "%.3000s", gh);
+	free(gh);
+	judged_free(&j);
+}
+END_TEST
+
+/* A bumped workload version is refused; no version is version 1. */
+START_TEST(workload_version_differs_incomparable)
+{
+	json_t *base = data(BARE_A), *cur = data(BARE_B), *bad;
+	struct judged j;
+	struct rp_run r;
+	char err[256];
+
+	json_object_set_new(workload_of(cur, "cpu.int"), "version", json_integer(2));
+	judge_docs(&j, json_incref(base), json_incref(cur), &strict);
+	ck_assert_int_eq(row(&j, "bare", "cpu.int")->verdict, RP_INCOMPARABLE);
+	ck_assert_str_eq(row(&j, "bare", "cpu.int")->note, "workload version 1 vs 2");
+	ck_assert(j.out.fails);
+	judged_free(&j);
+	json_object_set_new(workload_of(cur, "cpu.int"), "version", json_integer(1));
+	judge_docs(&j, base, cur, &strict);
+	ck_assert_int_eq(row(&j, "bare", "cpu.int")->verdict, RP_SAME);
+	ck_assert(!j.out.fails);
+	judged_free(&j);
+	/* untrusted input: a version that is not a positive integer is refused */
+	bad = data(BARE_B);
+	json_object_set_new(workload_of(bad, "cpu.int"), "version", json_string("2"));
+	ck_assert_int_eq(rp_run_adopt(&r, bad, "bad", 0, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "workloads[0].version: expected a positive integer"), "%s", err);
+}
+END_TEST
+
+/* type2 and type2-pv */
+static int of_type2(const json_t *m)
+{
+	return !strncmp(vb_json_str(m, "backend", ""), "type2", 5);
+}
+
+/*
+ * type2 ran in BASE and failed to start in NEW, type2-pv was unavailable
+ * there: each of their pairs is BROKEN with NEW's reason, even with
+ * --allow-missing. The old compare called them missing and passed.
+ */
+START_TEST(backend_failed_in_new_is_broken)
+{
+	const struct rp_cmp_opts allow = {.alpha = 0.01, .min_effect = 0.05, .allow_missing = 1};
+	json_t *cur = data(TCG), *be;
+	struct judged j;
+	size_t i;
+
+	json_array_foreach(json_object_get(cur, "backends"), i, be) {
+		const char *name = vb_json_str(be, "name", "");
+
+		if (!strcmp(name, "type2")) {
+			json_object_set_new(be, "status", json_string("failed"));
+			json_object_set_new(be, "reason", json_string("qemu exited with 1: boom"));
+		} else if (!strcmp(name, "type2-pv")) {
+			json_object_set_new(be, "status", json_string("unavailable"));
+			json_object_set_new(be, "reason", json_string("no qemu-system-x86_64"));
+		}
+	}
+	drop_measurements(cur, of_type2);
+	judge_docs(&j, data(TCG), cur, &allow);
+	ck_assert_int_eq(row(&j, "type2", "cpu.int")->verdict, RP_BROKEN);
+	ck_assert_str_eq(row(&j, "type2", "cpu.int")->note,
+			 "no ok sample in NEW: type2 failed: qemu exited with 1: boom");
+	ck_assert_int_eq(row(&j, "type2-pv", "io.fsync")->verdict, RP_BROKEN);
+	ck_assert_str_eq(row(&j, "type2-pv", "io.fsync")->note,
+			 "no ok sample in NEW: type2-pv unavailable: no qemu-system-x86_64");
+	ck_assert_uint_eq(j.out.broken, 42);
+	ck_assert_uint_eq(j.out.missing, 0);
+	ck_assert(j.out.fails);
+	ck_assert_msg(strstr(j.text, "BROKEN (no ok sample in NEW: type2 failed: qemu exited"),
+		      "%.3000s", j.text);
+	ck_assert_msg(strstr(j.text, "result: FAILED: 42 broken\n"), "%.3000s", j.text);
+	judged_free(&j);
+}
+END_TEST
+
+static int every(const json_t *m)
+{
+	(void)m;
+	return 1;
+}
+
+/* A NEW without measurements fails unless --allow-missing, even against an empty BASE. */
+START_TEST(empty_new_fails)
+{
+	const struct rp_cmp_opts allow = {.alpha = 0.01, .min_effect = 0.05, .allow_missing = 1};
+	json_t *base = data(BARE_A), *cur = data(BARE_B);
+	struct judged j;
+	char *xml;
+
+	drop_measurements(cur, every);
+	judge_docs(&j, json_incref(base), json_incref(cur), &strict);
+	ck_assert_uint_eq(j.out.missing, 4);
+	ck_assert(j.out.fails);
+	ck_assert_msg(strstr(j.text, "result: FAILED: 4 missing in NEW, NEW has no ok measurement\n"),
+		      "%.3000s", j.text);
+	judged_free(&j);
+	drop_measurements(base, every);
+	judge_docs(&j, json_incref(base), json_incref(cur), &strict);
+	ck_assert_uint_eq(j.n, 0);
+	ck_assert(j.out.fails);
+	xml = junit_text(&j, &strict);
+	ck_assert_msg(strstr(xml, "<testcase classname=\"vbench\" name=\"NEW run\"><failure "
+				  "type=\"missing\" message=\"NEW has no ok measurement\"/>"), "%.3000s", xml);
+	free(xml);
+	judged_free(&j);
+	judge_docs(&j, base, cur, &allow);
+	ck_assert(!j.out.fails);
+	ck_assert_msg(strstr(j.text, "result: no regression (allowed: NEW has no ok measurement)\n"),
+		      "%.3000s", j.text);
+	judged_free(&j);
+}
+END_TEST
+
+static int of_round_1(const json_t *m)
+{
+	return vb_json_int(m, "round", 0) == 1;
+}
+
+/*
+ * NEW interrupted after its first round: every pair is there, but the
+ * run is not what was planned; it fails unless --allow-missing.
+ */
+START_TEST(interrupted_new_fails)
+{
+	const struct rp_cmp_opts allow = {.alpha = 0.01, .min_effect = 0.05, .allow_missing = 1};
+	json_t *cur = data(TCG);
+	struct judged j;
+
+	drop_measurements(cur, of_round_1);
+	json_object_set_new(cur, "interrupted", json_true());
+	json_object_set_new(cur, "complete", json_false());
+	judge_docs(&j, data(TCG), json_incref(cur), &strict);
+	ck_assert_uint_eq(j.out.missing, 0);
+	ck_assert_uint_eq(j.out.regressed + j.out.broken + j.out.incomparable, 0);
+	ck_assert(j.out.fails);
+	ck_assert_msg(strstr(j.text, "result: FAILED: NEW was interrupted\n"), "%.3000s", j.text);
+	judged_free(&j);
+	judge_docs(&j, data(TCG), json_incref(cur), &allow);
+	ck_assert(!j.out.fails);
+	ck_assert_msg(strstr(j.text, "result: no regression (allowed: NEW was interrupted)\n"),
+		      "%.3000s", j.text);
+	judged_free(&j);
+	/* cut off hard: not interrupted, but never complete */
+	json_object_set_new(cur, "interrupted", json_false());
+	judge_docs(&j, data(TCG), cur, &strict);
+	ck_assert(j.out.fails);
+	ck_assert_msg(strstr(j.text, "result: FAILED: NEW did not complete\n"), "%.3000s", j.text);
+	judged_free(&j);
+}
+END_TEST
+
+/* type2's workloads past the first nine (in workloads[] order) */
+static const char *const late[] = {"cpu.portio", "cpu.cpuid", "cpu.rdtsc", "mem.stream",
+				   "mem.latency", "mem.tlb", "mem.pagefault", "io.seqread",
+				   "io.seqwrite", "io.randread", "io.randwrite", "io.fsync", NULL};
+
+static int late_type2(const json_t *m)
+{
+	if (strcmp(vb_json_str(m, "backend", ""), "type2"))
+		return 0;
+	for (int i = 0; late[i]; i++)
+		if (!strcmp(vb_json_str(m, "bench", ""), late[i]))
+			return 1;
+	return 0;
+}
+
+/* The line of a backend's missing workloads in text, whole, or NULL. */
+static char *line_of(const char *text, const char *start)
+{
+	const char *p = strstr(text, start);
+
+	if (!p || (p != text && p[-1] != '\n'))
+		return NULL;
+	return strndup(p, strcspn(p, "\n"));
+}
+
+/*
+ * NEW interrupted before type2's last 12 workloads, and type2-pv's io.fsync
+ * unsupported there: one line per backend, no row per pair, and a failure
+ * unless --allow-missing.
+ */
+START_TEST(missing_rows_one_line_per_backend)
+{
+	const struct rp_cmp_opts allow = {.alpha = 0.01, .min_effect = 0.05, .allow_missing = 1};
+	json_t *cur = data(TCG), *m;
+	struct judged j;
+	char *line;
+	size_t i;
+
+	drop_measurements(cur, late_type2);
+	json_array_foreach(json_object_get(cur, "measurements"), i, m)
+		if (!strcmp(vb_json_str(m, "backend", ""), "type2-pv") &&
+		    !strcmp(vb_json_str(m, "bench", ""), "io.fsync")) {
+			json_object_set_new(m, "status", json_string("unsupported"));
+			json_object_set_new(m, "reason", json_string("no O_DIRECT"));
+		}
+	json_object_set_new(cur, "interrupted", json_true());
+	judge_docs(&j, data(TCG), json_incref(cur), &strict);
+	ck_assert_uint_eq(j.out.missing, 13);
+	ck_assert(j.out.fails);
+	ck_assert_msg(!strstr(j.text, "MISSING"), "%.3000s", j.text);
+	line = line_of(j.text, "type2: ");
+	ck_assert_msg(line, "%.3000s", j.text);
+	ck_assert_msg(!strncmp(line, "type2: 12 of 21 workloads missing in NEW: ", 42), "%s", line);
+	for (i = 0; late[i]; i++)
+		ck_assert_msg(strstr(line, late[i]), "%s not in %s", late[i], line);
+	ck_assert_msg(strstr(line, " (not measured; NEW was interrupted)") ==
+		      line + strlen(line) - strlen(" (not measured; NEW was interrupted)"), "%s",
+		      line);
+	free(line);
+	line = line_of(j.text, "type2-pv: ");
+	ck_assert_msg(line, "%.3000s", j.text);
+	ck_assert_str_eq(line, "type2-pv: 1 of 21 workloads missing in NEW: io.fsync "
+			       "(unsupported: no O_DIRECT; NEW was interrupted)");
+	free(line);
+	ck_assert_msg(strstr(j.text, "result: FAILED: 13 missing in NEW, NEW was interrupted\n"),
+		      "%.3000s", j.text);
+	judged_free(&j);
+	judge_docs(&j, data(TCG), cur, &allow);
+	ck_assert(!j.out.fails);
+	judged_free(&j);
+}
+END_TEST
+
 Suite *suite_compare(void)
 {
 	Suite *s = suite_create("compare");
@@ -471,6 +964,14 @@ Suite *suite_compare(void)
 	tcase_add_test(t, compare_long_names_not_missing);
 	tcase_add_test(t, compare_many_pairs_and_name_caps);
 	tcase_add_test(t, compare_table_escapes);
+	tcase_add_test(t, real_files_units_direction_params_incomparable);
+	tcase_add_test(t, unit_differs_fails_unless_allowed);
+	tcase_add_test(t, params_differ_incomparable);
+	tcase_add_test(t, workload_version_differs_incomparable);
+	tcase_add_test(t, backend_failed_in_new_is_broken);
+	tcase_add_test(t, empty_new_fails);
+	tcase_add_test(t, interrupted_new_fails);
+	tcase_add_test(t, missing_rows_one_line_per_backend);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -408,14 +408,15 @@ END_TEST
 START_TEST(compare_outputs_refuse_symlink)
 {
 	struct rp_cmp_opts o = { 0.01, 0.05 };
+	struct rp_outcome r = { .new_ok = 1 };
 	char victim[256], out[256], err[512];
 
 	make_tmp();
 	put(at(victim, sizeof(victim), "victim"), VICTIM);
 	plant("junit.xml", victim);
 	plant("bench.json", victim);
-	ck_assert_int_eq(rp_compare_junit(at(out, sizeof(out), "junit.xml"), NULL, 0, &o, err,
-					  sizeof(err)), -1);
+	ck_assert_int_eq(rp_compare_junit(at(out, sizeof(out), "junit.xml"), NULL, 0, &o, &r,
+					  err, sizeof(err)), -1);
 	ck_assert_msg(strstr(err, "symbolic link"), "%s", err);
 	ck_assert_int_eq(rp_compare_github(at(out, sizeof(out), "bench.json"), NULL, 0, err,
 					   sizeof(err)), -1);
