@@ -26,11 +26,16 @@ static void usage(FILE *f)
 		"  --allow-incomparable   INCOMPARABLE rows do not fail\n"
 		"  --allow-missing        MISSING rows, a NEW without ok measurements and\n"
 		"                         an interrupted or incomplete NEW do not fail\n"
-		"  --junit FILE           JUnit XML, one testcase per comparison\n"
+		"  --json FILE            every row (medians and n, change, its 95%% CI\n"
+		"                         by bootstrap over the units the test used, p,\n"
+		"                         test, verdict, reason) and the outcome as JSON;\n"
+		"                         FILE - writes it to stdout and the table to stderr\n"
+		"  --junit FILE           JUnit XML, one testcase per comparison; the\n"
+		"                         testsuite's time, timestamp and hostname are NEW's\n"
 		"  --github-benchmark FILE  github-action-benchmark JSON of NEW's medians\n"
 		"                         (customSmallerIsBetter; higher-is-better\n"
 		"                         workloads go to FILE-bigger.json; never an\n"
-		"                         INCOMPARABLE row)\n"
+		"                         INCOMPARABLE row; values to 4 significant digits)\n"
 		"exit status: 0 passed; 1 REGRESSED or BROKEN, INCOMPARABLE (unless\n"
 		"--allow-incomparable), MISSING or an empty or interrupted NEW (unless\n"
 		"--allow-missing); 2 bad usage or input\n");
@@ -61,13 +66,15 @@ int vb_cmd_compare(int argc, char **argv)
 		{"min-effect", required_argument, NULL, 'm'},
 		{"junit", required_argument, NULL, 'j'},
 		{"github-benchmark", required_argument, NULL, 'g'},
+		{"json", required_argument, NULL, 'J'},
 		{"allow-incomparable", no_argument, NULL, 'I'},
 		{"allow-missing", no_argument, NULL, 'M'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	struct rp_cmp_opts o = {.alpha = 0.01, .min_effect = 0.05};
-	const char *junit = NULL, *github = NULL;
+	const char *junit = NULL, *github = NULL, *json = NULL;
+	FILE *out = stdout;
 	struct rp_run base, cur;
 	struct rp_cmp *c = NULL;
 	struct rp_outcome res;
@@ -94,6 +101,7 @@ int vb_cmd_compare(int argc, char **argv)
 			break;
 		case 'j': junit = optarg; break;
 		case 'g': github = optarg; break;
+		case 'J': json = optarg; break;
 		case 'I': o.allow_incomparable = 1; break;
 		case 'M': o.allow_missing = 1; break;
 		case 'h': usage(stdout); return 0;
@@ -118,33 +126,37 @@ int vb_cmd_compare(int argc, char **argv)
 		rc = 2;
 		goto out;
 	}
-	printf("vbench compare: BASE %s, NEW %s (alpha %g, min effect %g%%)\n", base.path,
-	       cur.path, o.alpha, 100 * o.min_effect);
-	if (rp_envdiff_report(stdout, &base, &cur)) {
+	/* stdout is the JSON's where it goes there: people read stderr then */
+	if (json && !strcmp(json, "-"))
+		out = stderr;
+	fprintf(out, "vbench compare: BASE %s, NEW %s (alpha %g, min effect %g%%)\n", base.path,
+		cur.path, o.alpha, 100 * o.min_effect);
+	if (rp_envdiff_report(out, &base, &cur)) {
 		fprintf(stderr, "compare: out of memory\n");
 		rc = 2;
 		goto out;
 	}
-	rp_compare_table(stdout, c, n);
-	rp_compare_missing(stdout, c, n, rp_run_cut_short(&cur));
+	rp_compare_table(out, c, n);
+	rp_compare_missing(out, c, n, rp_run_cut_short(&cur));
 	for (i = 0; i < n; i++)
 		by_samples += c[i].test && !strcmp(c[i].test, "samples");
 	if (by_samples)
-		printf("note: %zu comparison%s had too few rounds for the round-level test and used "
+		fprintf(out, "note: %zu comparison%s had too few rounds for the round-level test and used "
 		       "Mann-Whitney U over samples, which assumes independent samples and raises "
 		       "false alarms on a drifting host; run 5 or more rounds for CI\n", by_samples,
 		       by_samples > 1 ? "s" : "");
 	rp_compare_outcome(c, n, &cur, &o, &res);
 	rc = res.fails;
-	if ((junit && rp_compare_junit(junit, c, n, &o, &res, err, sizeof(err))) ||
-	    (github && rp_compare_github(github, c, n, err, sizeof(err)))) {
+	if ((junit && rp_compare_junit(junit, c, n, &o, &res, &cur, err, sizeof(err))) ||
+	    (github && rp_compare_github(github, c, n, err, sizeof(err))) ||
+	    (json && rp_compare_json(json, c, n, &o, &res, &base, &cur, err, sizeof(err)))) {
 		fprintf(stderr, "compare: %s\n", err);
 		rc = 2;
 	}
 	if (rc == 2)
-		printf("result: error\n");
+		fprintf(out, "result: error\n");
 	else
-		rp_outcome_print(stdout, &res, &o);
+		rp_outcome_print(out, &res, &o);
 out:
 	free(c);
 	rp_run_free(&base);

@@ -7,12 +7,15 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "../common/proto.h"
 #include "../common/results.h"
 #include "../common/safefile.h"
 #include "../common/stats.h"
 #include "../common/textsafe.h"
+#include "changeci.h"
 #include "mannwhitney.h"
 #include "roundperm.h"
 #include "xmlesc.h"
@@ -71,7 +74,31 @@ static size_t rounds_of(const struct rp_run *r, const char *backend, const char 
 	return k;
 }
 
-/* p of the round-level test, or of the sample-level one where rounds are too few. */
+/*
+ * The change's interval where the test went by samples: each sample its
+ * own unit, as that test takes them.
+ */
+static void sample_ci(struct rp_cmp *c, const double *a, const double *b)
+{
+	struct rp_round *ra = calloc(c->n_base, sizeof(*ra)), *rb = calloc(c->n_new, sizeof(*rb));
+	size_t i;
+
+	if (ra && rb) {
+		for (i = 0; i < c->n_base; i++)
+			ra[i] = (struct rp_round){a + i, 1};
+		for (i = 0; i < c->n_new; i++)
+			rb[i] = (struct rp_round){b + i, 1};
+		if (!rp_change_ci(ra, c->n_base, rb, c->n_new, &c->ci_lo, &c->ci_hi))
+			c->ci_method = "percentile bootstrap, samples resampled";
+	}
+	free(ra);
+	free(rb);
+}
+
+/*
+ * p of the round-level test, or of the sample-level one where rounds are
+ * too few; the change's interval resampling the same units.
+ */
 static void test(struct rp_cmp *c, const struct rp_run *base, const struct rp_run *cur,
 		 const double *a, const double *b, const struct rp_cmp_opts *o)
 {
@@ -90,9 +117,12 @@ static void test(struct rp_cmp *c, const struct rp_run *base, const struct rp_ru
 		if (!rp_round_perm(ra, na, rb, nb, &perm) && perm.min_p <= o->alpha) {
 			c->p = perm.p;
 			c->test = "rounds";
+			if (!rp_change_ci(ra, na, rb, nb, &c->ci_lo, &c->ci_hi))
+				c->ci_method = "percentile bootstrap, whole rounds resampled";
 		} else if (!rp_mann_whitney(b, c->n_new, a, c->n_base, &t)) {
 			c->p = t.p;
 			c->test = "samples";
+			sample_ci(c, a, b);
 		}
 	}
 	free(ra);
@@ -219,6 +249,7 @@ static void judge(struct rp_cmp *c, const struct rp_run *base, const struct rp_r
 	c->n_base = rp_samples(base, c->backend, c->bench, &a);
 	c->n_new = rp_samples(cur, c->backend, c->bench, &b);
 	c->base_median = c->new_median = c->new_mad = c->change = c->p = NAN;
+	c->ci_lo = c->ci_hi = NAN;
 	if (c->n_base)
 		c->base_median = vb_median(a, c->n_base);
 	if (c->n_new) {
@@ -401,6 +432,54 @@ void rp_outcome_print(FILE *f, const struct rp_outcome *r, const struct rp_cmp_o
 }
 
 /*
+ * v for people: 3 significant digits, and from 1000 up the plain integer
+ * (78490, not 7.85e+04); "-" where there is none.
+ */
+static const char *fmt_num(char *buf, size_t n, double v)
+{
+	if (!isfinite(v))
+		snprintf(buf, n, "-");
+	else if (fabs(v) >= 999.5 && fabs(v) < 1e15)
+		snprintf(buf, n, "%.0f", v);
+	else
+		snprintf(buf, n, "%.3g", v);
+	return buf;
+}
+
+/* A p-value: 2 significant digits, and under 0.001 only that. */
+static const char *fmt_p(char *buf, size_t n, double p)
+{
+	if (!isfinite(p))
+		snprintf(buf, n, "-");
+	else if (p < 0.001)
+		snprintf(buf, n, "<0.001");
+	else
+		snprintf(buf, n, "%.2g", p);
+	return buf;
+}
+
+/* The change's interval in percent, "[-1.2%, +3.4%]", or "-". */
+static const char *fmt_ci(char *buf, size_t n, const struct rp_cmp *c)
+{
+	if (!isfinite(c->ci_lo) || !isfinite(c->ci_hi))
+		snprintf(buf, n, "-");
+	else
+		snprintf(buf, n, "[%+.1f%%, %+.1f%%]", 100 * c->ci_lo, 100 * c->ci_hi);
+	return buf;
+}
+
+/* v rounded to `digits` significant digits, for machine outputs. */
+static double round_sig(double v, int digits)
+{
+	double scale;
+
+	if (!isfinite(v) || v == 0)
+		return v;
+	scale = pow(10, digits - ceil(log10(fabs(v))));
+	return round(v * scale) / scale;
+}
+
+/*
  * A cell of text from the result files, as a terminal may show it
  * (textsafe.h), whole, padded to width and a space.
  */
@@ -417,10 +496,22 @@ static int has_change(const struct rp_cmp *c)
 	return c->verdict == RP_SAME || c->verdict == RP_IMPROVED || c->verdict == RP_REGRESSED;
 }
 
+/* The numbers of a row with a change: medians, change, its interval, p, test. */
+static void put_change(FILE *f, const struct rp_cmp *c)
+{
+	char base[32], cur[32], ci[48], p[16];
+
+	fprintf(f, "%12s %12s %+7.1f%% %-18s %7s %-7s  %s\n",
+		fmt_num(base, sizeof(base), c->base_median), fmt_num(cur, sizeof(cur), c->new_median),
+		100 * c->change, fmt_ci(ci, sizeof(ci), c), fmt_p(p, sizeof(p), c->p), c->test,
+		rp_verdict_name(c->verdict));
+}
+
 void rp_compare_table(FILE *f, const struct rp_cmp *c, size_t n)
 {
-	fprintf(f, "%-10s %-16s %-7s %5s %12s %12s %8s %9s %-7s  %s\n", "backend", "workload",
-		"unit", "dir", "base median", "new median", "change", "p", "test", "verdict");
+	fprintf(f, "%-10s %-16s %-7s %5s %12s %12s %8s %-18s %7s %-7s  %s\n", "backend",
+		"workload", "unit", "dir", "base median", "new median", "change", "95% CI", "p",
+		"test", "verdict");
 	for (size_t i = 0; i < n; i++) {
 		if (c[i].verdict == RP_MISSING)
 			continue;
@@ -429,15 +520,13 @@ void rp_compare_table(FILE *f, const struct rp_cmp *c, size_t n)
 		put_cell(f, c[i].unit, 7);
 		fprintf(f, "%5s ", c[i].higher_better ? "high" : "low");
 		if (!has_change(&c[i])) {
-			fprintf(f, "%12s %12s %8s %9s %-7s  %s (", "-", "-", "-", "-", "-",
+			fprintf(f, "%12s %12s %8s %-18s %7s %-7s  %s (", "-", "-", "-", "-", "-", "-",
 				rp_verdict_name(c[i].verdict));
 			vb_term_put(f, c[i].note);
 			fputs(")\n", f);
 			continue;
 		}
-		fprintf(f, "%12.4g %12.4g %+7.1f%% %9.2g %-7s  %s\n", c[i].base_median,
-			c[i].new_median, 100 * c[i].change, c[i].p, c[i].test,
-			rp_verdict_name(c[i].verdict));
+		put_change(f, &c[i]);
 	}
 }
 
@@ -502,6 +591,8 @@ void rp_compare_missing(FILE *f, const struct rp_cmp *c, size_t n, const char *c
 
 static void describe(char *buf, size_t n, const struct rp_cmp *c)
 {
+	char base[32], cur[32], ci[48], p[16];
+
 	if (c->verdict == RP_INCOMPARABLE)
 		snprintf(buf, n, "incomparable: %s", c->note);
 	else if (c->verdict == RP_MISSING)
@@ -509,9 +600,12 @@ static void describe(char *buf, size_t n, const struct rp_cmp *c)
 	else if (!has_change(c))
 		snprintf(buf, n, "%s: %s", rp_verdict_name(c->verdict), c->note);
 	else
-		snprintf(buf, n, "%s: median %.4g -> %.4g %s (%+.1f%%, p=%.2g over %s, %s is better)",
-			 rp_verdict_name(c->verdict), c->base_median, c->new_median, c->unit,
-			 100 * c->change, c->p, c->test, c->higher_better ? "higher" : "lower");
+		snprintf(buf, n, "%s: median %s -> %s %s (%+.1f%%, 95%% CI %s, p=%s over %s, %s is "
+			 "better)", rp_verdict_name(c->verdict),
+			 fmt_num(base, sizeof(base), c->base_median),
+			 fmt_num(cur, sizeof(cur), c->new_median), c->unit, 100 * c->change,
+			 fmt_ci(ci, sizeof(ci), c), fmt_p(p, sizeof(p), c->p), c->test,
+			 c->higher_better ? "higher" : "lower");
 }
 
 static const char *failure_type(enum rp_verdict v)
@@ -566,9 +660,60 @@ static const char *run_problem(const struct rp_outcome *r, char *buf, size_t n)
 	return buf;
 }
 
+/* A UTC time as results files write it, "2026-12-01T14:24:45Z"; -1 if it is not one. */
+static time_t parse_utc(const char *s)
+{
+	struct tm tm = {0};
+	const char *end = s ? strptime(s, "%Y-%m-%dT%H:%M:%S", &tm) : NULL;
+
+	if (!end || (*end && strcmp(end, "Z")))
+		return -1;
+	return timegm(&tm);
+}
+
+/* What the JUnit testsuite says of the run it reports: NEW's. */
+struct junit_run {
+	double secs;            /* NEW's meta.finished - meta.started, 0 if unknown */
+	char stamp[32];         /* NEW's meta.finished, else now: ISO 8601 in UTC */
+	char host[256];         /* NEW's meta.host.hostname, else this host's */
+};
+
+static void junit_run_of(const struct rp_run *cur, struct junit_run *j)
+{
+	const json_t *meta = cur ? json_object_get(cur->root, "meta") : NULL;
+	time_t started = parse_utc(vb_json_str(meta, "started", NULL));
+	time_t finished = parse_utc(vb_json_str(meta, "finished", NULL));
+	const char *host = vb_json_str(json_object_get(meta, "host"), "hostname", NULL);
+	time_t when = finished >= 0 ? finished : time(NULL);
+	struct tm tm;
+
+	j->secs = started >= 0 && finished >= started ? difftime(finished, started) : 0;
+	/* JUnit's schema takes the timestamp without a zone: it is UTC */
+	gmtime_r(&when, &tm);
+	strftime(j->stamp, sizeof(j->stamp), "%Y-%m-%dT%H:%M:%S", &tm);
+	if (host && *host)
+		snprintf(j->host, sizeof(j->host), "%s", host);
+	else if (gethostname(j->host, sizeof(j->host) - 1))
+		snprintf(j->host, sizeof(j->host), "localhost");
+	j->host[sizeof(j->host) - 1] = '\0';
+}
+
+static void junit_suite_open(FILE *f, size_t tests, size_t failures, size_t skipped,
+			     const struct rp_run *cur)
+{
+	struct junit_run j;
+
+	junit_run_of(cur, &j);
+	fprintf(f, "<testsuites>\n<testsuite name=\"vbench-compare\" tests=\"%zu\" "
+		"failures=\"%zu\" errors=\"0\" skipped=\"%zu\" time=\"%.0f\" "
+		"timestamp=\"%s\" hostname=\"", tests, failures, skipped, j.secs, j.stamp);
+	rp_put_xml(f, j.host);
+	fputs("\">\n", f);
+}
+
 int rp_compare_junit(const char *path, const struct rp_cmp *c, size_t n,
-		     const struct rp_cmp_opts *o, const struct rp_outcome *r, char *err,
-		     size_t errlen)
+		     const struct rp_cmp_opts *o, const struct rp_outcome *r,
+		     const struct rp_run *cur, char *err, size_t errlen)
 {
 	struct vb_safe_file out;
 	FILE *f = vb_safe_open(&out, path, 0644, err, errlen);
@@ -589,9 +734,7 @@ int rp_compare_junit(const char *path, const struct rp_cmp *c, size_t n,
 		skipped += o->allow_missing;
 	}
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	fprintf(f, "<testsuites>\n<testsuite name=\"vbench-compare\" tests=\"%zu\" "
-		"failures=\"%zu\" errors=\"0\" skipped=\"%zu\">\n", n + !!run, failures,
-		skipped);
+	junit_suite_open(f, n + !!run, failures, skipped, cur);
 	fprintf(f, "  <properties><property name=\"alpha\" value=\"%g\"/>"
 		"<property name=\"min_effect\" value=\"%g\"/></properties>\n",
 		o->alpha, o->min_effect);
@@ -633,13 +776,15 @@ static int write_github(const char *path, const struct rp_cmp *c, size_t n, int 
 			json_decref(arr);
 			return -1;
 		}
-		snprintf(range, sizeof(range), "\u00b1 %.4g (MAD)", c[i].new_mad);
+		snprintf(range, sizeof(range), "\u00b1 %.15g (MAD)", round_sig(c[i].new_mad, 4));
 		json_array_append_new(arr, json_pack("{s:s, s:s, s:f, s:s, s:s}", "name", name,
-						     "unit", c[i].unit, "value", c[i].new_median,
+						     "unit", c[i].unit, "value",
+						     round_sig(c[i].new_median, 4),
 						     "range", range, "extra", extra));
 		free(name);
 	}
-	text = json_dumps(arr, JSON_INDENT(2));
+	/* 15 digits: the rounded values print as they are, without binary residue */
+	text = json_dumps(arr, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
 	json_decref(arr);
 	if (!text) {
 		snprintf(err, errlen, "%s: out of memory", path);
@@ -671,4 +816,83 @@ int rp_compare_github(const char *path, const struct rp_cmp *c, size_t n, char *
 	fprintf(stderr, "compare: higher-is-better workloads (customBiggerIsBetter) in %s\n",
 		bigger);
 	return write_github(bigger, c, n, 1, err, errlen);
+}
+
+/* v rounded to 6 significant digits, or null where there is none. */
+static json_t *json_num(double v)
+{
+	return isfinite(v) ? json_real(round_sig(v, 6)) : json_null();
+}
+
+static json_t *json_ci(const struct rp_cmp *c)
+{
+	if (!c->ci_method || !isfinite(c->ci_lo) || !isfinite(c->ci_hi))
+		return json_null();
+	return json_pack("{s:f, s:o, s:o, s:s, s:i}", "level", 0.95, "lo", json_num(c->ci_lo),
+			 "hi", json_num(c->ci_hi), "method", c->ci_method, "resamples",
+			 RP_CHANGE_CI_REPS);
+}
+
+static json_t *json_row(const struct rp_cmp *c, const struct rp_cmp_opts *o)
+{
+	char reason[1024];
+
+	describe(reason, sizeof(reason), c);
+	return json_pack("{s:s, s:s, s:s, s:s, s:{s:o, s:I}, s:{s:o, s:I, s:o}, s:o, s:o, s:o, "
+			 "s:o, s:s, s:b, s:s}",
+			 "backend", c->backend, "workload", c->bench, "unit", c->unit, "direction",
+			 c->higher_better ? "higher" : "lower", "base", "median",
+			 json_num(c->base_median), "n", (json_int_t)c->n_base, "new", "median",
+			 json_num(c->new_median), "n", (json_int_t)c->n_new, "mad",
+			 json_num(c->new_mad), "change", json_num(c->change), "ci95", json_ci(c),
+			 "p", json_num(c->p), "test", c->test ? json_string(c->test) : json_null(),
+			 "verdict", rp_verdict_name(c->verdict), "fails",
+			 rp_verdict_fails(c->verdict, o), "reason", reason);
+}
+
+static json_t *json_outcome(const struct rp_outcome *r)
+{
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:o, s:b}", "regressed",
+			 (json_int_t)r->regressed, "broken", (json_int_t)r->broken, "incomparable",
+			 (json_int_t)r->incomparable, "missing", (json_int_t)r->missing, "new_ok",
+			 (json_int_t)r->new_ok, "cut_short",
+			 r->cut_short ? json_string(r->cut_short) : json_null(), "fails", r->fails);
+}
+
+static json_t *json_doc(const struct rp_cmp *c, size_t n, const struct rp_cmp_opts *o,
+			const struct rp_outcome *r, const struct rp_run *base,
+			const struct rp_run *cur)
+{
+	json_t *rows = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(rows, json_row(&c[i], o));
+	return json_pack("{s:s, s:i, s:s, s:s, s:{s:f, s:f, s:b, s:b}, s:o, s:o}", "schema",
+			 "vbench-compare", "version", 1, "base", base->path, "new", cur->path,
+			 "options", "alpha", o->alpha, "min_effect", o->min_effect,
+			 "allow_incomparable", o->allow_incomparable, "allow_missing",
+			 o->allow_missing, "rows", rows, "outcome", json_outcome(r));
+}
+
+int rp_compare_json(const char *path, const struct rp_cmp *c, size_t n,
+		    const struct rp_cmp_opts *o, const struct rp_outcome *r,
+		    const struct rp_run *base, const struct rp_run *cur, char *err, size_t errlen)
+{
+	json_t *doc = json_doc(c, n, o, r, base, cur);
+	char *text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(15)) : NULL;
+	int rc = 0;
+
+	json_decref(doc);
+	if (!text) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	if (strcmp(path, "-"))
+		rc = vb_safe_write(path, text, strlen(text), 0644, err, errlen);
+	else if (puts(text) == EOF || fflush(stdout)) {
+		snprintf(err, errlen, "stdout: %s", strerror(errno));
+		rc = -1;
+	}
+	free(text);
+	return rc;
 }

@@ -47,6 +47,8 @@ struct rp_cmp {
 	size_t n_base, n_new;
 	double base_median, new_median, new_mad; /* NAN where that side has no sample */
 	double change;          /* new/base - 1 */
+	double ci_lo, ci_hi;    /* its 95% interval (changeci.h); NAN where not computed */
+	const char *ci_method;  /* how: bootstrap over what the test used; NULL if none */
 	double p;               /* two-sided */
 	const char *test;       /* "rounds": permutation of whole rounds (the
 				 * default); "samples": Mann-Whitney U over
@@ -93,12 +95,22 @@ void rp_compare_table(FILE *f, const struct rp_cmp *c, size_t n);
 void rp_compare_missing(FILE *f, const struct rp_cmp *c, size_t n, const char *cut_short);
 /*
  * JUnit XML and github-action-benchmark JSON; 0, or -1 with err. Only
- * comparable rows with NEW samples give github values.
+ * comparable rows with NEW samples give github values, rounded to 4
+ * significant digits. The JUnit testsuite takes its time, timestamp and
+ * hostname from NEW's meta (started, finished, host.hostname), else from
+ * now and this host.
  */
 int rp_compare_junit(const char *path, const struct rp_cmp *c, size_t n,
-		     const struct rp_cmp_opts *o, const struct rp_outcome *r, char *err,
-		     size_t errlen);
+		     const struct rp_cmp_opts *o, const struct rp_outcome *r,
+		     const struct rp_run *cur, char *err, size_t errlen);
 int rp_compare_github(const char *path, const struct rp_cmp *c, size_t n, char *err,
 		      size_t errlen);
+/*
+ * Every row and the outcome as JSON ("vbench-compare", version 1) into
+ * path, or onto stdout where path is "-"; 0, or -1 with err.
+ */
+int rp_compare_json(const char *path, const struct rp_cmp *c, size_t n,
+		    const struct rp_cmp_opts *o, const struct rp_outcome *r,
+		    const struct rp_run *base, const struct rp_run *cur, char *err, size_t errlen);
 
 #endif

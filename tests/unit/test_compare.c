@@ -280,7 +280,7 @@ START_TEST(junit_and_github_outputs)
 	ck_assert_int_eq(rp_compare(&a, &b, &o, &c, &n), 0);
 	snprintf(path, sizeof(path), "%s/j.xml", dir);
 	rp_compare_outcome(c, n, &b, &o, &res);
-	ck_assert_int_eq(rp_compare_junit(path, c, n, &o, &res, err, sizeof(err)), 0);
+	ck_assert_int_eq(rp_compare_junit(path, c, n, &o, &res, &b, err, sizeof(err)), 0);
 	f = fopen(path, "r");
 	len = fread(buf, 1, sizeof(buf) - 1, f);
 	buf[len] = 0;
@@ -562,7 +562,7 @@ static char *junit_text(const struct judged *j, const struct rp_cmp_opts *o)
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/j.xml", dir);
-	ck_assert_msg(!rp_compare_junit(path, j->c, j->n, o, &j->out, err, sizeof(err)), "%s", err);
+	ck_assert_msg(!rp_compare_junit(path, j->c, j->n, o, &j->out, &j->b, err, sizeof(err)), "%s", err);
 	text = slurp(path);
 	unlink(path);
 	rmdir(dir);
@@ -619,8 +619,8 @@ START_TEST(real_files_units_direction_params_incomparable)
 	ck_assert_msg(strstr(r->note, "params pages 65536 vs 16384"), "%s", r->note);
 	ck_assert(j.out.fails);
 	ck_assert_msg(strstr(j.text, "bare       cpu.int          us/op     low            -"
-				     "            -        -         - -        INCOMPARABLE (unit "
-				     "ns/op vs us/op"), "%.3000s", j.text);
+				     "            -        - -                        - -        "
+				     "INCOMPARABLE (unit ns/op vs us/op"), "%.3000s", j.text);
 	gh = github_text(&j);
 	ck_assert_msg(!strstr(gh, "cpu.int") && !strstr(gh, "io.randread") && !strstr(gh, "mem.tlb"),
 		      "%.3000s", gh);
@@ -943,6 +943,169 @@ START_TEST(missing_rows_one_line_per_backend)
 }
 END_TEST
 
+/* BASE and NEW of one workload, at centers a and b without noise, judged. */
+static void judge_centers(struct judged *j, double a, double b)
+{
+	judge_docs(j, crafted(a, 0, 0, "lower", 41), crafted(b, 0, 0, "lower", 42), &strict);
+}
+
+/* --json FILE: each row with its numbers, CI, p, test, verdict, reason; the outcome. */
+START_TEST(compare_json_rows_and_outcome)
+{
+	char dir[] = "/tmp/vbench-js-XXXXXX", path[64], err[256];
+	struct judged j;
+	json_t *doc, *r, *ci;
+	double change, lo, hi;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/c.json", dir);
+	judge_docs(&j, crafted(100, 0.02, 0.01, "lower", 3), crafted(120, 0.02, 0.01, "lower", 4),
+		   &strict);
+	ck_assert_msg(!rp_compare_json(path, j.c, j.n, &strict, &j.out, &j.a, &j.b, err,
+				       sizeof(err)), "%s", err);
+	doc = json_load_file(path, 0, NULL);
+	ck_assert_ptr_nonnull(doc);
+	ck_assert_str_eq(vb_json_str(doc, "schema", ""), "vbench-compare");
+	ck_assert_uint_eq(json_array_size(json_object_get(doc, "rows")), 1);
+	r = json_array_get(json_object_get(doc, "rows"), 0);
+	ck_assert_str_eq(vb_json_str(r, "backend", ""), "bare");
+	ck_assert_str_eq(vb_json_str(r, "workload", ""), "cpu.x");
+	ck_assert_str_eq(vb_json_str(r, "unit", ""), "ns/op");
+	ck_assert_str_eq(vb_json_str(r, "direction", ""), "lower");
+	ck_assert_int_eq(vb_json_int(json_object_get(r, "base"), "n", 0), 25);
+	ck_assert_int_eq(vb_json_int(json_object_get(r, "new"), "n", 0), 25);
+	ck_assert(json_is_number(json_object_get(json_object_get(r, "base"), "median")));
+	change = json_number_value(json_object_get(r, "change"));
+	ck_assert_double_eq_tol(change, j.c[0].change, 1e-5);
+	ck_assert(change > 0.15 && change < 0.25);
+	ci = json_object_get(r, "ci95");
+	lo = json_number_value(json_object_get(ci, "lo"));
+	hi = json_number_value(json_object_get(ci, "hi"));
+	ck_assert_msg(lo < change && change < hi && lo > 0.1 && hi < 0.3, "CI [%g, %g]", lo, hi);
+	ck_assert_str_eq(vb_json_str(ci, "method", ""), "percentile bootstrap, whole rounds resampled");
+	ck_assert(json_number_value(json_object_get(r, "p")) < 0.01);
+	ck_assert_str_eq(vb_json_str(r, "test", ""), "rounds");
+	ck_assert_str_eq(vb_json_str(r, "verdict", ""), "REGRESSED");
+	ck_assert(json_is_true(json_object_get(r, "fails")));
+	ck_assert_msg(strstr(vb_json_str(r, "reason", ""), "REGRESSED: median 101 -> 120 ns/op (+19.2%, 95% CI [+17.2%, +22.7%], p=0.0079 over rounds"),
+		      "%s", vb_json_str(r, "reason", ""));
+	r = json_object_get(doc, "outcome");
+	ck_assert_int_eq(vb_json_int(r, "regressed", 0), 1);
+	ck_assert(json_is_null(json_object_get(r, "cut_short")));
+	ck_assert(json_is_true(json_object_get(r, "fails")));
+	json_decref(doc);
+	unlink(path);
+	/* like the other outputs, it never writes through a planted link */
+	ck_assert_int_eq(symlink("/tmp/vbench-js-victim", path), 0);
+	ck_assert_int_eq(rp_compare_json(path, j.c, j.n, &strict, &j.out, &j.a, &j.b, err,
+					 sizeof(err)), -1);
+	ck_assert_int_eq(access("/tmp/vbench-js-victim", F_OK), -1);
+	unlink(path);
+	rmdir(dir);
+	judged_free(&j);
+}
+END_TEST
+
+/* An INCOMPARABLE row in --json: null numbers, no CI, what differs as the reason. */
+START_TEST(compare_json_incomparable_row)
+{
+	char dir[] = "/tmp/vbench-js-XXXXXX", path[64], err[256];
+	struct judged j;
+	json_t *doc, *r;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/c.json", dir);
+	judge_docs(&j, data(CRAFTED), data(TCG), &strict);
+	ck_assert_msg(!rp_compare_json(path, j.c, j.n, &strict, &j.out, &j.a, &j.b, err,
+				       sizeof(err)), "%s", err);
+	doc = json_load_file(path, 0, NULL);
+	ck_assert_ptr_nonnull(doc);
+	ck_assert_uint_eq(json_array_size(json_object_get(doc, "rows")), j.n);
+	for (size_t i = 0; i < j.n; i++) {
+		r = json_array_get(json_object_get(doc, "rows"), i);
+		if (strcmp(vb_json_str(r, "backend", ""), "bare") ||
+		    strcmp(vb_json_str(r, "workload", ""), "cpu.int"))
+			continue;
+		ck_assert_str_eq(vb_json_str(r, "verdict", ""), "INCOMPARABLE");
+		ck_assert(json_is_null(json_object_get(r, "change")));
+		ck_assert(json_is_null(json_object_get(r, "ci95")));
+		ck_assert_msg(strstr(vb_json_str(r, "reason", ""), "unit ns/op vs us/op"), "%s",
+			      vb_json_str(r, "reason", ""));
+	}
+	ck_assert(json_is_true(json_object_get(json_object_get(doc, "outcome"), "fails")));
+	json_decref(doc);
+	unlink(path);
+	rmdir(dir);
+	judged_free(&j);
+}
+END_TEST
+
+/* JUnit's testsuite carries NEW's duration, finish time and host, escaped. */
+START_TEST(junit_time_timestamp_hostname)
+{
+	json_t *cur = crafted(100, 0, 0, "lower", 43);
+	struct judged j;
+	char *xml, host[256] = "", want[400];
+
+	json_object_set_new(cur, "meta", json_pack("{s:s, s:s, s:{s:s}}", "started",
+						   "2026-11-22T10:00:00Z", "finished",
+						   "2026-11-22T10:01:30Z", "host", "hostname",
+						   "lab<\"&'>1"));
+	judge_docs(&j, crafted(100, 0, 0, "lower", 44), cur, &strict);
+	xml = junit_text(&j, &strict);
+	ck_assert_msg(strstr(xml, " time=\"90\" timestamp=\"2026-11-22T10:01:30\" "
+				  "hostname=\"lab&lt;&quot;&amp;&#39;&gt;1\">"), "%s", xml);
+	free(xml);
+	judged_free(&j);
+	/* nothing recorded: now and this host */
+	judge_centers(&j, 100, 100);
+	xml = junit_text(&j, &strict);
+	gethostname(host, sizeof(host) - 1);
+	ck_assert_msg(strstr(xml, " time=\"0\" timestamp=\""), "%s", xml);
+	ck_assert_msg(!strstr(xml, "timestamp=\"\""), "%s", xml);
+	snprintf(want, sizeof(want), "hostname=\"%s\"", host);
+	ck_assert_msg(strstr(xml, want), "want %s in %s", want, xml);
+	free(xml);
+	judged_free(&j);
+}
+END_TEST
+
+/* github-action-benchmark values to 4 significant digits, without binary residue. */
+START_TEST(github_values_rounded)
+{
+	struct judged j;
+	char *gh;
+
+	judge_centers(&j, 78490.123, 78512.987);
+	gh = github_text(&j);
+	ck_assert_msg(strstr(gh, "\"value\": 78510.0,"), "%s", gh);
+	free(gh);
+	judged_free(&j);
+	judge_centers(&j, 0.123456789, 0.123456789);
+	gh = github_text(&j);
+	ck_assert_msg(strstr(gh, "\"value\": 0.1235,"), "%s", gh);
+	ck_assert_msg(strstr(gh, "\"range\": \"\u00b1 0 (MAD)\""), "%s", gh);
+	free(gh);
+	judged_free(&j);
+}
+END_TEST
+
+/* The table: 3 significant digits, thousands as plain integers, never 7.849e+04. */
+START_TEST(table_precision)
+{
+	struct judged j;
+
+	judge_centers(&j, 78490.123, 117735.2);
+	ck_assert_msg(strstr(j.text, "        78490       117735   +50.0% [+50.0%, +50.0%]"),
+		      "%s", j.text);
+	ck_assert_msg(!strstr(j.text, "e+"), "%s", j.text);
+	judged_free(&j);
+	judge_centers(&j, 0.0123456, 0.0123456);
+	ck_assert_msg(strstr(j.text, "       0.0123       0.0123    +0.0%"), "%s", j.text);
+	judged_free(&j);
+}
+END_TEST
+
 Suite *suite_compare(void)
 {
 	Suite *s = suite_create("compare");
@@ -972,6 +1135,11 @@ Suite *suite_compare(void)
 	tcase_add_test(t, empty_new_fails);
 	tcase_add_test(t, interrupted_new_fails);
 	tcase_add_test(t, missing_rows_one_line_per_backend);
+	tcase_add_test(t, compare_json_rows_and_outcome);
+	tcase_add_test(t, compare_json_incomparable_row);
+	tcase_add_test(t, junit_time_timestamp_hostname);
+	tcase_add_test(t, github_values_rounded);
+	tcase_add_test(t, table_precision);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -416,7 +416,7 @@ START_TEST(compare_outputs_refuse_symlink)
 	plant("junit.xml", victim);
 	plant("bench.json", victim);
 	ck_assert_int_eq(rp_compare_junit(at(out, sizeof(out), "junit.xml"), NULL, 0, &o, &r,
-					  err, sizeof(err)), -1);
+					  NULL, err, sizeof(err)), -1);
 	ck_assert_msg(strstr(err, "symbolic link"), "%s", err);
 	ck_assert_int_eq(rp_compare_github(at(out, sizeof(out), "bench.json"), NULL, 0, err,
 					   sizeof(err)), -1);
