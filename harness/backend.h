@@ -35,6 +35,9 @@ struct vb_run_ctx {
 	const char *container_runtime; /* crun (default), runc, podman, docker */
 	const char *kernel;         /* guest kernel override, or NULL */
 	const char *modules;        /* its modules dir, or NULL */
+	const char *qemu;           /* QEMU binary, NULL: qemu-system-x86_64 on PATH */
+	const char *cpu_model;      /* QEMU -cpu, NULL: the variant's */
+	const char *qemu_args;      /* extra QEMU arguments, space-separated, or NULL */
 	unsigned hello_timeout_ms;
 	int verbose;
 	/* files a VM image carries besides agent and modules (the lab's L1), or NULL */

@@ -72,12 +72,16 @@ static json_t *plan_json(const struct vb_run_opts *o, const struct vb_run_ctx *c
 		json_array_append_new(bes, json_string(be[i].name));
 	for (int i = 0; i < nwl; i++)
 		json_array_append_new(wls, json_string(wl[i]->name));
-	json_t *plan = json_pack("{s:i, s:i, s:i, s:i, s:b, s:b, s:I, s:o, s:o, s:o, s:I, s:I}",
+	json_t *sets = json_array();
+
+	for (int i = 0; i < o->nsets; i++)
+		json_array_append_new(sets, json_string(o->sets[i]));
+	json_t *plan = json_pack("{s:i, s:i, s:i, s:i, s:b, s:b, s:I, s:o, s:o, s:o, s:I, s:I, s:o}",
 				 "rounds", o->rounds, "samples", o->samples, "warmup", o->warmup,
 				 "min_sample_ms", o->min_sample_ms, "count", !o->no_count, "quick",
 				 o->quick, "seed", (json_int_t)o->seed, "pus", pus, "backends", bes,
 				 "benches", wls, "memory_mb", (json_int_t)o->memory_mb,
-				 "scratch_mib", (json_int_t)o->scratch_mib);
+				 "scratch_mib", (json_int_t)o->scratch_mib, "set", sets);
 
 	/* the rest of what --resume needs to run the plan again: null where not given */
 	json_object_update_new(plan, json_pack("{s:i, s:i, s:s, s:s?, s:s?, s:o}", "timeout_s",
@@ -165,6 +169,11 @@ struct run {
 	const struct vb_workload *wl[256];
 	json_t *params[256];        /* per selected workload: --param overrides */
 	int nbe, nwl;
+	struct vb_setting sets[32]; /* --set, checked */
+	/* per pick (be[]): its context, --set as recorded, its {bench: {param: value}} */
+	struct vb_run_ctx pick_ctx[32];
+	json_t *pick_settings[32], *pick_params[32];
+	json_t *inst_params[32];    /* per started instance: its pick's params */
 	struct vb_instance inst[32];
 	json_t *inst_json[32];
 	size_t ninst;
@@ -346,32 +355,42 @@ static void run_lab(struct run *r)
 	}
 }
 
+/* Pick i's entry in the results, with its own settings. */
+static json_t *add_backend(struct run *r, int i, const char *status, const char *why)
+{
+	json_t *bj = vb_results_add_backend(r->doc, &r->be[i], status, why);
+
+	json_object_set(bj, "settings", r->pick_settings[i]);
+	return bj;
+}
+
 static void start_all(struct run *r)
 {
 	for (int i = 0; i < r->nbe && !stop_flag; i++) {
 		const struct vb_pick *pk = &r->be[i];
+		const struct vb_run_ctx *ctx = &r->pick_ctx[i];
 		char why[2048];
 		json_t *bj;
 
-		if (!pk->be->available(pk->be, &r->ctx, why, sizeof(why))) {
+		if (!pk->be->available(pk->be, ctx, why, sizeof(why))) {
 			fprintf(stderr, "vbench: %s unavailable: %s\n", pk->name, why);
-			vb_results_add_backend(r->doc, pk, "unavailable", why);
+			add_backend(r, i, "unavailable", why);
 			continue;
 		}
 		fprintf(stderr, "vbench: starting %s\n", pk->name);
 		struct vb_instance *in = &r->inst[r->ninst];
-		int started = vb_instance_start(in, pk->be, pk->name, &r->ctx, why, sizeof(why));
+		int started = vb_instance_start(in, pk->be, pk->name, ctx, why, sizeof(why));
 		if (started) {
 			/* 1: a signal cut the wait for hello, the run is stopping: no failure */
 			fprintf(stderr, "vbench: %s %s: %s\n", pk->name,
 				started > 0 ? "not started" : "failed to start", VB_TERM(why));
-			vb_results_add_backend(r->doc, pk, started > 0 ? "interrupted" : "failed",
-					       why);
+			add_backend(r, i, started > 0 ? "interrupted" : "failed", why);
 			vb_instance_stop(in);
 			continue;
 		}
-		bj = vb_results_add_backend(r->doc, pk, "ok", NULL);
-		describe_instance(bj, in, &r->ctx);
+		bj = add_backend(r, i, "ok", NULL);
+		describe_instance(bj, in, ctx);
+		r->inst_params[r->ninst] = r->pick_params[i];
 		r->inst_json[r->ninst++] = bj;
 	}
 }
@@ -424,6 +443,102 @@ static void free_params(struct run *r)
 {
 	for (int i = 0; i < r->nwl; i++)
 		json_decref(r->params[i]);
+	for (int i = 0; i < r->nbe; i++) {
+		json_decref(r->pick_settings[i]);
+		json_decref(r->pick_params[i]);
+	}
+}
+
+static int selected_bench(const struct run *r, const struct vb_workload *wl)
+{
+	for (int i = 0; i < r->nwl; i++)
+		if (r->wl[i] == wl)
+			return 1;
+	return 0;
+}
+
+/* Check each --set against the selected instances and workloads. 0, or -1 with err. */
+static int check_settings(struct run *r, char *err, size_t n)
+{
+	for (int k = 0; k < r->o.nsets; k++) {
+		struct vb_setting *st = &r->sets[k];
+
+		if (vb_select_setting(r->o.sets[k], r->be, (size_t)r->nbe, st, err, n))
+			return -1;
+		if (st->key == VB_SET_PARAM && !selected_bench(r, st->wl)) {
+			snprintf(err, n, "--set '%s': %s is not among the selected workloads",
+				 r->o.sets[k], st->wl->name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int pick_index(const struct run *r, const char *name)
+{
+	for (int i = 0; i < r->nbe; i++)
+		if (!strcmp(r->be[i].name, name))
+			return i;
+	return -1;
+}
+
+/* After route_to_lab: the lab runs each backend as the run's options say, no --set. */
+static int settings_stay_here(const struct run *r, char *err, size_t n)
+{
+	for (int k = 0; k < r->o.nsets; k++)
+		if (pick_index(r, r->sets[k].instance) < 0) {
+			snprintf(err, n, "--set '%s': %s runs in the emulated lab, which takes no "
+				 "per-instance settings (--lab none, or a tagged instance such as "
+				 "%s@b, runs it here)", r->o.sets[k], r->sets[k].instance,
+				 r->sets[k].instance);
+			return -1;
+		}
+	return 0;
+}
+
+/* One checked setting into its pick's context, its record and its parameters. */
+static void apply_setting(struct run *r, const struct vb_setting *st)
+{
+	int i = pick_index(r, st->instance);
+	struct vb_run_ctx *c = &r->pick_ctx[i];
+	json_t *rec = json_string(st->value);
+
+	switch (st->key) {
+	case VB_SET_QEMU: c->qemu = st->value; break;
+	case VB_SET_KERNEL: c->kernel = st->value; break;
+	case VB_SET_MODULES: c->modules = st->value; break;
+	case VB_SET_CPU: c->cpu_model = st->value; break;
+	case VB_SET_QEMU_ARGS: c->qemu_args = st->value; break;
+	case VB_SET_RUNTIME: c->container_runtime = st->value; break;
+	case VB_SET_MEMORY:
+		c->memory_mb = st->num;
+		json_decref(rec);
+		rec = json_integer(st->num);
+		break;
+	case VB_SET_PARAM: {
+		json_t *wp = json_object_get(r->pick_params[i], st->wl->name);
+
+		if (!wp)
+			json_object_set_new(r->pick_params[i], st->wl->name, wp = json_object());
+		json_object_set_new(wp, st->wl->params[st->param].name, json_integer(st->num));
+		json_decref(rec);
+		rec = json_integer(st->num);
+		break;
+	}
+	}
+	json_object_set_new(r->pick_settings[i], st->key_name, rec);
+}
+
+/* Each pick's context: the run's, with its --set on top (after prepare). */
+static void apply_settings(struct run *r)
+{
+	for (int i = 0; i < r->nbe; i++) {
+		r->pick_ctx[i] = r->ctx;
+		r->pick_settings[i] = json_object();
+		r->pick_params[i] = json_object();
+	}
+	for (int k = 0; k < r->o.nsets; k++)
+		apply_setting(r, &r->sets[k]);
 }
 
 /* --resume: the file's run, with its plan as the options. 0, or -1 with err. */
@@ -484,7 +599,15 @@ int vb_cmd_run(int argc, char **argv)
 		fprintf(stderr, "vbench run: %s\n", err);
 		return 2;
 	}
+	if (check_settings(&r, err, sizeof(err))) {
+		fprintf(stderr, "vbench run: %s\n", err);
+		return 2;
+	}
 	route_to_lab(&r);
+	if (settings_stay_here(&r, err, sizeof(err))) {
+		fprintf(stderr, "vbench run: %s\n", err);
+		return 2;
+	}
 	if (r.o.resume && vb_resume_check(&r.rs, r.be, r.nbe, r.lab_be, r.nlab, r.wl, r.nwl, err,
 					  sizeof(err))) {
 		fprintf(stderr, "vbench run: %s\n", err);
@@ -517,6 +640,7 @@ int vb_cmd_run(int argc, char **argv)
 		vb_probes_close(r.probes);
 		return 1;
 	}
+	apply_settings(&r);
 	open_doc(&r, argc, argv);
 	/* find an unwritable output now, not after an hour of measuring */
 	if (vb_results_write(r.doc, r.out, err, sizeof(err))) {
@@ -538,7 +662,8 @@ int vb_cmd_run(int argc, char **argv)
 
 	struct vb_sched s = {
 		.inst = r.inst, .inst_json = r.inst_json, .ninst = r.ninst,
-		.wl = r.wl, .params = r.params, .nwl = (size_t)r.nwl,
+		.wl = r.wl, .params = r.params, .inst_params = r.inst_params,
+		.nwl = (size_t)r.nwl,
 		.rounds = r.o.rounds, .samples = r.o.samples, .warmup = r.o.warmup,
 		.min_sample_ms = r.o.min_sample_ms, .timeout_ms = r.o.timeout_s * 1000,
 		.count = !r.o.no_count,

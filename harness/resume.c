@@ -107,6 +107,25 @@ static int probes_arg(struct vb_resume *rs, const json_t *plan, char *err, size_
 	return str_arg(rs, plan, "probes", "probes", err, n);
 }
 
+/* --set=INSTANCE.KEY=VALUE for each of the plan's (none in files from before --set). */
+static int set_args(struct vb_resume *rs, const json_t *plan, char *err, size_t n)
+{
+	const json_t *v;
+	size_t i;
+
+	json_array_foreach(json_object_get(plan, "set"), i, v) {
+		if (!json_is_string(v)) {
+			snprintf(err, n, "meta.plan.set[%zu] is not a string", i);
+			return -1;
+		}
+		if (arg(rs, "--set=%s", json_string_value(v))) {
+			snprintf(err, n, "the plan's settings do not fit a command line");
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* The workloads' parameters where they differ from today's defaults: --param=W.P=V. */
 static int param_args(struct vb_resume *rs, const json_t *doc, char *err, size_t n)
 {
@@ -196,7 +215,7 @@ static int plan_args(struct vb_resume *rs, const json_t *doc, char *err, size_t 
 	       list_arg(rs, plan, "benches", "bench", err, n) ||
 	       flag_arg(rs, plan, "quick", 1, "quick", err, n) ||
 	       flag_arg(rs, plan, "count", 0, "no-count", err, n) || probes_arg(rs, plan, err, n) ||
-	       param_args(rs, doc, err, n) ? -1 : 0;
+	       param_args(rs, doc, err, n) || set_args(rs, plan, err, n) ? -1 : 0;
 }
 
 /* The skip set's key of (instance, workload, round). */

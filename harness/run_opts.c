@@ -11,7 +11,7 @@
 enum {
 	O_ROUNDS = 256, O_SAMPLES, O_WARMUP, O_MINMS, O_QUICK, O_ALL, O_CPUS, O_MEMORY,
 	O_SCRATCH, O_RUNTIME, O_KERNEL, O_MODULES, O_CACHE, O_TIMEOUT, O_HELLO, O_SEED,
-	O_PROBES, O_NOPROBES, O_NOCOUNT, O_WORKDIR, O_PARAM, O_LAB, O_RESUME,
+	O_PROBES, O_NOPROBES, O_NOCOUNT, O_WORKDIR, O_PARAM, O_LAB, O_RESUME, O_SET,
 };
 
 static const char *const lab_modes[] = { "auto", "emulated", "none" };
@@ -40,6 +40,12 @@ void vb_run_usage(FILE *f)
 		"      --quick            short run for smoke tests and CI\n"
 		"  -p, --param W.P=V      set parameter P of workload W (repeatable),\n"
 		"                         e.g. --param mem.stream.array_mib=128\n"
+		"      --set NAME.KEY=V   a setting of instance NAME alone (repeatable), for A/B\n"
+		"                         in one run: -b type2,type2@new --set type2@new.qemu=PATH\n"
+		"                         KEY: qemu (a qemu-system-x86_64 binary), kernel,\n"
+		"                         modules, cpu (QEMU -cpu model), qemu-args (extra QEMU\n"
+		"                         arguments, split on spaces: no quoting), memory (MB),\n"
+		"                         runtime (container runtime), param.W.P (as --param)\n"
 		"      --cpus N           CPUs (vCPUs) per environment (default 1)\n"
 		"      --memory MB        memory limit / guest RAM (default 1024)\n"
 		"      --scratch-mib N    size of each I/O scratch image (default 512)\n"
@@ -128,6 +134,7 @@ int vb_run_parse(int argc, char **argv, struct vb_run_opts *o, char *err, size_t
 		{ "param", required_argument, NULL, 'p' },
 		{ "lab", required_argument, NULL, O_LAB },
 		{ "resume", required_argument, NULL, O_RESUME },
+		{ "set", required_argument, NULL, O_SET },
 		{ 0 },
 	};
 	long long v, rounds = -1, samples = -1, minms = -1;
@@ -160,6 +167,13 @@ int vb_run_parse(int argc, char **argv, struct vb_run_opts *o, char *err, size_t
 				return 2;
 			}
 			o->params[o->nparams++] = a;
+			break;
+		case O_SET:
+			if (o->nsets == (int)(sizeof(o->sets) / sizeof(o->sets[0]))) {
+				snprintf(err, n, "too many --set options");
+				return 2;
+			}
+			o->sets[o->nsets++] = a;
 			break;
 		case 'v': o->verbose++; break;
 		case 'h': vb_run_usage(stdout); return 1;

@@ -25,6 +25,8 @@ struct vb_run_opts {
 	const char *resume;         /* --resume FILE: the cut-off run to continue */
 	const char *params[32];     /* --param BENCH.PARAM=VALUE, checked by the caller */
 	int nparams;
+	const char *sets[32];       /* --set INSTANCE.KEY=VALUE, checked by the caller */
+	int nsets;
 	int no_probes;
 	int no_count;               /* skip the counting passes */
 	unsigned rounds, samples, warmup, min_sample_ms;

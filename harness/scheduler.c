@@ -27,7 +27,7 @@ static void progress(const struct vb_sched *s, unsigned round, size_t done, size
 	int tty = isatty(2);
 
 	fprintf(stderr, "%svbench: round %u/%u [%zu/%zu] %s %s%s", tty ? "\r\033[K" : "",
-		round + 1, s->rounds, done + 1, total, s->inst[p->inst].be->name,
+		round + 1, s->rounds, done + 1, total, s->inst[p->inst].name,
 		s->wl[p->wl]->name, tty ? "" : "\n");
 	fflush(stderr);
 }
@@ -163,15 +163,27 @@ static int check_result(const struct vb_sched *s, const struct cell *c,
 	return check_extras(json_object_get(reply, "extras"), why, n);
 }
 
-static json_t *request(const struct vb_sched *s, const struct cell *c, size_t w)
+/* The parameter overrides instance i runs workload w with: the run's, then its own. */
+static json_t *pair_params(const struct vb_sched *s, size_t i, size_t w)
+{
+	json_t *p = json_object();
+
+	if (s->params)
+		json_object_update(p, s->params[w]);
+	if (s->inst_params)
+		json_object_update(p, json_object_get(s->inst_params[i], s->wl[w]->name));
+	return p;
+}
+
+static json_t *request(const struct vb_sched *s, const struct cell *c, size_t w, json_t *params)
 {
 	json_t *req = json_pack("{s:s, s:s, s:i, s:i, s:i, s:I, s:b}", "op", "run", "bench",
 				s->wl[w]->name, "samples", s->samples, "warmup", s->warmup,
 				"min_sample_ms", s->min_sample_ms, "iters", (json_int_t)c->iters,
 				"count", s->count);
 
-	if (s->params && json_object_size(s->params[w]))
-		json_object_set(req, "params", s->params[w]);
+	if (json_object_size(params))
+		json_object_set(req, "params", params);
 	return req;
 }
 
@@ -303,12 +315,17 @@ static json_t *measure(struct vb_sched *s, struct pair *p, struct cell *c, unsig
 {
 	struct vb_instance *in = &s->inst[p->inst];
 	const struct vb_workload *wl = s->wl[p->wl];
-	json_t *counters = json_array(), *reply, *m;
+	json_t *counters = json_array(), *params = pair_params(s, p->inst, p->wl), *reply, *m;
 	char err[1536];
 
-	reply = request_counted(s, in, wl, request(s, c, p->wl), counters, err, sizeof(err));
+	reply = request_counted(s, in, wl, request(s, c, p->wl, params), counters, err,
+				sizeof(err));
 	m = json_pack("{s:s, s:s, s:i}", "backend", in->name, "bench", wl->name, "round",
 		      (int)round);
+	/* what this pair ran with, where it is not the workload's defaults */
+	if (json_object_size(params))
+		json_object_set(m, "params", params);
+	json_decref(params);
 	if (!reply) {
 		json_object_set_new(m, "status", json_string("error"));
 		json_object_set_new(m, "reason", json_string(err));

@@ -43,6 +43,8 @@ struct vb_sched {
 	size_t ninst;
 	const struct vb_workload **wl;
 	json_t **params;               /* per workload: parameter overrides, or NULL */
+	/* per instance: {bench: {param: value}} over those (--set), or NULL */
+	json_t **inst_params;
 	size_t nwl;
 	unsigned rounds, samples, warmup, min_sample_ms, timeout_ms;
 	int count;                     /* run a counting pass after each timed pass */

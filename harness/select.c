@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* Split spec on commas; call match(token) for each; -1 on the first miss. */
 static int each_token(const char *spec, int (*match)(const char *tok, void *arg), void *arg,
@@ -234,4 +236,153 @@ int vb_select_param(const char *spec, const struct vb_workload **wl, int *index,
 		return -1;
 	}
 	return 0;
+}
+
+/* The longest selected instance name that spec starts with, followed by '.'. */
+static const struct vb_pick *setting_instance(const char *spec, const struct vb_pick *picks,
+					      size_t npicks)
+{
+	const struct vb_pick *best = NULL;
+
+	for (size_t i = 0; i < npicks; i++) {
+		size_t len = strlen(picks[i].name);
+
+		if (!strncmp(spec, picks[i].name, len) && spec[len] == '.' &&
+		    (!best || len > strlen(best->name)))
+			best = &picks[i];
+	}
+	return best;
+}
+
+static const struct {
+	const char *name;
+	enum vb_set_key key;
+	unsigned kinds;             /* 1 << enum vb_kind where it applies */
+} set_keys[] = {
+	{ "qemu", VB_SET_QEMU, 1u << VB_KIND_VM },
+	{ "kernel", VB_SET_KERNEL, 1u << VB_KIND_VM },
+	{ "modules", VB_SET_MODULES, 1u << VB_KIND_VM },
+	{ "cpu", VB_SET_CPU, 1u << VB_KIND_VM },
+	{ "qemu-args", VB_SET_QEMU_ARGS, 1u << VB_KIND_VM },
+	{ "runtime", VB_SET_RUNTIME, 1u << VB_KIND_CONTAINER },
+	{ "memory", VB_SET_MEMORY, 1u << VB_KIND_VM | 1u << VB_KIND_CONTAINER },
+};
+
+/* The key's entry, or -1 with err (param.* is handled by the caller). */
+static int setting_key(const char *spec, const struct vb_pick *pk, const char *key, char *err,
+		       size_t n)
+{
+	for (size_t i = 0; i < sizeof(set_keys) / sizeof(set_keys[0]); i++) {
+		if (strcmp(key, set_keys[i].name))
+			continue;
+		if (!(set_keys[i].kinds & 1u << pk->be->traits.kind)) {
+			snprintf(err, n, "--set '%s': %s does not apply to %s, a %s", spec, key,
+				 pk->name, vb_kind_name(pk->be->traits.kind));
+			return -1;
+		}
+		return (int)i;
+	}
+	if (!strcmp(key, "cpus"))
+		snprintf(err, n, "--set '%s': cpus is the run's (--cpus): every instance is "
+			 "pinned to the same CPUs, so that rounds compare alike", spec);
+	else
+		snprintf(err, n, "--set '%s': no key '%s' (valid: qemu, kernel, modules, cpu, "
+			 "qemu-args, runtime, memory, param.WORKLOAD.PARAM)", spec, key);
+	return -1;
+}
+
+/* A file that must be there: a regular, executable one when exec. */
+static int setting_path(const char *spec, const char *path, int exec, char *err, size_t n)
+{
+	struct stat st;
+
+	if (stat(path, &st)) {
+		snprintf(err, n, "--set '%s': %s: %s", spec, path, strerror(errno));
+		return -1;
+	}
+	if (exec && (!S_ISREG(st.st_mode) || access(path, X_OK))) {
+		snprintf(err, n, "--set '%s': %s is not an executable file", spec, path);
+		return -1;
+	}
+	return 0;
+}
+
+static int setting_value(const char *spec, struct vb_setting *s, char *err, size_t n)
+{
+	const char *v = s->value;
+	char *end;
+
+	if (!v[0]) {
+		snprintf(err, n, "--set '%s': empty value", spec);
+		return -1;
+	}
+	switch (s->key) {
+	case VB_SET_QEMU:
+		return setting_path(spec, v, 1, err, n);
+	case VB_SET_KERNEL:
+	case VB_SET_MODULES:
+		return setting_path(spec, v, 0, err, n);
+	case VB_SET_RUNTIME:
+		if (strcmp(v, "crun") && strcmp(v, "runc") && strcmp(v, "podman") &&
+		    strcmp(v, "docker")) {
+			snprintf(err, n, "--set '%s': runtime wants crun, runc, podman or docker",
+				 spec);
+			return -1;
+		}
+		return 0;
+	case VB_SET_MEMORY:
+		errno = 0;
+		s->num = strtoll(v, &end, 10);
+		if (errno || *end || s->num < 64 || s->num > 1 << 20) {
+			snprintf(err, n, "--set '%s': memory wants MB in 64..%d", spec, 1 << 20);
+			return -1;
+		}
+		return 0;
+	default:
+		return 0; /* cpu, qemu-args: QEMU itself says what it refuses */
+	}
+}
+
+int vb_select_setting(const char *spec, const struct vb_pick *picks, size_t npicks,
+		      struct vb_setting *out, char *err, size_t n)
+{
+	const struct vb_pick *pk = setting_instance(spec, picks, npicks);
+	const char *key = pk ? spec + strlen(pk->name) + 1 : NULL, *eq = strchr(spec, '=');
+	int k;
+
+	memset(out, 0, sizeof(*out));
+	if (!eq) {
+		snprintf(err, n, "--set '%s': want INSTANCE.KEY=VALUE", spec);
+		return -1;
+	}
+	if (!pk || key > eq) {
+		char names[512] = "";
+
+		for (size_t i = 0, len = 0; i < npicks && len < sizeof(names); i++)
+			len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s",
+						i ? ", " : "", picks[i].name);
+		snprintf(err, n, "--set '%s': no selected instance by that name (selected: %s)",
+			 spec, names);
+		return -1;
+	}
+	if ((size_t)(eq - key) >= sizeof(out->key_name)) {
+		snprintf(err, n, "--set '%s': key too long", spec);
+		return -1;
+	}
+	snprintf(out->instance, sizeof(out->instance), "%s", pk->name);
+	snprintf(out->key_name, sizeof(out->key_name), "%.*s", (int)(eq - key), key);
+	out->value = eq + 1;
+	if (!strncmp(out->key_name, "param.", 6)) {
+		char why[1024];
+
+		out->key = VB_SET_PARAM;
+		if (vb_select_param(key + 6, &out->wl, &out->param, &out->num, why, sizeof(why)) == 0)
+			return 0;
+		snprintf(err, n, "--set '%s': %s", spec, why);
+		return -1;
+	}
+	if ((k = setting_key(spec, pk, out->key_name, err, n)) < 0)
+		return -1;
+	out->key = set_keys[k].key;
+	return setting_value(spec, out, err, n);
 }

@@ -38,4 +38,35 @@ int vb_select_benches(const char *spec, const struct vb_workload **out, size_t m
 int vb_select_param(const char *spec, const struct vb_workload **wl, int *index,
 		    long long *value, char *err, size_t n);
 
+/* What --set NAME.KEY=VALUE may change of one instance. */
+enum vb_set_key {
+	VB_SET_QEMU,       /* the qemu-system-x86_64 binary */
+	VB_SET_KERNEL,     /* guest kernel */
+	VB_SET_MODULES,    /* its modules dir */
+	VB_SET_CPU,        /* QEMU -cpu model */
+	VB_SET_QEMU_ARGS,  /* extra QEMU arguments, split on spaces */
+	VB_SET_RUNTIME,    /* container runtime */
+	VB_SET_MEMORY,     /* MB */
+	VB_SET_PARAM,      /* a workload parameter */
+};
+
+struct vb_setting {
+	char instance[VB_INSTANCE_NAME_MAX];
+	enum vb_set_key key;
+	char key_name[128];         /* as given: "qemu", "param.cpu.int.n" */
+	const char *value;          /* points into the spec */
+	long long num;              /* VB_SET_MEMORY, VB_SET_PARAM: the value */
+	const struct vb_workload *wl; /* VB_SET_PARAM: the workload and */
+	int param;                  /* the index of its parameter */
+};
+
+/*
+ * Parse "type2@new.qemu=/opt/qemu/bin/qemu-system-x86_64" against the
+ * selected instances: NAME must be one of them, KEY one that applies to
+ * its backend, VALUE valid for KEY (a qemu binary exists and is
+ * executable, a parameter lies in its range). 0, or -1 with err.
+ */
+int vb_select_setting(const char *spec, const struct vb_pick *picks, size_t npicks,
+		      struct vb_setting *out, char *err, size_t n);
+
 #endif

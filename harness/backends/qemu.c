@@ -86,7 +86,11 @@ static int qemu_available(const struct vb_backend *be, const struct vb_run_ctx *
 
 	if (!vb_qemu_variant_of(be, why, n))
 		return 0;
-	if (!vb_which("qemu-system-x86_64", path, sizeof(path))) {
+	if (ctx->qemu && access(ctx->qemu, X_OK)) {
+		snprintf(why, n, "%s: %s", ctx->qemu, strerror(errno));
+		return 0;
+	}
+	if (!ctx->qemu && !vb_which("qemu-system-x86_64", path, sizeof(path))) {
 		snprintf(why, n, "qemu-system-x86_64 not found (Debian package qemu-system-x86)");
 		return 0;
 	}
@@ -208,6 +212,7 @@ static int qemu_start(struct vb_instance *in, const struct vb_run_ctx *ctx, char
 		.disk = in->scratch, .chan_fd = CHAN_FD, .qmp_fd = QMP_FD,
 		.cpus = ctx->npus > 0 ? ctx->npus : 1,
 		.mem_mb = ctx->memory_mb > 0 ? ctx->memory_mb : DEFAULT_MEM_MB,
+		.qemu = ctx->qemu, .cpu = ctx->cpu_model, .extra = ctx->qemu_args,
 	};
 	if (vb_qemu_build_argv(v, &cfg, &a)) {
 		snprintf(err, n, "QEMU command line too long");

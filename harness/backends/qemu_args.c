@@ -28,6 +28,18 @@ __attribute__((format(printf, 2, 3))) static void add(struct vb_qemu_argv *a,
 	a->used += (size_t)len + 1;
 }
 
+/* One argument per space-separated word of s (NULL: none): no quoting, as documented. */
+static void add_words(struct vb_qemu_argv *a, const char *s)
+{
+	while (s && *s) {
+		size_t len = strcspn(s, " ");
+
+		if (len)
+			add(a, "%.*s", (int)len, s);
+		s += len + (s[len] == ' ');
+	}
+}
+
 int vb_qemu_build_argv(const struct vb_qemu_variant *v, const struct vb_qemu_cfg *c,
 		       struct vb_qemu_argv *a)
 {
@@ -35,7 +47,7 @@ int vb_qemu_build_argv(const struct vb_qemu_variant *v, const struct vb_qemu_cfg
 
 	a->argc = 0;
 	a->used = 0;
-	add(a, "qemu-system-x86_64");
+	add(a, "%s", c->qemu ? c->qemu : "qemu-system-x86_64");
 	add(a, "-nodefaults");
 	add(a, "-no-user-config");
 	add(a, "-display");
@@ -47,7 +59,7 @@ int vb_qemu_build_argv(const struct vb_qemu_variant *v, const struct vb_qemu_cfg
 	add(a, "-accel");
 	add(a, "%s%s", vb_accel_name(v->be->traits.accel), v->accel_opts);
 	add(a, "-cpu");
-	add(a, "%s", v->cpu);
+	add(a, "%s", c->cpu ? c->cpu : v->cpu);
 	if (v->be->traits.accel == VB_ACCEL_KVM) {
 		/*
 		 * kvmvapic patches 32-bit Windows' TPR accesses; a Linux guest
@@ -103,6 +115,7 @@ int vb_qemu_build_argv(const struct vb_qemu_variant *v, const struct vb_qemu_cfg
 		add(a, "-device");
 		add(a, "virtio-net-pci,netdev=net");
 	}
+	add_words(a, c->extra);
 	return a->argc < 0 ? -1 : 0;
 }
 

@@ -30,6 +30,9 @@ struct vb_qemu_cfg {
 	int chan_fd, qmp_fd;     /* connected sockets QEMU inherits */
 	int cpus;
 	long long mem_mb;
+	const char *qemu;        /* the binary, NULL: qemu-system-x86_64 */
+	const char *cpu;         /* -cpu, NULL: the variant's */
+	const char *extra;       /* more arguments, space-separated (no quoting), or NULL */
 };
 
 #define VB_QEMU_MAX_ARGS 64

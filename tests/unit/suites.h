@@ -21,4 +21,5 @@
 	X(lab)       \
 	X(exec)      \
 	X(debris)    \
-	X(resume)
+	X(resume)    \
+	X(set)

@@ -19,7 +19,8 @@ static const char *const cut_off =
 	"   \"pus\": [1], \"backends\": [\"bare\", \"container\"],"
 	"   \"benches\": [\"cpu.int\", \"mem.stream\"], \"memory_mb\": 512, \"scratch_mib\": 64,"
 	"   \"timeout_s\": 30, \"hello_timeout_s\": 20, \"container_runtime\": \"runc\","
-	"   \"kernel\": \"/boot/vmlinuz-x\", \"modules\": null, \"probes\": false, \"lab\": \"none\"},"
+	"   \"kernel\": \"/boot/vmlinuz-x\", \"modules\": null, \"probes\": false, \"lab\": \"none\","
+	"   \"set\": [\"container.memory=256\"]},"
 	"   \"owner\": {\"pid\": 1, \"start\": 1, \"boot\": \"elsewhen\", \"pidns\": 1}},"
 	" \"backends\": [{\"name\": \"bare\", \"status\": \"ok\", \"start_ms\": 1.5}],"
 	" \"workloads\": [{\"name\": \"cpu.int\", \"params\": {\"n\": 4096}},"
@@ -166,6 +167,9 @@ START_TEST(resume_reads_plan)
 	/* a parameter at its default is no override; one that differs is */
 	ck_assert_int_eq(o.nparams, 1);
 	ck_assert_str_eq(o.params[0], "mem.stream.array_mib=128");
+	/* and each instance's own settings (--set) */
+	ck_assert_int_eq(o.nsets, 1);
+	ck_assert_str_eq(o.sets[0], "container.memory=256");
 	/* where files go is the user's to say */
 	ck_assert_str_eq(o.out, "new.json");
 	ck_assert_int_eq(o.verbose, 2);
