@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* `vbench compare BASE NEW`: regression verdicts for CI. */
+/*
+ * `vbench compare BASE NEW`, or `vbench compare R.json --base A --new B`
+ * (A/B in one run): regression verdicts for CI.
+ */
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -13,6 +16,12 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: vbench compare [options] BASE.json NEW.json\n"
+		"       vbench compare [options] R.json --base A --new B\n"
+		"  The second form is the recommended CI mode: instances A and B (e.g.\n"
+		"  type2 and type2@new) ran in the same rounds, seconds apart, so drift\n"
+		"  between runs cancels; each round's B/A ratio is paired (sign-flip\n"
+		"  test, 8 or more rounds at alpha 0.01) and params set on one instance\n"
+		"  are noted, not refused.\n"
 		"  Per (backend, workload): a test on the raw samples (whole rounds\n"
 		"  permuted) and the change of the median; a regression needs both\n"
 		"  p < alpha and a change of at least min-effect in the worse direction.\n"
@@ -21,6 +30,7 @@ static void usage(FILE *f)
 		"  unit, direction, parameters or workload version differ (what differs\n"
 		"  is shown; no change is computed); MISSING: ok in BASE, not measured\n"
 		"  in NEW (one line per backend); skipped: no ok sample in BASE.\n"
+		"  --base A, --new B      instances of R.json to compare (both needed)\n"
 		"  --alpha P              significance level (default 0.01)\n"
 		"  --min-effect X         minimum change, 0.05 or 5%% (default 5%%)\n"
 		"  --allow-incomparable   INCOMPARABLE rows do not fail\n"
@@ -59,7 +69,17 @@ static int parse_fraction(const char *s, double *out)
 	return 0;
 }
 
-int vb_cmd_compare(int argc, char **argv)
+/* The result files or instances to compare and how: the command line. */
+struct compare_args {
+	struct rp_cmp_opts o;
+	const char *junit, *github, *json;
+	const char *base_inst, *new_inst; /* A/B in one run; both or neither */
+	const char *files[2];
+	int nfiles;
+};
+
+/* 0, 1 for --help given, or 2 (bad usage, reported). */
+static int parse_args(int argc, char **argv, struct compare_args *a)
 {
 	static const struct option opts[] = {
 		{"alpha", required_argument, NULL, 'a'},
@@ -69,97 +89,177 @@ int vb_cmd_compare(int argc, char **argv)
 		{"json", required_argument, NULL, 'J'},
 		{"allow-incomparable", no_argument, NULL, 'I'},
 		{"allow-missing", no_argument, NULL, 'M'},
+		{"base", required_argument, NULL, 'B'},
+		{"new", required_argument, NULL, 'N'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	struct rp_cmp_opts o = {.alpha = 0.01, .min_effect = 0.05};
-	const char *junit = NULL, *github = NULL, *json = NULL;
-	FILE *out = stdout;
-	struct rp_run base, cur;
-	struct rp_cmp *c = NULL;
-	struct rp_outcome res;
-	size_t n = 0, i, by_samples = 0;
-	char err[1024];
-	int ch, rc = 0;
+	int ch;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'a':
-			if (parse_fraction(optarg, &o.alpha)) {
+			if (parse_fraction(optarg, &a->o.alpha)) {
 				fprintf(stderr, "compare: --alpha: want a number in (0, 1), got '%s'\n",
 					optarg);
 				return 2;
 			}
 			break;
 		case 'm':
-			if (parse_fraction(optarg, &o.min_effect)) {
+			if (parse_fraction(optarg, &a->o.min_effect)) {
 				fprintf(stderr, "compare: --min-effect: want 0.05 or 5%%, got '%s'\n",
 					optarg);
 				return 2;
 			}
 			break;
-		case 'j': junit = optarg; break;
-		case 'g': github = optarg; break;
-		case 'J': json = optarg; break;
-		case 'I': o.allow_incomparable = 1; break;
-		case 'M': o.allow_missing = 1; break;
-		case 'h': usage(stdout); return 0;
+		case 'j': a->junit = optarg; break;
+		case 'g': a->github = optarg; break;
+		case 'J': a->json = optarg; break;
+		case 'I': a->o.allow_incomparable = 1; break;
+		case 'M': a->o.allow_missing = 1; break;
+		case 'B': a->base_inst = optarg; break;
+		case 'N': a->new_inst = optarg; break;
+		case 'h': usage(stdout); return 1;
 		default: usage(stderr); return 2;
 		}
 	}
-	if (argc - optind != 2) {
+	a->nfiles = argc - optind;
+	if (!a->base_inst != !a->new_inst) {
+		fprintf(stderr, "compare: --base and --new go together: name both instances\n");
+		return 2;
+	}
+	if (a->nfiles != (a->base_inst ? 1 : 2)) {
 		usage(stderr);
 		return 2;
 	}
-	if (rp_run_load(&base, argv[optind], 0, err, sizeof(err))) {
-		fprintf(stderr, "compare: %s\n", err);
-		return 2;
-	}
-	if (rp_run_load(&cur, argv[optind + 1], 1, err, sizeof(err))) {
-		fprintf(stderr, "compare: %s\n", err);
-		rp_run_free(&base);
-		return 2;
-	}
-	if (rp_compare(&base, &cur, &o, &c, &n)) {
-		fprintf(stderr, "compare: out of memory\n");
-		rc = 2;
-		goto out;
-	}
-	/* stdout is the JSON's where it goes there: people read stderr then */
-	if (json && !strcmp(json, "-"))
-		out = stderr;
-	fprintf(out, "vbench compare: BASE %s, NEW %s (alpha %g, min effect %g%%)\n", base.path,
-		cur.path, o.alpha, 100 * o.min_effect);
-	if (rp_envdiff_report(out, &base, &cur)) {
-		fprintf(stderr, "compare: out of memory\n");
-		rc = 2;
-		goto out;
-	}
+	a->files[0] = argv[optind];
+	a->files[1] = argv[argc - 1];
+	return 0;
+}
+
+/* The table, the missing lines and the note on the sample-level fallback. */
+static void print_rows(FILE *out, const struct rp_cmp *c, size_t n, const struct rp_run *cur,
+		       int paired)
+{
+	size_t i, by_samples = 0;
+
 	rp_compare_table(out, c, n);
-	rp_compare_missing(out, c, n, rp_run_cut_short(&cur));
+	rp_compare_missing(out, c, n, rp_run_cut_short(cur));
 	for (i = 0; i < n; i++)
 		by_samples += c[i].test && !strcmp(c[i].test, "samples");
 	if (by_samples)
-		fprintf(out, "note: %zu comparison%s had too few rounds for the round-level test and used "
-		       "Mann-Whitney U over samples, which assumes independent samples and raises "
-		       "false alarms on a drifting host; run 5 or more rounds for CI\n", by_samples,
-		       by_samples > 1 ? "s" : "");
-	rp_compare_outcome(c, n, &cur, &o, &res);
-	rc = res.fails;
-	if ((junit && rp_compare_junit(junit, c, n, &o, &res, &cur, err, sizeof(err))) ||
-	    (github && rp_compare_github(github, c, n, err, sizeof(err))) ||
-	    (json && rp_compare_json(json, c, n, &o, &res, &base, &cur, err, sizeof(err)))) {
+		fprintf(out, "note: %zu comparison%s had too few rounds for the %s test and used "
+			"Mann-Whitney U over samples, which assumes independent samples and raises "
+			"false alarms on a drifting host; run %s rounds for CI\n", by_samples,
+			by_samples > 1 ? "s" : "", paired ? "paired" : "round-level",
+			paired ? "8 or more" : "5 or more");
+}
+
+/* The outputs asked for and the last line; the exit status. */
+static int finish(FILE *out, const struct rp_cmp *c, size_t n, const struct compare_args *a,
+		  const struct rp_outcome *res, const struct rp_run *base,
+		  const struct rp_run *cur)
+{
+	char err[1024];
+	int rc = res->fails;
+
+	if ((a->junit && rp_compare_junit(a->junit, c, n, &a->o, res, cur, err, sizeof(err))) ||
+	    (a->github && rp_compare_github(a->github, c, n, err, sizeof(err))) ||
+	    (a->json && rp_compare_json(a->json, c, n, &a->o, res, base, cur, err, sizeof(err)))) {
 		fprintf(stderr, "compare: %s\n", err);
 		rc = 2;
 	}
 	if (rc == 2)
 		fprintf(out, "result: error\n");
 	else
-		rp_outcome_print(out, &res, &o);
+		rp_outcome_print(out, res, &a->o);
+	return rc;
+}
+
+/* stdout is the JSON's where it goes there: people read stderr then. */
+static FILE *table_stream(const struct compare_args *a)
+{
+	return a->json && !strcmp(a->json, "-") ? stderr : stdout;
+}
+
+/* A/B in one run: instances of one file, paired per round. */
+static int compare_one_run(const struct compare_args *a)
+{
+	FILE *out = table_stream(a);
+	struct rp_run r;
+	struct rp_cmp *c = NULL;
+	struct rp_outcome res;
+	size_t n = 0;
+	char err[1024];
+	int rc;
+
+	if (rp_run_load(&r, a->files[0], 0, err, sizeof(err))) {
+		fprintf(stderr, "compare: %s\n", err);
+		return 2;
+	}
+	if (rp_compare_paired(&r, a->base_inst, a->new_inst, &a->o, &c, &n, err, sizeof(err))) {
+		fprintf(stderr, "compare: %s\n", err);
+		rp_run_free(&r);
+		return 2;
+	}
+	fprintf(out, "vbench compare: %s, BASE %s, NEW %s, paired per round (alpha %g, min "
+		"effect %g%%)\n", r.path, a->base_inst, a->new_inst, a->o.alpha,
+		100 * a->o.min_effect);
+	print_rows(out, c, n, &r, 1);
+	rp_paired_outcome(c, n, &r, a->new_inst, &a->o, &res);
+	rc = finish(out, c, n, a, &res, &r, &r);
+	free(c);
+	rp_run_free(&r);
+	return rc;
+}
+
+/* Two result files. */
+static int compare_two_runs(const struct compare_args *a)
+{
+	FILE *out = table_stream(a);
+	struct rp_run base, cur;
+	struct rp_cmp *c = NULL;
+	struct rp_outcome res;
+	size_t n = 0;
+	char err[1024];
+	int rc = 2;
+
+	if (rp_run_load(&base, a->files[0], 0, err, sizeof(err))) {
+		fprintf(stderr, "compare: %s\n", err);
+		return 2;
+	}
+	if (rp_run_load(&cur, a->files[1], 1, err, sizeof(err))) {
+		fprintf(stderr, "compare: %s\n", err);
+		rp_run_free(&base);
+		return 2;
+	}
+	if (rp_compare(&base, &cur, &a->o, &c, &n)) {
+		fprintf(stderr, "compare: out of memory\n");
+		goto out;
+	}
+	fprintf(out, "vbench compare: BASE %s, NEW %s (alpha %g, min effect %g%%)\n", base.path,
+		cur.path, a->o.alpha, 100 * a->o.min_effect);
+	if (rp_envdiff_report(out, &base, &cur)) {
+		fprintf(stderr, "compare: out of memory\n");
+		goto out;
+	}
+	print_rows(out, c, n, &cur, 0);
+	rp_compare_outcome(c, n, &cur, &a->o, &res);
+	rc = finish(out, c, n, a, &res, &base, &cur);
 out:
 	free(c);
 	rp_run_free(&base);
 	rp_run_free(&cur);
 	return rc;
+}
+
+int vb_cmd_compare(int argc, char **argv)
+{
+	struct compare_args a = {.o = {.alpha = 0.01, .min_effect = 0.05}};
+	int rc = parse_args(argc, argv, &a);
+
+	if (rc)
+		return rc == 1 ? 0 : 2;
+	return a.base_inst ? compare_one_run(&a) : compare_two_runs(&a);
 }

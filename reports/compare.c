@@ -17,6 +17,7 @@
 #include "../common/textsafe.h"
 #include "changeci.h"
 #include "mannwhitney.h"
+#include "paired.h"
 #include "roundperm.h"
 #include "xmlesc.h"
 
@@ -240,14 +241,9 @@ static void differences(const struct rp_run *base, const struct rp_run *cur,
 		addf(why, n, "; ", "params %s", params);
 }
 
-static void judge(struct rp_cmp *c, const struct rp_run *base, const struct rp_run *cur,
-		  const struct rp_cmp_opts *o)
+/* Medians and NEW's MAD of the samples a and b (n_base, n_new); nothing tested yet. */
+static void describe_sides(struct rp_cmp *c, const double *a, const double *b)
 {
-	double *a = NULL, *b = NULL;
-	char why[400];
-
-	c->n_base = rp_samples(base, c->backend, c->bench, &a);
-	c->n_new = rp_samples(cur, c->backend, c->bench, &b);
 	c->base_median = c->new_median = c->new_mad = c->change = c->p = NAN;
 	c->ci_lo = c->ci_hi = NAN;
 	if (c->n_base)
@@ -256,6 +252,28 @@ static void judge(struct rp_cmp *c, const struct rp_run *base, const struct rp_r
 		c->new_median = vb_median(b, c->n_new);
 		c->new_mad = vb_mad(b, c->n_new);
 	}
+}
+
+/* The verdict of a tested row: a significant change of at least min_effect, or same. */
+static void decide(struct rp_cmp *c, const struct rp_cmp_opts *o)
+{
+	c->verdict = RP_SAME;
+	if (c->p < o->alpha && isfinite(c->change) && fabs(c->change) >= o->min_effect) {
+		int worse = c->higher_better ? c->change < 0 : c->change > 0;
+
+		c->verdict = worse ? RP_REGRESSED : RP_IMPROVED;
+	}
+}
+
+static void judge(struct rp_cmp *c, const struct rp_run *base, const struct rp_run *cur,
+		  const struct rp_cmp_opts *o)
+{
+	double *a = NULL, *b = NULL;
+	char why[400];
+
+	c->n_base = rp_samples(base, c->backend, c->bench, &a);
+	c->n_new = rp_samples(cur, c->backend, c->bench, &b);
+	describe_sides(c, a, b);
 	if (!c->n_base) {
 		c->verdict = RP_SKIPPED;
 		snprintf(c->note, sizeof(c->note), "no ok sample in BASE: %s",
@@ -278,12 +296,7 @@ static void judge(struct rp_cmp *c, const struct rp_run *base, const struct rp_r
 		snprintf(c->note, sizeof(c->note), "out of memory");
 		goto out;
 	}
-	c->verdict = RP_SAME;
-	if (c->p < o->alpha && isfinite(c->change) && fabs(c->change) >= o->min_effect) {
-		int worse = c->higher_better ? c->change < 0 : c->change > 0;
-
-		c->verdict = worse ? RP_REGRESSED : RP_IMPROVED;
-	}
+	decide(c, o);
 out:
 	free(a);
 	free(b);
@@ -330,6 +343,234 @@ int rp_compare(const struct rp_run *base, const struct rp_run *cur,
 			judge(&c[k], base, cur, o);
 			k++;
 		}
+	}
+	json_decref(seen);
+	*out = c;
+	*n = k;
+	return 0;
+}
+
+/* The median of an ok measurement's samples, or NAN. */
+static double round_median(const json_t *m)
+{
+	const json_t *s = json_object_get(m, "samples");
+	size_t n = json_array_size(s), i;
+	double *x = malloc((n ? n : 1) * sizeof(*x)), med = NAN;
+	json_t *v;
+
+	if (!x || strcmp(vb_json_str(m, "status", ""), "ok"))
+		goto out;
+	json_array_foreach(s, i, v)
+		x[i] = json_number_value(v);
+	med = vb_median(x, n);
+out:
+	free(x);
+	return med;
+}
+
+/* inst's ok measurement of bench in round, or NULL. */
+static const json_t *in_round(const struct rp_run *r, const char *inst, const char *bench,
+			      long long round)
+{
+	size_t i;
+	json_t *e;
+
+	json_array_foreach(rp_pair(r, inst, bench), i, e)
+		if (vb_json_int(e, "round", -1) == round && !strcmp(vb_json_str(e, "status", ""), "ok"))
+			return e;
+	return NULL;
+}
+
+/*
+ * Into d (room for B's measurements of bench): log(B's median / A's) of
+ * each round where both have ok samples; how many.
+ */
+static size_t log_ratios(const struct rp_run *r, const char *a, const char *b, const char *bench,
+			 double *d)
+{
+	size_t i, k = 0;
+	json_t *e;
+
+	json_array_foreach(rp_pair(r, b, bench), i, e) {
+		const json_t *m = in_round(r, a, bench, vb_json_int(e, "round", -1));
+		double ma = m ? round_median(m) : NAN, mb = round_median(e);
+
+		if (ma > 0 && mb > 0 && isfinite(ma) && isfinite(mb))
+			d[k++] = log(mb / ma);
+	}
+	return k;
+}
+
+/* The parameters inst ran bench with: the workload's, under its first ok measurement's own. */
+static json_t *params_of(const struct rp_run *r, const char *inst, const char *bench)
+{
+	json_t *p = json_deep_copy(json_object_get(rp_workload(r, bench), "params"));
+	size_t i;
+	json_t *e;
+
+	if (!p)
+		p = json_object();
+	json_array_foreach(rp_pair(r, inst, bench), i, e)
+		if (!strcmp(vb_json_str(e, "status", ""), "ok")) {
+			json_object_update(p, json_object_get(e, "params"));
+			break;
+		}
+	return p;
+}
+
+/* 1 when inst has its own parameters for bench (--set INST.param.BENCH.P=V). */
+static int sets_params(const struct rp_run *r, const char *inst, const char *bench)
+{
+	json_t *set = json_object_get(rp_backend(r, inst), "settings"), *v;
+	size_t len = strlen(bench);
+	const char *k;
+
+	json_object_foreach(set, k, v)
+		if (!strncmp(k, "param.", 6) && !strncmp(k + 6, bench, len) && k[6 + len] == '.')
+			return 1;
+	return 0;
+}
+
+/*
+ * Into note: "params differ: n 4096 vs 8192 (set on B)", or "". Not a
+ * refusal: in one run a parameter set on one instance is the A/B
+ * difference being measured.
+ */
+static void paired_params(const struct rp_run *r, const char *a, const char *b,
+			  const char *bench, char *note, size_t n)
+{
+	json_t *pa = params_of(r, a, bench), *pb = params_of(r, b, bench);
+	int sa = sets_params(r, a, bench), sb = sets_params(r, b, bench);
+	char diff[400] = "";
+
+	param_diffs(diff, sizeof(diff), pa, pb);
+	note[0] = '\0';
+	if (diff[0])
+		addf(note, n, "", "params differ: %s%s", diff,
+		     sa && sb ? " (set on A and B)" : sa ? " (set on A)" : sb ? " (set on B)" : "");
+	json_decref(pa);
+	json_decref(pb);
+}
+
+/*
+ * The test on rows of one run: per-round ratios where enough rounds can
+ * reach alpha, else Mann-Whitney U over the samples a and b as in
+ * two-file mode.
+ */
+static void paired_test(struct rp_cmp *c, const double *d, size_t k, const double *a,
+			const double *b, const struct rp_cmp_opts *o)
+{
+	struct rp_paired t;
+	struct rp_mwu u;
+
+	if (!rp_paired_test(d, k, &t) && t.min_p <= o->alpha) {
+		c->change = t.change;
+		c->p = t.p;
+		c->ci_lo = t.ci_lo;
+		c->ci_hi = t.ci_hi;
+		c->test = "paired";
+		c->ci_method = "percentile bootstrap, paired rounds resampled";
+	} else if (!rp_mann_whitney(b, c->n_new, a, c->n_base, &u)) {
+		c->change = c->base_median != 0 ? c->new_median / c->base_median - 1 : NAN;
+		c->p = u.p;
+		c->test = "samples";
+		sample_ci(c, a, b);
+	}
+}
+
+/* Row c of instance b (c->backend) against instance a in run r. */
+static void judge_paired(struct rp_cmp *c, const struct rp_run *r, const char *a,
+			 const struct rp_cmp_opts *o)
+{
+	double *sa = NULL, *sb = NULL;
+	double *d = calloc(json_array_size(rp_pair(r, c->backend, c->bench)) + 1, sizeof(*d));
+	char why[400];
+	size_t k;
+
+	c->n_base = rp_samples(r, a, c->bench, &sa);
+	c->n_new = rp_samples(r, c->backend, c->bench, &sb);
+	describe_sides(c, sa, sb);
+	if (!c->n_base) {
+		c->verdict = RP_SKIPPED;
+		snprintf(c->note, sizeof(c->note), "no ok sample of %s: %s", a,
+			 why_none(r, a, c->bench, why, sizeof(why)));
+		goto out;
+	}
+	if (!c->n_new) {
+		judge_gone(c, r);
+		goto out;
+	}
+	paired_params(r, a, c->backend, c->bench, c->note, sizeof(c->note));
+	k = d ? log_ratios(r, a, c->backend, c->bench, d) : 0;
+	if (d && !k) {
+		c->verdict = RP_MISSING;
+		snprintf(c->note, sizeof(c->note), "no round in which both %s and %s measured it",
+			 a, c->backend);
+		goto out;
+	}
+	paired_test(c, d, k, sa, sb, o);
+	if (!c->test) {
+		c->verdict = RP_MISSING;
+		snprintf(c->note, sizeof(c->note), "out of memory");
+		goto out;
+	}
+	decide(c, o);
+out:
+	free(d);
+	free(sa);
+	free(sb);
+}
+
+/* The instance's name as run r holds it (valid while r is), or NULL with err. */
+static const char *instance(const struct rp_run *r, const char *name, char *err, size_t n)
+{
+	json_t *b = rp_backend(r, name);
+	size_t i;
+	json_t *e;
+	char sep[3] = "";
+
+	if (b)
+		return vb_json_str(b, "name", NULL);
+	snprintf(err, n, "%s: no instance '%s' in it (instances:", r->path, name);
+	json_array_foreach(r->backends, i, e) {
+		addf(err, n, sep, " %s", vb_json_str(e, "name", "?"));
+		snprintf(sep, sizeof(sep), ",");
+	}
+	addf(err, n, "", ")");
+	return NULL;
+}
+
+int rp_compare_paired(const struct rp_run *r, const char *base, const char *cur,
+		      const struct rp_cmp_opts *o, struct rp_cmp **out, size_t *n, char *err,
+		      size_t errlen)
+{
+	const char *a = instance(r, base, err, errlen), *b = a ? instance(r, cur, err, errlen) : NULL;
+	struct rp_cmp *c;
+	json_t *seen, *e;
+	size_t k = 0, i;
+
+	if (!a || !b)
+		return -1;
+	c = calloc(json_array_size(r->measurements) + 1, sizeof(*c));
+	seen = json_object();
+	if (!c || !seen) {
+		free(c);
+		json_decref(seen);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	json_array_foreach(r->measurements, i, e) {
+		const char *be = vb_json_str(e, "backend", ""), *wl = vb_json_str(e, "bench", "");
+
+		if ((strcmp(be, a) && strcmp(be, b)) || json_object_get(seen, wl))
+			continue;
+		json_object_set_new(seen, wl, json_true());
+		c[k].backend = b;
+		c[k].bench = wl;
+		c[k].unit = pair_unit(r, rp_pair(r, b, wl) ? b : a, wl);
+		c[k].higher_better = rp_higher_is_better(r, wl);
+		judge_paired(&c[k], r, a, o);
+		k++;
 	}
 	json_decref(seen);
 	*out = c;
@@ -385,8 +626,9 @@ static size_t outcome_items(const struct rp_outcome *r, const struct rp_cmp_opts
 	return k;
 }
 
-void rp_compare_outcome(const struct rp_cmp *c, size_t n, const struct rp_run *cur,
-			const struct rp_cmp_opts *o, struct rp_outcome *out)
+/* The outcome, counting NEW's ok measurements of instance only where it is not NULL. */
+static void outcome_of(const struct rp_cmp *c, size_t n, const struct rp_run *cur,
+		       const char *instance, const struct rp_cmp_opts *o, struct rp_outcome *out)
 {
 	struct rp_item it[6];
 	size_t i, k;
@@ -400,11 +642,24 @@ void rp_compare_outcome(const struct rp_cmp *c, size_t n, const struct rp_run *c
 		out->missing += c[i].verdict == RP_MISSING;
 	}
 	json_array_foreach(cur->measurements, i, e)
-		out->new_ok += !strcmp(vb_json_str(e, "status", ""), "ok");
+		out->new_ok += !strcmp(vb_json_str(e, "status", ""), "ok") &&
+			       (!instance || !strcmp(vb_json_str(e, "backend", ""), instance));
 	out->cut_short = rp_run_cut_short(cur);
 	k = outcome_items(out, o, it);
 	for (i = 0; i < k; i++)
 		out->fails |= !it[i].allowed;
+}
+
+void rp_compare_outcome(const struct rp_cmp *c, size_t n, const struct rp_run *cur,
+			const struct rp_cmp_opts *o, struct rp_outcome *out)
+{
+	outcome_of(c, n, cur, NULL, o, out);
+}
+
+void rp_paired_outcome(const struct rp_cmp *c, size_t n, const struct rp_run *r,
+		       const char *cur, const struct rp_cmp_opts *o, struct rp_outcome *out)
+{
+	outcome_of(c, n, r, cur, o, out);
 }
 
 /* The items whose allowed flag is `allowed`, comma-separated after lead; how many. */
@@ -501,10 +756,17 @@ static void put_change(FILE *f, const struct rp_cmp *c)
 {
 	char base[32], cur[32], ci[48], p[16];
 
-	fprintf(f, "%12s %12s %+7.1f%% %-18s %7s %-7s  %s\n",
+	fprintf(f, "%12s %12s %+7.1f%% %-18s %7s %-7s  %s",
 		fmt_num(base, sizeof(base), c->base_median), fmt_num(cur, sizeof(cur), c->new_median),
 		100 * c->change, fmt_ci(ci, sizeof(ci), c), fmt_p(p, sizeof(p), c->p), c->test,
 		rp_verdict_name(c->verdict));
+	/* A/B in one run: what was set differently on purpose */
+	if (c->note[0]) {
+		fputs(" (", f);
+		vb_term_put(f, c->note);
+		fputc(')', f);
+	}
+	fputc('\n', f);
 }
 
 void rp_compare_table(FILE *f, const struct rp_cmp *c, size_t n)
@@ -606,6 +868,8 @@ static void describe(char *buf, size_t n, const struct rp_cmp *c)
 			 fmt_num(cur, sizeof(cur), c->new_median), c->unit, 100 * c->change,
 			 fmt_ci(ci, sizeof(ci), c), fmt_p(p, sizeof(p), c->p), c->test,
 			 c->higher_better ? "higher" : "lower");
+	if (has_change(c) && c->note[0])
+		addf(buf, n, "; ", "%s", c->note);
 }
 
 static const char *failure_type(enum rp_verdict v)

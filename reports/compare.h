@@ -51,10 +51,13 @@ struct rp_cmp {
 	const char *ci_method;  /* how: bootstrap over what the test used; NULL if none */
 	double p;               /* two-sided */
 	const char *test;       /* "rounds": permutation of whole rounds (the
-				 * default); "samples": Mann-Whitney U over
-				 * samples, where too few rounds cannot reach alpha */
+				 * default); "paired": sign flips of per-round
+				 * ratios (one run, rp_compare_paired);
+				 * "samples": Mann-Whitney U over samples, where
+				 * too few rounds cannot reach alpha */
 	enum rp_verdict verdict;
-	char note[512];         /* why BROKEN, MISSING, SKIPPED; what differs if INCOMPARABLE */
+	char note[512];         /* why BROKEN, MISSING, SKIPPED; what differs if INCOMPARABLE;
+				 * params set differently on the instances (one run) */
 };
 
 struct rp_cmp_opts {
@@ -75,6 +78,18 @@ struct rp_outcome {
 /* Every (backend, workload) of either run, in BASE's order then NEW's. */
 int rp_compare(const struct rp_run *base, const struct rp_run *cur,
 	       const struct rp_cmp_opts *o, struct rp_cmp **out, size_t *n);
+/*
+ * A/B in one run: every workload instance cur (NEW) or base (BASE)
+ * measured in r, cur's per-round medians over base's in the same round
+ * tested by paired.h (test "paired"), or where too few rounds for that
+ * to reach alpha, Mann-Whitney U over samples ("samples"). Rows name cur
+ * as their backend. A parameter set on one instance is noted, not
+ * refused: it is the difference being measured. 0, or -1 with err (an
+ * instance not in r, out of memory).
+ */
+int rp_compare_paired(const struct rp_run *r, const char *base, const char *cur,
+		      const struct rp_cmp_opts *o, struct rp_cmp **out, size_t *n, char *err,
+		      size_t errlen);
 const char *rp_verdict_name(enum rp_verdict v);
 /* 1 when the verdict fails a CI job under o. */
 int rp_verdict_fails(enum rp_verdict v, const struct rp_cmp_opts *o);
@@ -83,6 +98,9 @@ const char *rp_run_cut_short(const struct rp_run *r);
 /* The counts, and whether it fails: what `vbench compare` exits with. */
 void rp_compare_outcome(const struct rp_cmp *c, size_t n, const struct rp_run *cur,
 			const struct rp_cmp_opts *o, struct rp_outcome *out);
+/* The same for rp_compare_paired(): NEW's ok measurements are instance cur's. */
+void rp_paired_outcome(const struct rp_cmp *c, size_t n, const struct rp_run *r,
+		       const char *cur, const struct rp_cmp_opts *o, struct rp_outcome *out);
 /* "result: no regression" or "result: FAILED: 1 regressed, ..." and a newline. */
 void rp_outcome_print(FILE *f, const struct rp_outcome *r, const struct rp_cmp_opts *o);
 

@@ -15,6 +15,7 @@
 #include "../../common/proto.h"
 #include "../../common/results.h"
 #include "../../common/stats.h"
+#include "../../reports/changeci.h"
 #include "../../reports/compare.h"
 #include "../../reports/mannwhitney.h"
 #include "../../reports/roundperm.h"
@@ -1106,6 +1107,154 @@ START_TEST(table_precision)
 }
 END_TEST
 
+/*
+ * A/B in one run: instances a and b of one workload measured in the same
+ * `rounds` rounds. Each round shares a factor (3% noise, times 1 + drift
+ * from round rounds/2 on: what the host does between minutes) that both
+ * see; b runs `factor` times a, each sample with 1% noise of its own.
+ * The values land in va and vb (rounds x 5) as well.
+ */
+#define AB_SAMPLES 5
+static json_t *one_run(int rounds, double factor, double drift, uint64_t seed, double *va,
+		       double *vb)
+{
+	json_t *ms = json_array();
+	uint64_t s = seed;
+
+	for (int r = 0; r < rounds; r++) {
+		double f = exp(0.03 * gauss(&s)) * (r >= rounds / 2 ? 1 + drift : 1);
+
+		for (int side = 0; side < 2; side++) {
+			double *v = (side ? vb : va) + r * AB_SAMPLES;
+			json_t *x = json_array();
+
+			for (int k = 0; k < AB_SAMPLES; k++) {
+				v[k] = 100 * f * (side ? factor : 1) * exp(0.01 * gauss(&s));
+				json_array_append_new(x, json_real(v[k]));
+			}
+			json_array_append_new(ms, json_pack("{s:s, s:s, s:i, s:s, s:s, s:i, s:o}",
+							    "backend", side ? "b" : "a", "bench",
+							    "cpu.x", "round", r, "status", "ok", "unit",
+							    "ns/op", "iters", 1000, "samples", x));
+		}
+	}
+	return json_pack("{s:s, s:i, s:{}, s:[{s:s, s:s, s:s}, {s:s, s:s, s:s}], "
+			 "s:[{s:s, s:s, s:s}], s:o, s:[]}", "schema", "vbench-results", "version",
+			 1, "meta", "backends", "name", "a", "backend", "bare", "status", "ok", "name",
+			 "b", "backend", "bare", "status", "ok", "workloads", "name", "cpu.x", "unit",
+			 "ns/op", "direction", "lower", "measurements", ms, "summary");
+}
+
+/* The one row of b against a in doc (taken), into *row. */
+static void paired_row(json_t *doc, struct rp_cmp *row)
+{
+	const struct rp_cmp_opts o = {.alpha = 0.01, .min_effect = 0.05};
+	struct rp_run r;
+	struct rp_cmp *c;
+	size_t n;
+	char err[256];
+
+	ck_assert_msg(!rp_run_adopt(&r, doc, "r.json", 0, err, sizeof(err)), "%s", err);
+	ck_assert_msg(!rp_compare_paired(&r, "a", "b", &o, &c, &n, err, sizeof(err)), "%s", err);
+	ck_assert_uint_eq(n, 1);
+	*row = c[0];
+	row->backend = row->bench = row->unit = NULL; /* they point into r */
+	free(c);
+	rp_run_free(&r);
+}
+
+START_TEST(paired_slowdown_regresses)
+{
+	double va[8 * AB_SAMPLES], vb[8 * AB_SAMPLES];
+	struct rp_cmp c;
+
+	paired_row(one_run(8, 1.10, 0, 41, va, vb), &c);
+	ck_assert_int_eq(c.verdict, RP_REGRESSED);
+	ck_assert_str_eq(c.test, "paired");
+	ck_assert(fabs(c.change - 0.10) < 0.02);
+	ck_assert(c.ci_lo > 0.05 && c.ci_hi < 0.15);
+	ck_assert(c.p < 0.01);
+}
+END_TEST
+
+START_TEST(paired_equal_is_same)
+{
+	double va[8 * AB_SAMPLES], vb[8 * AB_SAMPLES];
+	struct rp_cmp c;
+
+	paired_row(one_run(8, 1.0, 0, 42, va, vb), &c);
+	ck_assert_int_eq(c.verdict, RP_SAME);
+	ck_assert_str_eq(c.test, "paired");
+	ck_assert(fabs(c.change) < 0.02);
+}
+END_TEST
+
+/*
+ * +20% in the later rounds for both instances: paired per round it
+ * cancels. The same values taken as two unpaired sets of rounds (as two
+ * files would be compared) give an interval several times as wide.
+ */
+START_TEST(paired_drift_cancels)
+{
+	double va[8 * AB_SAMPLES], vb[8 * AB_SAMPLES], lo, hi;
+	struct rp_round ra[8], rb[8];
+	struct rp_cmp c;
+
+	paired_row(one_run(8, 1.0, 0.20, 43, va, vb), &c);
+	ck_assert_int_eq(c.verdict, RP_SAME);
+	for (int r = 0; r < 8; r++) {
+		ra[r] = (struct rp_round){va + r * AB_SAMPLES, AB_SAMPLES};
+		rb[r] = (struct rp_round){vb + r * AB_SAMPLES, AB_SAMPLES};
+	}
+	ck_assert_int_eq(rp_change_ci(ra, 8, rb, 8, &lo, &hi), 0);
+	fprintf(stderr, "compare: 20%% drift: paired 95%% CI [%+.1f%%, %+.1f%%], unpaired "
+		"[%+.1f%%, %+.1f%%]\n", 100 * c.ci_lo, 100 * c.ci_hi, 100 * lo, 100 * hi);
+	ck_assert(c.ci_hi - c.ci_lo < 0.05);
+	ck_assert(hi - lo > 3 * (c.ci_hi - c.ci_lo));
+}
+END_TEST
+
+/* A parameter set on b is the A/B difference: noted, and still decided. */
+START_TEST(paired_params_noted_not_refused)
+{
+	double va[8 * AB_SAMPLES], vb[8 * AB_SAMPLES];
+	json_t *doc = one_run(8, 1.10, 0, 44, va, vb), *m;
+	struct rp_cmp c;
+	size_t i;
+
+	json_object_set_new(json_array_get(json_object_get(doc, "workloads"), 0), "params",
+			    json_pack("{s:i}", "n", 4096));
+	json_object_set_new(json_array_get(json_object_get(doc, "backends"), 1), "settings",
+			    json_pack("{s:i}", "param.cpu.x.n", 8192));
+	json_array_foreach(json_object_get(doc, "measurements"), i, m)
+		if (!strcmp(json_string_value(json_object_get(m, "backend")), "b"))
+			json_object_set_new(m, "params", json_pack("{s:i}", "n", 8192));
+	paired_row(doc, &c);
+	ck_assert_int_eq(c.verdict, RP_REGRESSED);
+	ck_assert_str_eq(c.note, "params differ: n 4096 vs 8192 (set on B)");
+}
+END_TEST
+
+START_TEST(paired_unknown_instance)
+{
+	const struct rp_cmp_opts o = {.alpha = 0.01, .min_effect = 0.05};
+	double va[8 * AB_SAMPLES], vb[8 * AB_SAMPLES];
+	struct rp_run r;
+	struct rp_cmp *c = NULL;
+	size_t n;
+	char err[256];
+
+	ck_assert(!rp_run_adopt(&r, one_run(8, 1.0, 0, 45, va, vb), "r.json", 0, err,
+				sizeof(err)));
+	ck_assert_int_eq(rp_compare_paired(&r, "a", "b@new", &o, &c, &n, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "r.json: no instance 'b@new' in it (instances: a, b)");
+	ck_assert_int_eq(rp_compare_paired(&r, "x", "b", &o, &c, &n, err, sizeof(err)), -1);
+	ck_assert_ptr_null(strstr(err, "'b'"));
+	ck_assert_ptr_nonnull(strstr(err, "'x'"));
+	rp_run_free(&r);
+}
+END_TEST
+
 Suite *suite_compare(void)
 {
 	Suite *s = suite_create("compare");
@@ -1140,6 +1289,11 @@ Suite *suite_compare(void)
 	tcase_add_test(t, junit_time_timestamp_hostname);
 	tcase_add_test(t, github_values_rounded);
 	tcase_add_test(t, table_precision);
+	tcase_add_test(t, paired_slowdown_regresses);
+	tcase_add_test(t, paired_equal_is_same);
+	tcase_add_test(t, paired_drift_cancels);
+	tcase_add_test(t, paired_params_noted_not_refused);
+	tcase_add_test(t, paired_unknown_instance);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The paired test of A/B in one run: two instances measured in the same
+ * shuffled rounds, seconds apart, give one ratio per round (B's median over
+ * A's). Whatever the host did in that round (drift, a noisy neighbour)
+ * touches both and cancels in the ratio, which is why this is the
+ * recommended CI mode. Under "no change" each round's log ratio is as
+ * likely negative as positive, so the test flips their signs: exact over
+ * every sign pattern up to 20 rounds, else 9999 seeded random patterns.
+ */
+#ifndef VB_PAIRED_H
+#define VB_PAIRED_H
+
+#include <stddef.h>
+
+#define RP_PAIRED_CI_REPS 1000
+
+struct rp_paired {
+	double change;          /* median per-round ratio - 1 */
+	double ci_lo, ci_hi;    /* its 95% interval: percentile bootstrap over rounds */
+	double p;               /* two-sided, on the mean log ratio */
+	double min_p;           /* the smallest p these many rounds can give */
+	int exact;              /* every sign pattern enumerated */
+};
+
+/* On n per-round log ratios log(B/A); 0, or -1 when n is 0 or memory runs out. */
+int rp_paired_test(const double *logratio, size_t n, struct rp_paired *out);
+
+#endif
