@@ -31,16 +31,17 @@ static void evidence(json_t *ev, const char *signal, const char *value)
 	json_array_append_new(ev, json_pack("{s:s, s:s}", "signal", signal, "value", value));
 }
 
-void vb_read_line(const char *path, char *buf, size_t n)
+int vb_read_line(const char *path, char *buf, size_t n)
 {
 	FILE *f = fopen(path, "re");
 
 	buf[0] = '\0';
 	if (!f)
-		return;
+		return -1;
 	if (fgets(buf, (int)n, f))
 		buf[strcspn(buf, "\n")] = '\0';
 	fclose(f);
+	return 0;
 }
 
 /* Whether the first "flags" line of /proc/cpuinfo lists flag. */

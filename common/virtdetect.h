@@ -19,8 +19,11 @@
  *          "evidence": [ {"signal": ..., "value": ...}, ... ]}.
  */
 json_t *vb_detect_virt(void);
-/* First line of a small file (sysfs, procfs), without its newline; "" when unreadable. */
-void vb_read_line(const char *path, char *buf, size_t n);
+/*
+ * First line of a small file (sysfs, procfs), without its newline; "" when
+ * unreadable. 0, or -1 with errno when the file cannot be opened.
+ */
+int vb_read_line(const char *path, char *buf, size_t n);
 
 /* CPUID hypervisor signature (leaf 0x40000000), "" when the bit is clear. */
 void vb_cpuid_hv_signature(char sig[13], int *present);

@@ -84,16 +84,10 @@ static json_t *unavailable(const char *what, int err)
 static json_t *first_line(const char *root, const char *path)
 {
 	char full[PATH_MAX], line[FACT_MAX];
-	FILE *f;
 
 	under(root, path, full, sizeof(full));
-	f = fopen(full, "re");
-	if (!f)
+	if (vb_read_line(full, line, sizeof(line)))
 		return unavailable(path, errno);
-	if (!fgets(line, sizeof(line), f))
-		line[0] = '\0';
-	fclose(f);
-	line[strcspn(line, "\n")] = '\0';
 	return fact(line);
 }
 
@@ -156,17 +150,11 @@ static json_t *governor(const char *root)
 		return fact("unavailable: no cpufreq");
 	for (size_t i = 0; i < g.gl_pathc; i++) {
 		char one[128];
-		FILE *f = fopen(g.gl_pathv[i], "re");
 
-		if (!f)
-			continue;
-		if (fgets(one, sizeof(one), f)) {
-			one[strcspn(one, "\n")] = '\0';
-			if (!strstr(all, one) && strlen(all) + strlen(one) + 3 < sizeof(all))
-				snprintf(all + strlen(all), sizeof(all) - strlen(all), "%s%s",
-					 all[0] ? ", " : "", one);
-		}
-		fclose(f);
+		if (!vb_read_line(g.gl_pathv[i], one, sizeof(one)) && one[0] && !strstr(all, one) &&
+		    strlen(all) + strlen(one) + 3 < sizeof(all))
+			snprintf(all + strlen(all), sizeof(all) - strlen(all), "%s%s",
+				 all[0] ? ", " : "", one);
 	}
 	globfree(&g);
 	return fact(all[0] ? all : "unavailable: scaling_governor unreadable");
