@@ -10,6 +10,13 @@ double vb_median(const double *x, size_t n);   /* does not modify x; NAN if n ==
 double vb_mad(const double *x, size_t n);      /* median absolute deviation */
 
 /*
+ * The two-sided 99% quantile of Student's t with df degrees of freedom,
+ * t(0.995, df): exact (3 decimals) for df 1..30, the Cornish-Fisher
+ * expansion above (within 0.001 from df 31 on); NAN for df 0.
+ */
+double vb_t995(unsigned df);
+
+/*
  * Bootstrap 95% confidence interval of the median of x: `reps` resamples
  * with replacement, percentile method, deterministic for a given seed.
  * Returns 0, or -1 when n == 0 or memory runs out.

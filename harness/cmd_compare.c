@@ -1,22 +1,24 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * `vbench compare BASE NEW`, or `vbench compare R.json --base A --new B`
- * (A/B in one run): regression verdicts for CI.
+ * `vbench compare BASE NEW`, `vbench compare --history FILES... NEW`, or
+ * `vbench compare R.json --base A --new B` (A/B in one run): regression
+ * verdicts for CI.
  */
 #include <getopt.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../reports/compare.h"
 #include "../reports/envdiff.h"
+#include "../reports/history.h"
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: vbench compare [options] BASE.json NEW.json\n"
 		"       vbench compare [options] R.json --base A --new B\n"
+		"       vbench compare [options] --history H1.json H2.json H3.json... NEW.json\n"
 		"  The second form is the recommended CI mode: instances A and B (e.g.\n"
 		"  type2 and type2@new) ran in the same rounds, seconds apart, so drift\n"
 		"  between runs cancels; each round's B/A ratio is paired (sign-flip\n"
@@ -31,6 +33,16 @@ static void usage(FILE *f)
 		"  is shown; no change is computed); MISSING: ok in BASE, not measured\n"
 		"  in NEW (one line per backend); skipped: no ok sample in BASE.\n"
 		"  --base A, --new B      instances of R.json to compare (both needed)\n"
+		"  --history              the files before NEW are earlier runs (CI artefacts;\n"
+		"                         3 or more): BASE is the newest of them by\n"
+		"                         meta.started, and each metric's threshold is its\n"
+		"                         noise bound, the largest change two runs show by\n"
+		"                         noise alone (99%%, two-sided), from the standard\n"
+		"                         deviation of its logged run medians over them\n"
+		"                         (files where it is missing or incomparable left\n"
+		"                         out), where that exceeds min-effect: no regression\n"
+		"                         is called inside the noise it has shown; the table\n"
+		"                         gets a thresh column (h: from history)\n"
 		"  --alpha P              significance level (default 0.01)\n"
 		"  --min-effect X         minimum change, 0.05 or 5%% (default 5%%)\n"
 		"  --allow-incomparable   INCOMPARABLE rows do not fail\n"
@@ -51,32 +63,39 @@ static void usage(FILE *f)
 		"--allow-missing); 2 bad usage or input\n");
 }
 
-/* A fraction in (0, 1): "0.05" or "5%". */
-static int parse_fraction(const char *s, double *out)
-{
-	char *end;
-	double v = strtod(s, &end);
-
-	if (end == s)
-		return -1;
-	if (*end == '%') {
-		v /= 100;
-		end++;
-	}
-	if (*end || !isfinite(v) || v <= 0 || v >= 1)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 /* The result files or instances to compare and how: the command line. */
 struct compare_args {
 	struct rp_cmp_opts o;
 	const char *junit, *github, *json;
 	const char *base_inst, *new_inst; /* A/B in one run; both or neither */
-	const char *files[2];
+	int history;            /* the files before NEW are history */
+	char **files;           /* NEW last */
 	int nfiles;
 };
+
+/* 0, or 2 (reported) where the files do not fit the form asked for. */
+static int check_files(const struct compare_args *a)
+{
+	if (!a->base_inst != !a->new_inst) {
+		fprintf(stderr, "compare: --base and --new go together: name both instances\n");
+		return 2;
+	}
+	if (a->history && a->base_inst) {
+		fprintf(stderr, "compare: --history compares result files, not instances of one "
+			"run (--base, --new)\n");
+		return 2;
+	}
+	if (a->history && a->nfiles < RP_HISTORY_MIN_RUNS + 1) {
+		fprintf(stderr, "compare: --history needs at least %d history files before NEW, "
+			"got %d\n", RP_HISTORY_MIN_RUNS, a->nfiles > 0 ? a->nfiles - 1 : 0);
+		return 2;
+	}
+	if (!a->history && a->nfiles != (a->base_inst ? 1 : 2)) {
+		usage(stderr);
+		return 2;
+	}
+	return 0;
+}
 
 /* 0, 1 for --help given, or 2 (bad usage, reported). */
 static int parse_args(int argc, char **argv, struct compare_args *a)
@@ -91,6 +110,7 @@ static int parse_args(int argc, char **argv, struct compare_args *a)
 		{"allow-missing", no_argument, NULL, 'M'},
 		{"base", required_argument, NULL, 'B'},
 		{"new", required_argument, NULL, 'N'},
+		{"history", no_argument, NULL, 'H'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -100,14 +120,14 @@ static int parse_args(int argc, char **argv, struct compare_args *a)
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'a':
-			if (parse_fraction(optarg, &a->o.alpha)) {
+			if (rp_parse_fraction(optarg, &a->o.alpha)) {
 				fprintf(stderr, "compare: --alpha: want a number in (0, 1), got '%s'\n",
 					optarg);
 				return 2;
 			}
 			break;
 		case 'm':
-			if (parse_fraction(optarg, &a->o.min_effect)) {
+			if (rp_parse_fraction(optarg, &a->o.min_effect)) {
 				fprintf(stderr, "compare: --min-effect: want 0.05 or 5%%, got '%s'\n",
 					optarg);
 				return 2;
@@ -120,22 +140,14 @@ static int parse_args(int argc, char **argv, struct compare_args *a)
 		case 'M': a->o.allow_missing = 1; break;
 		case 'B': a->base_inst = optarg; break;
 		case 'N': a->new_inst = optarg; break;
+		case 'H': a->history = 1; break;
 		case 'h': usage(stdout); return 1;
 		default: usage(stderr); return 2;
 		}
 	}
 	a->nfiles = argc - optind;
-	if (!a->base_inst != !a->new_inst) {
-		fprintf(stderr, "compare: --base and --new go together: name both instances\n");
-		return 2;
-	}
-	if (a->nfiles != (a->base_inst ? 1 : 2)) {
-		usage(stderr);
-		return 2;
-	}
-	a->files[0] = argv[optind];
-	a->files[1] = argv[argc - 1];
-	return 0;
+	a->files = argv + optind;
+	return check_files(a);
 }
 
 /* The table, the missing lines and the note on the sample-level fallback. */
@@ -158,15 +170,15 @@ static void print_rows(FILE *out, const struct rp_cmp *c, size_t n, const struct
 
 /* The outputs asked for and the last line; the exit status. */
 static int finish(FILE *out, const struct rp_cmp *c, size_t n, const struct compare_args *a,
-		  const struct rp_outcome *res, const struct rp_run *base,
-		  const struct rp_run *cur)
+		  const struct rp_outcome *res, const struct rp_run *cur,
+		  const struct rp_compared *w)
 {
 	char err[1024];
 	int rc = res->fails;
 
 	if ((a->junit && rp_compare_junit(a->junit, c, n, &a->o, res, cur, err, sizeof(err))) ||
 	    (a->github && rp_compare_github(a->github, c, n, err, sizeof(err))) ||
-	    (a->json && rp_compare_json(a->json, c, n, &a->o, res, base, cur, err, sizeof(err)))) {
+	    (a->json && rp_compare_json(a->json, c, n, &a->o, res, w, err, sizeof(err)))) {
 		fprintf(stderr, "compare: %s\n", err);
 		rc = 2;
 	}
@@ -190,6 +202,7 @@ static int compare_one_run(const struct compare_args *a)
 	struct rp_run r;
 	struct rp_cmp *c = NULL;
 	struct rp_outcome res;
+	struct rp_compared w = {.base = a->base_inst, .cur = a->new_inst, .file = a->files[0]};
 	size_t n = 0;
 	char err[1024];
 	int rc;
@@ -208,49 +221,104 @@ static int compare_one_run(const struct compare_args *a)
 		100 * a->o.min_effect);
 	print_rows(out, c, n, &r, 1);
 	rp_paired_outcome(c, n, &r, a->new_inst, &a->o, &res);
-	rc = finish(out, c, n, a, &res, &r, &r);
+	rc = finish(out, c, n, a, &res, &r, &w);
 	free(c);
 	rp_run_free(&r);
 	return rc;
 }
 
-/* Two result files. */
-static int compare_two_runs(const struct compare_args *a)
+/* Every file of the command line, as given: with --history the history, NEW last. */
+struct files {
+	struct rp_run *runs;
+	size_t n;
+	const struct rp_run **hist; /* --history: runs[0..n-1) oldest first */
+};
+
+static void files_free(struct files *f)
+{
+	while (f->n > 0)
+		rp_run_free(&f->runs[--f->n]);
+	free(f->runs);
+	free(f->hist);
+}
+
+/* 0, or 2 with the reason reported (a bad file is named). */
+static int files_load(struct files *f, const struct compare_args *a)
+{
+	char err[1024];
+
+	memset(f, 0, sizeof(*f));
+	f->runs = calloc((size_t)a->nfiles, sizeof(*f->runs));
+	f->hist = calloc((size_t)a->nfiles, sizeof(*f->hist));
+	if (!f->runs || !f->hist) {
+		fprintf(stderr, "compare: out of memory\n");
+		files_free(f);
+		return 2;
+	}
+	for (; f->n < (size_t)a->nfiles; f->n++)
+		if (rp_run_load(&f->runs[f->n], a->files[f->n], (int)f->n, err, sizeof(err))) {
+			fprintf(stderr, "compare: %s\n", err);
+			files_free(f);
+			return 2;
+		}
+	if (a->history && rp_history_order(f->runs, f->n - 1, f->hist)) {
+		fprintf(stderr, "compare: out of memory\n");
+		files_free(f);
+		return 2;
+	}
+	return 0;
+}
+
+/* "thresholds from the noise of 10 history files (2026-11-01 09:00..2026-11-22 10:00): ...". */
+static void history_line(FILE *out, const struct rp_run *const *hist, size_t n)
+{
+	char first[32], last[32];
+
+	fprintf(out, "thresholds from the noise of %zu history files (%s..%s): the larger of "
+		"each metric's 99%% bound on a change between two runs and min effect\n", n,
+		rp_run_when(hist[0], first, sizeof(first)),
+		rp_run_when(hist[n - 1], last, sizeof(last)));
+}
+
+/* Two result files, or with --history many: BASE the newest of the history. */
+static int compare_files(const struct compare_args *a)
 {
 	FILE *out = table_stream(a);
-	struct rp_run base, cur;
+	struct files f;
+	const struct rp_run *base, *cur;
 	struct rp_cmp *c = NULL;
 	struct rp_outcome res;
-	size_t n = 0;
-	char err[1024];
+	struct rp_compared w;
+	size_t n = 0, nhist;
 	int rc = 2;
 
-	if (rp_run_load(&base, a->files[0], 0, err, sizeof(err))) {
-		fprintf(stderr, "compare: %s\n", err);
+	if (files_load(&f, a))
 		return 2;
-	}
-	if (rp_run_load(&cur, a->files[1], 1, err, sizeof(err))) {
-		fprintf(stderr, "compare: %s\n", err);
-		rp_run_free(&base);
-		return 2;
-	}
-	if (rp_compare(&base, &cur, &a->o, &c, &n)) {
+	nhist = a->history ? f.n - 1 : 0;
+	base = nhist ? f.hist[nhist - 1] : &f.runs[0];
+	cur = &f.runs[f.n - 1];
+	w = (struct rp_compared){.base = base->path, .cur = cur->path, .history = f.hist,
+				 .nhistory = nhist};
+	if (rp_compare(base, cur, &a->o, &c, &n)) {
 		fprintf(stderr, "compare: out of memory\n");
 		goto out;
 	}
-	fprintf(out, "vbench compare: BASE %s, NEW %s (alpha %g, min effect %g%%)\n", base.path,
-		cur.path, a->o.alpha, 100 * a->o.min_effect);
-	if (rp_envdiff_report(out, &base, &cur)) {
+	if (nhist)
+		rp_history_apply(f.hist, nhist, cur, &a->o, c, n);
+	fprintf(out, "vbench compare: BASE %s, NEW %s (alpha %g, min effect %g%%)\n", base->path,
+		cur->path, a->o.alpha, 100 * a->o.min_effect);
+	if (nhist)
+		history_line(out, f.hist, nhist);
+	if (rp_envdiff_report(out, base, cur)) {
 		fprintf(stderr, "compare: out of memory\n");
 		goto out;
 	}
-	print_rows(out, c, n, &cur, 0);
-	rp_compare_outcome(c, n, &cur, &a->o, &res);
-	rc = finish(out, c, n, a, &res, &base, &cur);
+	print_rows(out, c, n, cur, 0);
+	rp_compare_outcome(c, n, cur, &a->o, &res);
+	rc = finish(out, c, n, a, &res, cur, &w);
 out:
 	free(c);
-	rp_run_free(&base);
-	rp_run_free(&cur);
+	files_free(&f);
 	return rc;
 }
 
@@ -261,5 +329,5 @@ int vb_cmd_compare(int argc, char **argv)
 
 	if (rc)
 		return rc == 1 ? 0 : 2;
-	return a.base_inst ? compare_one_run(&a) : compare_two_runs(&a);
+	return a.base_inst ? compare_one_run(&a) : compare_files(&a);
 }

@@ -9,6 +9,7 @@
 #include "lab/lab.h"
 #include "paths.h"
 #include "pin.h"
+#include "precision.h"
 #include "results.h"
 #include "resume.h"
 #include "run_opts.h"
@@ -83,6 +84,10 @@ static json_t *plan_json(const struct vb_run_opts *o, const struct vb_run_ctx *c
 				 "benches", wls, "memory_mb", (json_int_t)o->memory_mb,
 				 "scratch_mib", (json_int_t)o->scratch_mib, "set", sets);
 
+	json_object_update_new(plan, json_pack("{s:f, s:o, s:i}", "precision", o->precision,
+					       "time_budget_s", o->time_budget_s
+					       ? json_real(o->time_budget_s) : json_null(),
+					       "max_rounds", o->max_rounds));
 	/* the rest of what --resume needs to run the plan again: null where not given */
 	json_object_update_new(plan, json_pack("{s:i, s:i, s:s, s:s?, s:s?, s:o}", "timeout_s",
 					       o->timeout_s, "hello_timeout_s", o->hello_timeout_s,
@@ -117,15 +122,18 @@ static void print_summary(json_t *doc)
 	size_t i;
 	json_t *s;
 
-	printf("%-10s %-16s %14s %-6s %s\n", "backend", "workload", "median", "unit",
+	printf("%-10s %-16s %14s %-6s %-8s %s\n", "backend", "workload", "median", "unit", "CI",
 	       "slowdown vs its baseline [95% CI]");
 	json_array_foreach(json_object_get(doc, "summary"), i, s) {
 		json_t *sd = json_object_get(s, "slowdown");
+		char ci[32];
 
 		/* names, units and reasons may come from a guest or a resumed file */
-		printf("%-10s %-16s %14.4g %-6s", VB_TERM(vb_json_str(s, "backend", "")),
+		printf("%-10s %-16s %14.4g %-6s %-8s", VB_TERM(vb_json_str(s, "backend", "")),
 		       VB_TERM(vb_json_str(s, "bench", "")), vb_json_num(s, "median", 0),
-		       VB_TERM(vb_json_str(s, "unit", "")));
+		       VB_TERM(vb_json_str(s, "unit", "")),
+		       vb_prec_cell(doc, vb_json_str(s, "backend", ""), vb_json_str(s, "bench", ""),
+				    ci, sizeof(ci)));
 		if (json_is_object(sd))
 			printf(" %.3fx [%.3f, %.3f] vs %s", vb_json_num(sd, "median", 0),
 			       json_number_value(json_array_get(json_object_get(sd, "ci95"), 0)),
@@ -151,6 +159,7 @@ static void print_summary(json_t *doc)
 		       VB_TERM(vb_json_str(m, "reason", "")));
 	}
 	json_decref(seen);
+	vb_prec_print(stdout, doc);
 }
 
 struct run;
@@ -666,6 +675,8 @@ int vb_cmd_run(int argc, char **argv)
 		.nwl = (size_t)r.nwl,
 		.rounds = r.o.rounds, .samples = r.o.samples, .warmup = r.o.warmup,
 		.min_sample_ms = r.o.min_sample_ms, .timeout_ms = r.o.timeout_s * 1000,
+		.precision = r.o.precision, .time_budget_s = r.o.time_budget_s,
+		.max_rounds = r.o.max_rounds,
 		.count = !r.o.no_count,
 		.seed = r.o.seed, .doc = r.doc, .out = r.out, .stop = &stop_flag,
 		.obs = r.probes ? &obs : NULL,

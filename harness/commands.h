@@ -10,4 +10,5 @@
 	X(doctor, "what this host offers: root, KVM, PMU, eBPF, QEMU, OCI runtime, cgroups") \
 	X(image, "build and cache the guest kernel and initramfs the VM backends boot") \
 	X(report, "turn result files into an HTML/Markdown report with gnuplot charts") \
-	X(compare, "flag regressions between two result files (exit 1 on regression)")
+	X(compare, "flag regressions between two result files (exit 1 on regression)") \
+	X(history, "draw each metric over many result files, with the points compare flags")

@@ -188,6 +188,26 @@ static int value_args(struct vb_resume *rs, const json_t *plan, char *err, size_
 	return 0;
 }
 
+/*
+ * The rounds until precise: as planned, or in files from before them
+ * (no meta.plan.precision), the planned rounds only.
+ */
+static int precision_args(struct vb_resume *rs, const json_t *plan, char *err, size_t n)
+{
+	const json_t *p = json_object_get(plan, "precision");
+	const json_t *budget = json_object_get(plan, "time_budget_s");
+
+	if (!p)
+		return arg(rs, "--precision=off");
+	if (!json_is_number(p) || (budget && !json_is_null(budget) && !json_is_number(budget))) {
+		snprintf(err, n, "meta.plan.precision or time_budget_s is not a number");
+		return -1;
+	}
+	return arg(rs, "--precision=%.17g", json_number_value(p)) ||
+	       (json_is_number(budget) && arg(rs, "--time-budget=%.17g", json_number_value(budget))) ||
+	       int_arg(rs, plan, "max_rounds", "max-rounds", err, n) ? -1 : 0;
+}
+
 /* meta.plan as the command line that makes it; err says what is missing or wrong. */
 static int plan_args(struct vb_resume *rs, const json_t *doc, char *err, size_t n)
 {
@@ -210,6 +230,7 @@ static int plan_args(struct vb_resume *rs, const json_t *doc, char *err, size_t 
 		return -1;
 	}
 	return arg(rs, "run") || value_args(rs, plan, err, n) ||
+	       precision_args(rs, plan, err, n) ||
 	       arg(rs, "--cpus=%zu", json_array_size(pus)) ||
 	       list_arg(rs, plan, "backends", "backend", err, n) ||
 	       list_arg(rs, plan, "benches", "bench", err, n) ||

@@ -12,7 +12,12 @@ enum {
 	O_ROUNDS = 256, O_SAMPLES, O_WARMUP, O_MINMS, O_QUICK, O_ALL, O_CPUS, O_MEMORY,
 	O_SCRATCH, O_RUNTIME, O_KERNEL, O_MODULES, O_CACHE, O_TIMEOUT, O_HELLO, O_SEED,
 	O_PROBES, O_NOPROBES, O_NOCOUNT, O_WORKDIR, O_PARAM, O_LAB, O_RESUME, O_SET,
+	O_PRECISION, O_BUDGET, O_MAXROUNDS,
 };
+
+/* Without --precision: what `--all` reaches on cpu and mem workloads of a quiet host. */
+#define DEFAULT_PRECISION 0.05
+#define DEFAULT_MAX_ROUNDS 30
 
 static const char *const lab_modes[] = { "auto", "emulated", "none" };
 
@@ -32,7 +37,17 @@ void vb_run_usage(FILE *f)
 		"      --all              every backend and every workload; unavailable\n"
 		"                         backends are recorded with the reason\n"
 		"  -o, --output FILE      result file (default: vbench-results-DATE.json)\n"
-		"      --rounds N         rounds (default 5; --quick 2)\n"
+		"      --rounds N         planned rounds (default 5; 8 where an instance is\n"
+		"                         NAME@TAG, for the paired test; --quick 2)\n"
+		"      --precision P      after them, more rounds of the workloads whose 95%%\n"
+		"                         CI (of the per-round ratio to the instance's partner,\n"
+		"                         NAME beside NAME@TAG or its baseline, else of its\n"
+		"                         own round medians) is wider than +-P: 5%% or 0.05\n"
+		"                         (default 5%%; --quick and 0 or off: planned rounds only)\n"
+		"      --time-budget T    ... while the next round fits in T for all rounds:\n"
+		"                         seconds, or 90s, 20m, 2h (default: three times\n"
+		"                         what the planned rounds took)\n"
+		"      --max-rounds N     ... and at most N rounds in all (default %d)\n"
 		"      --samples N        samples per workload per round, 1..%d (default 5;\n"
 		"                         --quick 3): a reply must fit in one protocol line\n"
 		"      --warmup N         discarded samples before them (default 1)\n"
@@ -76,7 +91,7 @@ void vb_run_usage(FILE *f)
 		"Exit status: 0 done, at least one measurement ok; 1 nothing measured (no\n"
 		"backend ran, or every measurement errored or is unsupported: the file says\n"
 		"why) or the results could not be written; 2 bad usage; 130 interrupted\n"
-		"(completed measurements kept).\n", VB_MAX_SAMPLES);
+		"(completed measurements kept).\n", DEFAULT_MAX_ROUNDS, VB_MAX_SAMPLES);
 }
 
 static int number(const char *s, long long lo, long long hi, long long *v)
@@ -86,6 +101,50 @@ static int number(const char *s, long long lo, long long hi, long long *v)
 	errno = 0;
 	*v = strtoll(s, &end, 10);
 	return !errno && end != s && !*end && *v >= lo && *v <= hi;
+}
+
+/* A precision: "5%", "0.05", or 0 and "off" for none; -1 if it is none of them. */
+static int parse_precision(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	if (!strcmp(s, "off")) {
+		*out = 0;
+		return 0;
+	}
+	errno = 0;
+	v = strtod(s, &end);
+	if (end != s && *end == '%') {
+		v /= 100;
+		end++;
+	}
+	if (errno || end == s || *end || !(v >= 0 && v < 1))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* A duration: seconds, or a number with s, m or h; -1 unless within 1 s..7 days. */
+static int parse_duration(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s)
+		return -1;
+	if (*end == 'm')
+		v *= 60;
+	else if (*end == 'h')
+		v *= 3600;
+	if (*end && (strchr("smh", *end) == NULL || end[1]))
+		return -1;
+	if (!(v >= 1 && v <= 7 * 86400))
+		return -1;
+	*out = v;
+	return 0;
 }
 
 static const char *optname(const struct option *opts, int val)
@@ -135,9 +194,13 @@ int vb_run_parse(int argc, char **argv, struct vb_run_opts *o, char *err, size_t
 		{ "lab", required_argument, NULL, O_LAB },
 		{ "resume", required_argument, NULL, O_RESUME },
 		{ "set", required_argument, NULL, O_SET },
+		{ "precision", required_argument, NULL, O_PRECISION },
+		{ "time-budget", required_argument, NULL, O_BUDGET },
+		{ "max-rounds", required_argument, NULL, O_MAXROUNDS },
 		{ 0 },
 	};
-	long long v, rounds = -1, samples = -1, minms = -1;
+	long long v, rounds = -1, samples = -1, minms = -1, max_rounds = -1;
+	double precision = -1;
 	int c, planned = 0;
 
 	memset(o, 0, sizeof(*o));
@@ -188,6 +251,20 @@ int vb_run_parse(int argc, char **argv, struct vb_run_opts *o, char *err, size_t
 			}
 			o->container_runtime = a;
 			break;
+		case O_PRECISION:
+			if (parse_precision(a, &precision)) {
+				snprintf(err, n, "--precision wants a CI half-width such as 5%% or "
+					 "0.05 (below 100%%), or off, not '%s'", a);
+				return 2;
+			}
+			break;
+		case O_BUDGET:
+			if (parse_duration(a, &o->time_budget_s)) {
+				snprintf(err, n, "--time-budget wants seconds, or a number with s, m "
+					 "or h (1 s to 7 days), not '%s'", a);
+				return 2;
+			}
+			break;
 		case O_KERNEL: o->kernel = a; break;
 		case O_MODULES: o->modules = a; break;
 		case O_CACHE: o->cache = a; break;
@@ -216,6 +293,7 @@ int vb_run_parse(int argc, char **argv, struct vb_run_opts *o, char *err, size_t
 		dst = v;                                                               \
 		break;
 		NUM(O_ROUNDS, 1, 1000, rounds)
+		NUM(O_MAXROUNDS, 1, 1000, max_rounds)
 		NUM(O_SAMPLES, 1, VB_MAX_SAMPLES, samples)
 		NUM(O_WARMUP, 0, 1000, o->warmup)
 		NUM(O_MINMS, 1, 60000, minms)
@@ -257,7 +335,24 @@ int vb_run_parse(int argc, char **argv, struct vb_run_opts *o, char *err, size_t
 		snprintf(err, n, "--probes counts in counting passes, which --no-count skips");
 		return 2;
 	}
-	o->rounds = (unsigned)(rounds > 0 ? rounds : o->quick ? 2 : 5);
+	/* A/B instances: 8 rounds are the fewest at which a paired sign-flip test can reach p < 0.01 */
+	o->rounds = (unsigned)(rounds > 0 ? rounds : o->quick ? 2
+			       : o->backends && strchr(o->backends, '@') ? 8 : 5);
+	o->precision = precision >= 0 ? precision : o->quick ? 0 : DEFAULT_PRECISION;
+	o->max_rounds = (unsigned)(max_rounds > 0 ? max_rounds : DEFAULT_MAX_ROUNDS);
+	if (o->max_rounds < o->rounds) {
+		if (max_rounds > 0) {
+			snprintf(err, n, "--max-rounds %u is below the %u planned rounds",
+				 o->max_rounds, o->rounds);
+			return 2;
+		}
+		o->max_rounds = o->rounds;
+	}
+	if (o->time_budget_s && !o->precision) {
+		snprintf(err, n, "--time-budget bounds the rounds --precision adds, and there is "
+			 "no precision (--quick or --precision off)");
+		return 2;
+	}
 	o->samples = (unsigned)(samples > 0 ? samples : o->quick ? 3 : 5);
 	o->min_sample_ms = (unsigned)(minms > 0 ? minms : o->quick ? 20 : 100);
 	if (!o->benches)

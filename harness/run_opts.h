@@ -30,6 +30,9 @@ struct vb_run_opts {
 	int no_probes;
 	int no_count;               /* skip the counting passes */
 	unsigned rounds, samples, warmup, min_sample_ms;
+	/* rounds until precise (precision.h): target, 0 none; budget s, 0 auto */
+	double precision, time_budget_s;
+	unsigned max_rounds;
 	unsigned timeout_s, hello_timeout_s;
 	int cpus;
 	long long memory_mb, scratch_mib;

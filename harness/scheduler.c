@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "scheduler.h"
+#include "precision.h"
 #include "results.h"
 #include "../common/stats.h"
 #include "../common/clock.h"
@@ -25,10 +26,16 @@ static void progress(const struct vb_sched *s, unsigned round, size_t done, size
 		     const struct pair *p)
 {
 	int tty = isatty(2);
+	char of[64];
 
-	fprintf(stderr, "%svbench: round %u/%u [%zu/%zu] %s %s%s", tty ? "\r\033[K" : "",
-		round + 1, s->rounds, done + 1, total, s->inst[p->inst].name,
-		s->wl[p->wl]->name, tty ? "" : "\n");
+	/* past the planned rounds, the precision sought is what they are for */
+	if (round < s->rounds)
+		snprintf(of, sizeof(of), "/%u", s->rounds);
+	else
+		snprintf(of, sizeof(of), " (extra, for +-%.3g%%)", 100 * s->precision);
+	fprintf(stderr, "%svbench: round %u%s [%zu/%zu] %s %s%s", tty ? "\r\033[K" : "",
+		round + 1, of, done + 1, total, s->inst[p->inst].name, s->wl[p->wl]->name,
+		tty ? "" : "\n");
 	fflush(stderr);
 }
 
@@ -401,66 +408,163 @@ static int already_done(const struct vb_sched *s, const struct pair *p, struct c
 	return d != VB_NOT_DONE;
 }
 
+/* The rounds' state: what runs in the next one, and why they stopped. */
+struct rounds {
+	struct pair *order;
+	struct cell *cells;
+	unsigned char *want;   /* per workload: run it in this round */
+	double *secs;          /* per workload: wall time of its last round, s */
+	struct vb_prec *t;     /* precision targets, where a precision is asked */
+	long nt;
+	double t0;             /* when the scheduler started, ms */
+	const char *stopped;   /* why no more rounds: "reached", "time budget", ... */
+	uint64_t rng;
+};
+
+/* 1 while target t can still be measured: its instances answer, its workload runs there. */
+static int live(const struct vb_sched *s, const struct rounds *rs, const struct vb_prec *t)
+{
+	const struct cell *c = &rs->cells[t->inst * s->nwl + t->wl];
+
+	if (c->skip || s->inst[t->inst].dead)
+		return 0;
+	return t->against < 0 || (!rs->cells[(size_t)t->against * s->nwl + t->wl].skip &&
+				  !s->inst[t->against].dead);
+}
+
+/*
+ * Whether round `round` runs, and of which workloads (rs->want): every
+ * one in the planned rounds; after them, those with a live target wider
+ * than the precision asked, while the round cap and the time budget allow.
+ */
+static int another_round(struct vb_sched *s, struct rounds *rs, unsigned round)
+{
+	double next = 0, elapsed = (vb_now_ms() - rs->t0) / 1000;
+	int any = 0;
+
+	if (round < s->rounds)
+		return 1;
+	if (!rs->t)
+		return 0;
+	if (round == s->rounds && !s->time_budget_s)
+		s->time_budget_s = 3 * elapsed;
+	memset(rs->want, 0, s->nwl);
+	for (long k = 0; k < rs->nt; k++) {
+		vb_prec_measure(s, &rs->t[k], round);
+		if (live(s, rs, &rs->t[k]) && !(rs->t[k].half_width <= s->precision))
+			rs->want[rs->t[k].wl] = 1;
+	}
+	for (size_t w = 0; w < s->nwl; w++)
+		if (rs->want[w]) {
+			any = 1;
+			next += rs->secs[w];
+		}
+	rs->stopped = !any ? "reached" : round >= s->max_rounds ? "max rounds"
+		      : elapsed + next > s->time_budget_s ? "time budget" : NULL;
+	return !rs->stopped;
+}
+
+/* The pairs of the wanted workloads, shuffled: rs->order; how many. */
+static size_t shuffle(const struct vb_sched *s, struct rounds *rs)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < s->ninst; i++)
+		for (size_t w = 0; w < s->nwl; w++)
+			if (rs->want[w])
+				rs->order[k++] = (struct pair){ i, w };
+	for (size_t i = k; i > 1; i--) { /* Fisher-Yates */
+		size_t j = vb_rand_below(&rs->rng, i);
+		struct pair t = rs->order[i - 1];
+
+		rs->order[i - 1] = rs->order[j];
+		rs->order[j] = t;
+	}
+	return k;
+}
+
+/* One round of the wanted workloads; 0, 1 interrupted, -1 results not written (err). */
+static int run_round(struct vb_sched *s, struct rounds *rs, unsigned round, char *err, size_t n)
+{
+	size_t total = shuffle(s, rs);
+
+	for (size_t w = 0; w < s->nwl; w++)
+		if (rs->want[w])
+			rs->secs[w] = 0;
+	for (size_t i = 0; i < total; i++) {
+		struct pair *p = &rs->order[i];
+		struct cell *c = &rs->cells[p->inst * s->nwl + p->wl];
+		struct vb_instance *in = &s->inst[p->inst];
+		double t0 = vb_now_ms();
+
+		if (*s->stop)
+			return 1;
+		if (c->skip || in->dead || already_done(s, p, c, round))
+			continue;
+		progress(s, round, i, total, p);
+		json_t *m = measure(s, p, c, round);
+		if (*s->stop) {
+			/* cut off mid-measurement: nothing complete to keep */
+			json_decref(m);
+			return 1;
+		}
+		rs->secs[p->wl] += (vb_now_ms() - t0) / 1000;
+		vb_results_add_measurement(s->doc, m);
+		if (in->dead)
+			declare_dead(s, p->inst, vb_json_str(m, "reason", ""));
+		if (s->out && vb_results_write(s->doc, s->out, err, n))
+			return -1;
+	}
+	return 0;
+}
+
+/* What the rounds reached, into the document; 0, or -1 out of memory. */
+static int record_precision(struct vb_sched *s, struct rounds *rs, unsigned rounds_run)
+{
+	for (long k = 0; k < rs->nt; k++)
+		vb_prec_measure(s, &rs->t[k], rounds_run);
+	return json_object_set_new(s->doc, "precision",
+				   vb_prec_json(s, rs->t, (size_t)rs->nt, rounds_run,
+						rs->stopped ? rs->stopped : "interrupted"));
+}
+
 int vb_sched_run(struct vb_sched *s, char *err, size_t n)
 {
 	size_t total = s->ninst * s->nwl;
-	struct pair *order = calloc(total ? total : 1, sizeof(*order));
-	struct cell *cells = calloc(total ? total : 1, sizeof(*cells));
-	uint64_t rng = s->seed;
+	struct rounds rs = {
+		.order = calloc(total + 1, sizeof(*rs.order)),
+		.cells = calloc(total + 1, sizeof(*rs.cells)),
+		.want = malloc(s->nwl + 1),
+		.secs = calloc(s->nwl + 1, sizeof(*rs.secs)),
+		.t0 = vb_now_ms(),
+		.rng = s->seed,
+	};
+	unsigned round;
 	int rc = 0;
 
-	if (!order || !cells) {
-		free(order);
-		free(cells);
+	if (s->precision > 0)
+		rs.nt = vb_prec_targets(s, &rs.t);
+	if (!rs.order || !rs.cells || !rs.want || !rs.secs || rs.nt < 0) {
 		snprintf(err, n, "out of memory");
-		return -1;
+		rc = -1;
+		goto out;
 	}
+	memset(rs.want, 1, s->nwl);
 	for (size_t i = 0; i < s->ninst && s->count && !*s->stop; i++)
 		measure_floor(s, i);
-	for (unsigned round = 0; round < s->rounds && rc == 0; round++) {
-		size_t k = 0;
-
-		for (size_t i = 0; i < s->ninst; i++)
-			for (size_t w = 0; w < s->nwl; w++)
-				order[k++] = (struct pair){ i, w };
-		for (size_t i = total; i > 1; i--) { /* Fisher-Yates */
-			size_t j = vb_rand_below(&rng, i);
-			struct pair t = order[i - 1];
-
-			order[i - 1] = order[j];
-			order[j] = t;
-		}
-		for (size_t i = 0; i < total; i++) {
-			struct pair *p = &order[i];
-			struct cell *c = &cells[p->inst * s->nwl + p->wl];
-			struct vb_instance *in = &s->inst[p->inst];
-
-			if (*s->stop) {
-				rc = 1;
-				break;
-			}
-			if (c->skip || in->dead || already_done(s, p, c, round))
-				continue;
-			progress(s, round, i, total, p);
-			json_t *m = measure(s, p, c, round);
-			if (*s->stop) {
-				/* cut off mid-measurement: nothing complete to keep */
-				json_decref(m);
-				rc = 1;
-				break;
-			}
-			vb_results_add_measurement(s->doc, m);
-			if (in->dead)
-				declare_dead(s, p->inst, vb_json_str(m, "reason", ""));
-			if (s->out && vb_results_write(s->doc, s->out, err, n)) {
-				rc = -1;
-				break;
-			}
-		}
+	for (round = 0; rc == 0 && another_round(s, &rs, round); round++)
+		rc = run_round(s, &rs, round, err, n);
+	if (rs.t && rc >= 0 && record_precision(s, &rs, round)) {
+		snprintf(err, n, "out of memory");
+		rc = -1;
 	}
 	if (isatty(2))
 		fputc('\n', stderr);
-	free(order);
-	free(cells);
+out:
+	free(rs.order);
+	free(rs.cells);
+	free(rs.want);
+	free(rs.secs);
+	free(rs.t);
 	return rc;
 }

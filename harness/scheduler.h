@@ -47,6 +47,16 @@ struct vb_sched {
 	json_t **inst_params;
 	size_t nwl;
 	unsigned rounds, samples, warmup, min_sample_ms, timeout_ms;
+	/*
+	 * Rounds until precise (precision.h): after `rounds`, more rounds of
+	 * the workloads with a comparison whose CI half-width is above
+	 * precision (relative; 0: exactly `rounds`), up to max_rounds in all,
+	 * while the next round fits in time_budget_s for all rounds together
+	 * (0: three times what the planned rounds took; the budget used is
+	 * written back). What was reached goes into the document's "precision".
+	 */
+	double precision, time_budget_s;
+	unsigned max_rounds;
 	int count;                     /* run a counting pass after each timed pass */
 	uint64_t seed;
 	json_t *doc;                   /* results, written to out after each step */

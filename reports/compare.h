@@ -13,6 +13,11 @@
  * are too few for that test ever to reach alpha (under 5 + 5 at 0.01), it
  * falls back to Mann-Whitney U over the samples and says so.
  *
+ * With --history (history.h) a metric's threshold is the largest change
+ * its run medians over earlier runs say two runs show by noise alone (99%
+ * two-sided), where that exceeds min_effect: no regression is called
+ * inside the noise that metric has shown.
+ *
  * Only like is compared with like: a pair whose unit, direction,
  * parameters or workload version differ between the files is
  * INCOMPARABLE, never a change; and what ran in BASE but not in NEW fails
@@ -23,6 +28,7 @@
 #define VB_COMPARE_H
 
 #include <stdio.h>
+#include <time.h>
 
 #include "rundata.h"
 
@@ -37,6 +43,17 @@ enum rp_verdict {
 	RP_MISSING,     /* ok in BASE, no ok sample in NEW for another reason (unsupported,
 			 * not measured, backend not in NEW): fails unless allow_missing */
 	RP_SKIPPED,     /* no ok sample in BASE: nothing to compare against */
+};
+
+/* What history says of one metric (history.h); nothing (runs + left_out 0) without it. */
+struct rp_hist_fit {
+	size_t runs;            /* history files whose run median went in */
+	size_t left_out;        /* files without an ok sample of the pair, or whose pair
+				 * is incomparable with NEW's */
+	double lo, hi;          /* the least and greatest of those medians; NAN if none */
+	double spread;          /* hi/lo - 1, for display; NAN under RP_HISTORY_MIN_RUNS runs */
+	double noise;           /* the 99% bound on a change between two runs by noise
+				 * (history.h); NAN under RP_HISTORY_MIN_RUNS runs */
 };
 
 struct rp_cmp {
@@ -56,6 +73,10 @@ struct rp_cmp {
 				 * "samples": Mann-Whitney U over samples, where
 				 * too few rounds cannot reach alpha */
 	enum rp_verdict verdict;
+	double threshold;       /* the least |change| REGRESSED or IMPROVED needs: min_effect,
+				 * or the metric's noise bound from history where larger */
+	const char *threshold_from; /* "min_effect" or "history" */
+	struct rp_hist_fit hist; /* --history: what the threshold was learned from */
 	char note[512];         /* why BROKEN, MISSING, SKIPPED; what differs if INCOMPARABLE;
 				 * params set differently on the instances (one run) */
 };
@@ -91,6 +112,28 @@ int rp_compare_paired(const struct rp_run *r, const char *base, const char *cur,
 		      const struct rp_cmp_opts *o, struct rp_cmp **out, size_t *n, char *err,
 		      size_t errlen);
 const char *rp_verdict_name(enum rp_verdict v);
+/* 1 when the row has a change: both sides measured the same metric (same, improved, REGRESSED). */
+int rp_cmp_has_change(const struct rp_cmp *c);
+/*
+ * A row with a change decided again under another threshold (from: "history"
+ * or "min_effect"); other rows are left as they are.
+ */
+void rp_cmp_rethreshold(struct rp_cmp *c, double threshold, const char *from,
+			const struct rp_cmp_opts *o);
+/*
+ * What makes (backend, bench) a different metric in base and cur, into
+ * why ("" when nothing): workload version, unit, direction, parameters.
+ * What INCOMPARABLE says, and what leaves a history file out (history.h).
+ */
+void rp_pair_differences(const struct rp_run *base, const struct rp_run *cur,
+			 const char *backend, const char *bench, char *why, size_t n);
+/* A fraction in (0, 1) as the options take it: "0.05" or "5%"; 0 or -1. */
+int rp_parse_fraction(const char *s, double *out);
+/* A UTC time as results files write it, "2026-12-01T14:24:45Z"; -1 if it is not one. */
+time_t rp_utc_time(const char *s);
+/* Append sep (unless buf is empty) and the formatted text to buf, as far as it fits. */
+void rp_addf(char *buf, size_t n, const char *sep, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 /* 1 when the verdict fails a CI job under o. */
 int rp_verdict_fails(enum rp_verdict v, const struct rp_cmp_opts *o);
 /* Why a run holds less than its plan: "NEW was interrupted", ... or NULL. */
@@ -104,7 +147,10 @@ void rp_paired_outcome(const struct rp_cmp *c, size_t n, const struct rp_run *r,
 /* "result: no regression" or "result: FAILED: 1 regressed, ..." and a newline. */
 void rp_outcome_print(FILE *f, const struct rp_outcome *r, const struct rp_cmp_opts *o);
 
-/* One row per comparison but MISSING ones, which rp_compare_missing() sums up. */
+/*
+ * One row per comparison but MISSING ones, which rp_compare_missing() sums
+ * up; under --history a "thresh" column and a line saying what it means.
+ */
 void rp_compare_table(FILE *f, const struct rp_cmp *c, size_t n);
 /*
  * One line per backend with MISSING rows: "type2: 12 of 21 workloads
@@ -123,12 +169,27 @@ int rp_compare_junit(const char *path, const struct rp_cmp *c, size_t n,
 		     const struct rp_run *cur, char *err, size_t errlen);
 int rp_compare_github(const char *path, const struct rp_cmp *c, size_t n, char *err,
 		      size_t errlen);
+/* What was compared, as the JSON's top level names it. */
+struct rp_compared {
+	const char *base, *cur; /* BASE's and NEW's files; in one run, the instances */
+	const char *file;       /* A/B in one run: the result file; else NULL */
+	const struct rp_run *const *history; /* --history: its files, oldest first */
+	size_t nhistory;        /* 0 without --history */
+};
 /*
  * Every row and the outcome as JSON ("vbench-compare", version 1) into
  * path, or onto stdout where path is "-"; 0, or -1 with err.
  */
 int rp_compare_json(const char *path, const struct rp_cmp *c, size_t n,
 		    const struct rp_cmp_opts *o, const struct rp_outcome *r,
-		    const struct rp_run *base, const struct rp_run *cur, char *err, size_t errlen);
+		    const struct rp_compared *w, char *err, size_t errlen);
+/* 1 when the row's threshold was looked up in history (--history). */
+int rp_cmp_has_history(const struct rp_cmp *c);
+/* The row's threshold for a table: "7.2%h" (from history), "5.0%" (min effect), "-". */
+const char *rp_threshold_text(char *buf, size_t n, const struct rp_cmp *c);
+/* "history: 10 runs, spread 7.2%, noise bound 9.8%", "history: only 2 runs, 1 left out". */
+const char *rp_hist_note(char *buf, size_t n, const struct rp_cmp *c);
+/* A p-value: 2 significant digits, and under 0.001 "<0.001"; "-" where none. */
+const char *rp_fmt_p(char *buf, size_t n, double p);
 
 #endif

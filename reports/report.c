@@ -159,11 +159,8 @@ void rp_report_chart(struct rp_report *rp, const char *name, int w, int h, const
 	rp_doc_chart(&rp->doc, name, caption);
 }
 
-/*
- * DIR, made if missing. One that is there must be a directory of the
- * euid's own, not a symlink to one: vbench writes in it as root.
- */
-static int make_dir(const char *dir, char *err, size_t n)
+/* vbench writes in DIR as root: see report.h. */
+int rp_report_dir(const char *dir, char *err, size_t n)
 {
 	size_t len = strlen(dir);
 	char path[4096];
@@ -264,7 +261,7 @@ int rp_report_write(const struct rp_run *runs, int nruns, const char *dir, char 
 	};
 	int rc = 0;
 
-	if (make_dir(dir, err, n) || rp_chart_workdir(dir, rp.charts, sizeof(rp.charts), err, n))
+	if (rp_report_dir(dir, err, n) || rp_chart_workdir(dir, rp.charts, sizeof(rp.charts), err, n))
 		return -1;
 	if (rp_doc_open(&rp.doc, dir, "vbench report: what virtualization costs", err, n)) {
 		rp_chart_workdir_remove(rp.charts);

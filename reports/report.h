@@ -30,6 +30,13 @@ struct rp_report {
 int rp_report_write(const struct rp_run *runs, int nruns, const char *dir, char *err,
 		    size_t n);
 
+/*
+ * DIR, made if missing. One that is there must be a directory of the
+ * euid's own, not a symlink to one: vbench writes in it as root. Also
+ * `vbench history -o DIR`. 0 or -1 with err.
+ */
+int rp_report_dir(const char *dir, char *err, size_t n);
+
 /* Helpers shared by the sections (report.c). */
 /* The backend name, with " (lab)" after it where it ran in an emulated lab. */
 const char *rp_label(const struct rp_run *r, const char *backend, char *buf, size_t n);

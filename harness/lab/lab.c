@@ -43,7 +43,7 @@ static json_t *nested_args(const struct vb_lab *lab, const struct vb_l1_files *l
 {
 	const struct vb_run_opts *o = lab->o;
 	json_t *a = json_array();
-	char list[256] = "bare";
+	char list[256] = "bare", precision[32];
 
 	for (size_t i = 0; i < lab->n; i++)
 		snprintf(list + strlen(list), sizeof(list) - strlen(list), ",%s", lab->names[i]);
@@ -56,6 +56,12 @@ static json_t *nested_args(const struct vb_lab *lab, const struct vb_l1_files *l
 	argf(a, "--warmup", o->warmup);
 	argf(a, "--min-sample-ms", o->min_sample_ms);
 	argf(a, "--seed", (long long)o->seed);
+	/* the lab's rounds until precise are the host's, its budget its own */
+	snprintf(precision, sizeof(precision), "%.17g", o->precision);
+	arg(a, "--precision");
+	arg(a, precision);
+	if (o->precision > 0)
+		argf(a, "--max-rounds", o->max_rounds);
 	argf(a, "--cpus", o->cpus);
 	argf(a, "--memory", o->memory_mb);
 	argf(a, "--scratch-mib", o->scratch_mib);

@@ -14,6 +14,7 @@
 	X(qemu)      \
 	X(report)    \
 	X(compare)   \
+	X(history)   \
 	X(envdiff)   \
 	X(oci)       \
 	X(probes)    \
@@ -22,4 +23,5 @@
 	X(exec)      \
 	X(debris)    \
 	X(resume)    \
-	X(set)
+	X(set)       \
+	X(precision)

@@ -950,6 +950,9 @@ static void judge_centers(struct judged *j, double a, double b)
 	judge_docs(j, crafted(a, 0, 0, "lower", 41), crafted(b, 0, 0, "lower", 42), &strict);
 }
 
+/* What judge_docs() compared, as --json names it. */
+static const struct rp_compared two_files = {.base = "BASE", .cur = "NEW"};
+
 /* --json FILE: each row with its numbers, CI, p, test, verdict, reason; the outcome. */
 START_TEST(compare_json_rows_and_outcome)
 {
@@ -962,7 +965,7 @@ START_TEST(compare_json_rows_and_outcome)
 	snprintf(path, sizeof(path), "%s/c.json", dir);
 	judge_docs(&j, crafted(100, 0.02, 0.01, "lower", 3), crafted(120, 0.02, 0.01, "lower", 4),
 		   &strict);
-	ck_assert_msg(!rp_compare_json(path, j.c, j.n, &strict, &j.out, &j.a, &j.b, err,
+	ck_assert_msg(!rp_compare_json(path, j.c, j.n, &strict, &j.out, &two_files, err,
 				       sizeof(err)), "%s", err);
 	doc = json_load_file(path, 0, NULL);
 	ck_assert_ptr_nonnull(doc);
@@ -998,7 +1001,7 @@ START_TEST(compare_json_rows_and_outcome)
 	unlink(path);
 	/* like the other outputs, it never writes through a planted link */
 	ck_assert_int_eq(symlink("/tmp/vbench-js-victim", path), 0);
-	ck_assert_int_eq(rp_compare_json(path, j.c, j.n, &strict, &j.out, &j.a, &j.b, err,
+	ck_assert_int_eq(rp_compare_json(path, j.c, j.n, &strict, &j.out, &two_files, err,
 					 sizeof(err)), -1);
 	ck_assert_int_eq(access("/tmp/vbench-js-victim", F_OK), -1);
 	unlink(path);
@@ -1017,7 +1020,7 @@ START_TEST(compare_json_incomparable_row)
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/c.json", dir);
 	judge_docs(&j, data(CRAFTED), data(TCG), &strict);
-	ck_assert_msg(!rp_compare_json(path, j.c, j.n, &strict, &j.out, &j.a, &j.b, err,
+	ck_assert_msg(!rp_compare_json(path, j.c, j.n, &strict, &j.out, &two_files, err,
 				       sizeof(err)), "%s", err);
 	doc = json_load_file(path, 0, NULL);
 	ck_assert_ptr_nonnull(doc);
@@ -1034,6 +1037,54 @@ START_TEST(compare_json_incomparable_row)
 			      vb_json_str(r, "reason", ""));
 	}
 	ck_assert(json_is_true(json_object_get(json_object_get(doc, "outcome"), "fails")));
+	json_decref(doc);
+	unlink(path);
+	rmdir(dir);
+	judged_free(&j);
+}
+END_TEST
+
+/*
+ * Without --history each compared row's threshold is min effect, from
+ * "min_effect", and the table has no thresh column; rows not compared
+ * have none.
+ */
+START_TEST(compare_json_threshold_min_effect)
+{
+	char dir[] = "/tmp/vbench-js-XXXXXX", path[64], err[256];
+	struct judged j;
+	json_t *doc, *t;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/c.json", dir);
+	judge_centers(&j, 100, 120);
+	ck_assert_msg(!strstr(j.text, "thresh"), "%s", j.text);
+	ck_assert_msg(!rp_compare_json(path, j.c, j.n, &strict, &j.out, &two_files, err,
+				       sizeof(err)), "%s", err);
+	doc = json_load_file(path, 0, NULL);
+	ck_assert_ptr_nonnull(doc);
+	ck_assert_ptr_null(json_object_get(doc, "file"));
+	ck_assert_ptr_null(json_object_get(doc, "history"));
+	t = json_object_get(json_array_get(json_object_get(doc, "rows"), 0), "threshold");
+	ck_assert_double_eq_tol(vb_json_num(t, "value", 0), 0.05, 1e-12);
+	ck_assert_str_eq(vb_json_str(t, "from", ""), "min_effect");
+	ck_assert_int_eq(vb_json_int(t, "runs", -1), 0);
+	ck_assert(json_is_null(json_object_get(t, "spread")));
+	ck_assert(json_is_null(json_object_get(t, "noise")));
+	json_decref(doc);
+	unlink(path);
+	judged_free(&j);
+	judge_docs(&j, data(CRAFTED), data(TCG), &strict);
+	ck_assert_msg(!rp_compare_json(path, j.c, j.n, &strict, &j.out, &two_files, err,
+				       sizeof(err)), "%s", err);
+	doc = json_load_file(path, 0, NULL);
+	ck_assert_ptr_nonnull(doc);
+	for (size_t i = 0; i < j.n; i++) {
+		json_t *r = json_array_get(json_object_get(doc, "rows"), i);
+
+		ck_assert(json_is_null(json_object_get(r, "threshold")) ==
+			  !rp_cmp_has_change(&j.c[i]));
+	}
 	json_decref(doc);
 	unlink(path);
 	rmdir(dir);
@@ -1286,6 +1337,7 @@ Suite *suite_compare(void)
 	tcase_add_test(t, missing_rows_one_line_per_backend);
 	tcase_add_test(t, compare_json_rows_and_outcome);
 	tcase_add_test(t, compare_json_incomparable_row);
+	tcase_add_test(t, compare_json_threshold_min_effect);
 	tcase_add_test(t, junit_time_timestamp_hostname);
 	tcase_add_test(t, github_values_rounded);
 	tcase_add_test(t, table_precision);

@@ -180,6 +180,34 @@ START_TEST(resume_reads_plan)
 }
 END_TEST
 
+/* The rounds until precise come back as planned; a file from before them gets none. */
+START_TEST(resume_reads_precision)
+{
+	static struct vb_resume rs;
+	struct vb_run_opts user = { .resume = "r.json" }, o;
+	json_t *doc = doc_with("meta.plan.precision", json_real(0.02));
+	char err[512];
+
+	json_object_update_new(json_object_get(json_object_get(doc, "meta"), "plan"),
+			       json_pack("{s:f, s:i}", "time_budget_s", 600.0, "max_rounds", 12));
+	ck_assert_int_eq(vb_resume_take(&rs, doc, "r.json", err, sizeof(err)), 0);
+	ck_assert_msg(vb_resume_options(&rs, &user, &o, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_double_eq(o.precision, 0.02);
+	ck_assert_double_eq(o.time_budget_s, 600);
+	ck_assert_uint_eq(o.max_rounds, 12);
+	vb_resume_free(&rs);
+	ck_assert_int_eq(vb_resume_take(&rs, json_loads(cut_off, 0, NULL), "r.json", err,
+					sizeof(err)), 0);
+	ck_assert_msg(vb_resume_options(&rs, &user, &o, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_double_eq(o.precision, 0);
+	ck_assert_uint_eq(o.rounds, 3);
+	vb_resume_free(&rs);
+	doc = doc_with("meta.plan.precision", json_string("5%"));
+	ck_assert_int_eq(take(doc, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "meta.plan.precision") != NULL, "%s", err);
+}
+END_TEST
+
 START_TEST(resume_keeps_measurements_and_skips_done)
 {
 	static struct vb_resume rs;
@@ -284,6 +312,7 @@ Suite *suite_resume(void)
 	tcase_add_test(t, resume_refuses_unreadable_plans);
 	tcase_add_test(t, resume_plan_checked_as_options);
 	tcase_add_test(t, resume_reads_plan);
+	tcase_add_test(t, resume_reads_precision);
 	tcase_add_test(t, resume_keeps_measurements_and_skips_done);
 	tcase_add_test(t, resume_compares_started_environments);
 	tcase_add_test(t, resume_refuses_plan_options);

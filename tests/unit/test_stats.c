@@ -53,6 +53,33 @@ START_TEST(rand_below_in_range_and_seeded)
 }
 END_TEST
 
+/*
+ * t(0.995, df): the table where it has the value, the expansion above
+ * df 30 against the tables' 2.704 (40), 2.660 (60), 2.617 (120), and
+ * falling all the way toward the normal's 2.576.
+ */
+START_TEST(t995_table_and_expansion)
+{
+	double prev = INFINITY;
+
+	ck_assert(isnan(vb_t995(0)));
+	ck_assert_double_eq(vb_t995(1), 63.657);
+	ck_assert_double_eq(vb_t995(2), 9.925);
+	ck_assert_double_eq(vb_t995(9), 3.250);
+	ck_assert_double_eq(vb_t995(30), 2.750);
+	ck_assert_double_eq_tol(vb_t995(40), 2.704, 0.002);
+	ck_assert_double_eq_tol(vb_t995(60), 2.660, 0.002);
+	ck_assert_double_eq_tol(vb_t995(120), 2.617, 0.002);
+	for (unsigned df = 1; df <= 2000; df++) {
+		double t = vb_t995(df);
+
+		ck_assert_msg(t < prev && t > 2.5758, "t(0.995, %u) = %g after %g", df, t, prev);
+		prev = t;
+	}
+	ck_assert_double_lt(prev, 2.579); /* 2.5758 + 19.67 / (4 * 2000) + ... */
+}
+END_TEST
+
 Suite *suite_stats(void)
 {
 	Suite *s = suite_create("stats");
@@ -61,6 +88,7 @@ Suite *suite_stats(void)
 	tcase_add_test(t, median_and_mad);
 	tcase_add_test(t, bootstrap_ci_brackets_median);
 	tcase_add_test(t, rand_below_in_range_and_seeded);
+	tcase_add_test(t, t995_table_and_expansion);
 	suite_add_tcase(s, t);
 	return s;
 }
