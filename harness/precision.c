@@ -9,6 +9,7 @@
 #include "../common/proto.h"
 #include "../common/stats.h"
 #include "../common/textsafe.h"
+#include "../reports/paired.h"
 
 /* As common/summary.c's: the interval reached is the one the summary prints. */
 #define BOOTSTRAP_REPS 2000
@@ -22,12 +23,16 @@ static long find(const struct vb_sched *s, const char *name)
 	return -1;
 }
 
-/* Instance i's partner: NAME for NAME@TAG, else its baseline; -1 where neither ran. */
-static long partner(const struct vb_sched *s, size_t i)
+/*
+ * Instance i's partner: NAME for NAME@TAG (*ab set), else its baseline; -1
+ * where neither ran.
+ */
+static long partner(const struct vb_sched *s, size_t i, int *ab)
 {
 	const struct vb_instance *in = &s->inst[i];
 	long p = in->tag && in->tag[0] ? find(s, in->be->name) : -1;
 
+	*ab = p >= 0;
 	if (p < 0 && in->be->traits.baseline)
 		p = find(s, in->be->traits.baseline);
 	return p == (long)i ? -1 : p;
@@ -36,29 +41,32 @@ static long partner(const struct vb_sched *s, size_t i)
 long vb_prec_targets(const struct vb_sched *s, struct vb_prec **out)
 {
 	long *p = calloc(s->ninst + 1, sizeof(*p));
+	int *ab = calloc(s->ninst + 1, sizeof(*ab));
 	unsigned char *is_partner = calloc(s->ninst + 1, 1);
 	struct vb_prec *t = calloc(s->ninst * s->nwl + 1, sizeof(*t));
-	size_t i, w, n = 0;
+	size_t i, w;
+	long n = 0;
 
-	if (!p || !is_partner || !t) {
-		free(p);
-		free(is_partner);
+	if (!p || !ab || !is_partner || !t) {
 		free(t);
-		return -1;
+		n = -1;
+		goto out;
 	}
 	for (i = 0; i < s->ninst; i++)
-		if ((p[i] = partner(s, i)) >= 0)
+		if ((p[i] = partner(s, i, &ab[i])) >= 0)
 			is_partner[p[i]] = 1;
 	for (i = 0; i < s->ninst; i++) {
 		if (p[i] < 0 && is_partner[i])
 			continue;
 		for (w = 0; w < s->nwl; w++)
-			t[n++] = (struct vb_prec){ i, w, p[i], NAN, 0 };
+			t[n++] = (struct vb_prec){ i, w, p[i], ab[i], NAN, 0 };
 	}
-	free(p);
-	free(is_partner);
 	*out = t;
-	return (long)n;
+out:
+	free(p);
+	free(ab);
+	free(is_partner);
+	return n;
 }
 
 double vb_prec_half_width(const double *x, size_t n)
@@ -70,6 +78,18 @@ double vb_prec_half_width(const double *x, size_t n)
 		return NAN;
 	med = vb_median(x, n);
 	return med > 0 ? (hi - lo) / 2 / med : NAN;
+}
+
+/* The half-width of compare's interval for ratios x (reordered into logs), relative. */
+static double paired_half_width(double *x, size_t n)
+{
+	struct rp_paired t;
+
+	for (size_t i = 0; i < n; i++)
+		x[i] = log(x[i]);
+	if (n < VB_PREC_MIN_ROUNDS || rp_paired_test(x, n, &t))
+		return NAN;
+	return (t.ci_hi - t.ci_lo) / 2 / (1 + t.change);
 }
 
 /* The median of an ok measurement's samples; NAN if none. */
@@ -129,7 +149,7 @@ void vb_prec_measure(const struct vb_sched *s, struct vb_prec *t, unsigned round
 			a[k++] = v;
 	}
 	t->rounds = (unsigned)k;
-	t->half_width = vb_prec_half_width(a, k);
+	t->half_width = t->ab ? paired_half_width(a, k) : vb_prec_half_width(a, k);
 out:
 	free(a);
 	free(b);

@@ -6,19 +6,20 @@
  * budget or the round cap says stop.
  *
  * What is compared is what the readers take, per (instance, workload):
- * - beside its A/B partner (NAME@TAG beside NAME) or, failing that, its
- *   baseline (traits.baseline: container beside bare): the per-round ratio
- *   of its median to the other's, as the summary and `compare --base
- *   --new` take it;
+ * - beside its A/B partner (NAME@TAG beside NAME): the per-round ratios
+ *   of its median to the partner's, and the interval `compare --base
+ *   --new` gives their geometric mean (reports/paired.h), which is as wide
+ *   as its test is unsure;
+ * - else beside its baseline (traits.baseline: container beside bare):
+ *   the same ratios, and the interval of their median the summary prints
+ *   (common/summary.c);
  * - alone (no partner, and no one's partner): its own per-round medians,
- *   as a comparison of two result files takes them.
+ *   as a comparison of two result files takes them, and that interval of
+ *   their median.
  * An instance that is another's partner has no target of its own: its
- * noise is in the other's ratios.
- *
- * Precision is the half-width of the 95% CI of the median of those
- * per-round values, relative to the median: the bootstrap interval the
- * summary prints (common/summary.c), so the target is met in the numbers
- * people read.
+ * noise is in the other's ratios. Precision is the half-width of that 95%
+ * CI relative to its estimate: the target is met in the numbers people
+ * read.
  */
 #ifndef VB_PRECISION_H
 #define VB_PRECISION_H
@@ -35,6 +36,7 @@
 struct vb_prec {
 	size_t inst, wl;
 	long against;           /* the partner's instance index; -1: its own round medians */
+	int ab;                 /* against is its A/B partner: the paired test's interval */
 	double half_width;      /* reached, relative; NAN below VB_PREC_MIN_ROUNDS rounds */
 	unsigned rounds;        /* rounds it rests on */
 };

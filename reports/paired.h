@@ -7,6 +7,13 @@
  * recommended CI mode. Under "no change" each round's log ratio is as
  * likely negative as positive, so the test flips their signs: exact over
  * every sign pattern up to 20 rounds, else 9999 seeded random patterns.
+ *
+ * Estimate, interval and test all rest on the mean log ratio (the
+ * geometric mean of the ratios), so that the interval is as wide as the
+ * test is unsure: a round that disagrees widens it, and `vbench run
+ * --precision` then adds rounds (harness/precision.h) until the test can
+ * see past it. With 8 rounds one disagreeing round already keeps every
+ * sign-flip test above p = 4/256.
  */
 #ifndef VB_PAIRED_H
 #define VB_PAIRED_H
@@ -16,7 +23,7 @@
 #define RP_PAIRED_CI_REPS 1000
 
 struct rp_paired {
-	double change;          /* median per-round ratio - 1 */
+	double change;          /* geometric mean of the per-round ratios - 1 */
 	double ci_lo, ci_hi;    /* its 95% interval: percentile bootstrap over rounds */
 	double p;               /* two-sided, on the mean log ratio */
 	double min_p;           /* the smallest p these many rounds can give */

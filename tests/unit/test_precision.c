@@ -7,6 +7,7 @@
 #include "../../common/proto.h"
 #include "../../harness/precision.h"
 #include "../../harness/run_opts.h"
+#include "../../reports/paired.h"
 
 static int parse(struct vb_run_opts *o, char *err, size_t n, int argc, char **argv)
 {
@@ -145,9 +146,11 @@ START_TEST(targets_pair_with_partner_or_baseline)
 	/* bare is the others' partner: its noise is in their ratios, no target of its own */
 	ck_assert_int_eq(n, 3);
 	ck_assert_uint_eq(t[0].inst, 1);
-	ck_assert_int_eq(t[0].against, 0);   /* bare@a beside bare */
+	ck_assert_int_eq(t[0].against, 0);   /* bare@a beside bare: A/B, compare's interval */
+	ck_assert_int_eq(t[0].ab, 1);
 	ck_assert_uint_eq(t[1].inst, 2);
-	ck_assert_int_eq(t[1].against, 0);   /* ctr beside its baseline */
+	ck_assert_int_eq(t[1].against, 0);   /* ctr beside its baseline: the summary's */
+	ck_assert_int_eq(t[1].ab, 0);
 	ck_assert_uint_eq(t[2].inst, 3);
 	ck_assert_int_eq(t[2].against, -1);  /* alone: its own round medians */
 	free(t);
@@ -167,7 +170,8 @@ START_TEST(measured_on_rounds_both_sides_have)
 	json_t *doc = json_pack("{s:[]}", "measurements");
 	struct vb_sched s = { .inst = in, .ninst = 2, .wl = wl, .nwl = 1, .doc = doc };
 	struct vb_prec t = { .inst = 1, .wl = 0, .against = 0 };
-	double ratios[] = { 1.1, 1.2, 1.0, 1.1 };
+	double ratios[] = { 1.1, 1.2, 1.0, 1.1 }, logs[4];
+	struct rp_paired p;
 
 	instance(&in[0], &be_bare, "");
 	instance(&in[1], &be_bare, "b");
@@ -180,6 +184,15 @@ START_TEST(measured_on_rounds_both_sides_have)
 	vb_prec_measure(&s, &t, 6);
 	ck_assert_uint_eq(t.rounds, 4);
 	ck_assert_double_eq_tol(t.half_width, vb_prec_half_width(ratios, 4), 1e-9);
+	/* as an A/B pair: the interval compare gives, of the geometric mean */
+	t.ab = 1;
+	vb_prec_measure(&s, &t, 6);
+	for (int i = 0; i < 4; i++)
+		logs[i] = log(ratios[i]);
+	ck_assert_int_eq(rp_paired_test(logs, 4, &p), 0);
+	ck_assert_double_eq_tol(t.half_width, (p.ci_hi - p.ci_lo) / 2 / (1 + p.change), 1e-9);
+	ck_assert(t.half_width != vb_prec_half_width(ratios, 4));
+	t.ab = 0;
 	/* rounds past those asked for are not looked at */
 	vb_prec_measure(&s, &t, 2);
 	ck_assert_uint_eq(t.rounds, 2);
