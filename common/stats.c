@@ -99,23 +99,38 @@ double vb_mad(const double *x, size_t n)
 	return m;
 }
 
-/* t(0.995, df) for df 1..30, from the standard tables. */
+/* t(0.995, df) and t(0.975, df) for df 1..30, from the standard tables. */
 static const double t995[30] = {
 	63.657, 9.925, 5.841, 4.604, 4.032, 3.707, 3.499, 3.355, 3.250, 3.169,
 	3.106,  3.055, 3.012, 2.977, 2.947, 2.921, 2.898, 2.878, 2.861, 2.845,
 	2.831,  2.819, 2.807, 2.797, 2.787, 2.779, 2.771, 2.763, 2.756, 2.750,
 };
+static const double t975[30] = {
+	12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+	2.201,  2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+	2.080,  2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
+};
 
-double vb_t995(unsigned df)
+/* From the table up to df 30, above it the Cornish-Fisher expansion around z. */
+static double t_quantile(const double *table, double z, unsigned df)
 {
-	const double z = 2.5758293; /* the normal's 0.995 quantile: the limit as df grows */
 	double d = df, z3 = z * z * z, z5 = z3 * z * z;
 
 	if (!df)
 		return NAN;
 	if (df <= 30)
-		return t995[df - 1];
+		return table[df - 1];
 	return z + (z3 + z) / (4 * d) + (5 * z5 + 16 * z3 + 3 * z) / (96 * d * d);
+}
+
+double vb_t995(unsigned df)
+{
+	return t_quantile(t995, 2.5758293, df); /* z: the normal's 0.995 quantile */
+}
+
+double vb_t975(unsigned df)
+{
+	return t_quantile(t975, 1.9599640, df);
 }
 
 uint64_t vb_rand_next(uint64_t *s)

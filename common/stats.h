@@ -15,6 +15,8 @@ double vb_mad(const double *x, size_t n);      /* median absolute deviation */
  * expansion above (within 0.001 from df 31 on); NAN for df 0.
  */
 double vb_t995(unsigned df);
+/* The same for the two-sided 95% quantile, t(0.975, df). */
+double vb_t975(unsigned df);
 
 /*
  * Bootstrap 95% confidence interval of the median of x: `reps` resamples

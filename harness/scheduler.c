@@ -447,7 +447,7 @@ static int another_round(struct vb_sched *s, struct rounds *rs, unsigned round)
 	if (!rs->t)
 		return 0;
 	if (round == s->rounds && !s->time_budget_s)
-		s->time_budget_s = 3 * elapsed;
+		s->time_budget_s = 2 * elapsed;
 	memset(rs->want, 0, s->nwl);
 	for (long k = 0; k < rs->nt; k++) {
 		vb_prec_measure(s, &rs->t[k], round);

@@ -52,7 +52,7 @@ struct vb_sched {
 	 * the workloads with a comparison whose CI half-width is above
 	 * precision (relative; 0: exactly `rounds`), up to max_rounds in all,
 	 * while the next round fits in time_budget_s for all rounds together
-	 * (0: three times what the planned rounds took; the budget used is
+	 * (0: twice what the planned rounds took; the budget used is
 	 * written back). What was reached goes into the document's "precision".
 	 */
 	double precision, time_budget_s;

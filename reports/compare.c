@@ -100,8 +100,10 @@ static void sample_ci(struct rp_cmp *c, const double *a, const double *b)
 			ra[i] = (struct rp_round){a + i, 1};
 		for (i = 0; i < c->n_new; i++)
 			rb[i] = (struct rp_round){b + i, 1};
-		if (!rp_change_ci(ra, c->n_base, rb, c->n_new, &c->ci_lo, &c->ci_hi))
+		if (!rp_change_ci(ra, c->n_base, rb, c->n_new, &c->ci_lo, &c->ci_hi)) {
 			c->ci_method = "percentile bootstrap, samples resampled";
+			c->ci_resamples = RP_CHANGE_CI_REPS;
+		}
 	}
 	free(ra);
 	free(rb);
@@ -129,8 +131,10 @@ static void test(struct rp_cmp *c, const struct rp_run *base, const struct rp_ru
 		if (!rp_round_perm(ra, na, rb, nb, &perm) && perm.min_p <= o->alpha) {
 			c->p = perm.p;
 			c->test = "rounds";
-			if (!rp_change_ci(ra, na, rb, nb, &c->ci_lo, &c->ci_hi))
+			if (!rp_change_ci(ra, na, rb, nb, &c->ci_lo, &c->ci_hi)) {
 				c->ci_method = "percentile bootstrap, whole rounds resampled";
+				c->ci_resamples = RP_CHANGE_CI_REPS;
+			}
 		} else if (!rp_mann_whitney(b, c->n_new, a, c->n_base, &t)) {
 			c->p = t.p;
 			c->test = "samples";
@@ -497,7 +501,7 @@ static void paired_test(struct rp_cmp *c, const double *d, size_t k, const doubl
 		c->ci_lo = t.ci_lo;
 		c->ci_hi = t.ci_hi;
 		c->test = "paired";
-		c->ci_method = "percentile bootstrap, paired rounds resampled";
+		c->ci_method = "Student's t on the mean log ratio of the paired rounds";
 	} else if (!rp_mann_whitney(b, c->n_new, a, c->n_base, &u)) {
 		c->change = c->base_median != 0 ? c->new_median / c->base_median - 1 : NAN;
 		c->p = u.p;

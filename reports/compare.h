@@ -65,7 +65,8 @@ struct rp_cmp {
 	double base_median, new_median, new_mad; /* NAN where that side has no sample */
 	double change;          /* new/base - 1 */
 	double ci_lo, ci_hi;    /* its 95% interval (changeci.h); NAN where not computed */
-	const char *ci_method;  /* how: bootstrap over what the test used; NULL if none */
+	const char *ci_method;  /* how: over what the test used; NULL if none */
+	unsigned ci_resamples;  /* the bootstrap's resamples; 0 where it is no bootstrap */
 	double p;               /* two-sided */
 	const char *test;       /* "rounds": permutation of whole rounds (the
 				 * default); "paired": sign flips of per-round

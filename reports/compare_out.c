@@ -493,9 +493,9 @@ static json_t *json_ci(const struct rp_cmp *c)
 {
 	if (!c->ci_method || !isfinite(c->ci_lo) || !isfinite(c->ci_hi))
 		return json_null();
-	return json_pack("{s:f, s:o, s:o, s:s, s:i}", "level", 0.95, "lo", json_num(c->ci_lo),
+	return json_pack("{s:f, s:o, s:o, s:s, s:o}", "level", 0.95, "lo", json_num(c->ci_lo),
 			 "hi", json_num(c->ci_hi), "method", c->ci_method, "resamples",
-			 RP_CHANGE_CI_REPS);
+			 c->ci_resamples ? json_integer(c->ci_resamples) : json_null());
 }
 
 /* The least change the verdict needed, and from where; null where nothing was compared. */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Sign-flip test and bootstrap interval over per-round ratios; see paired.h. */
+/* Sign-flip test and t interval over per-round log ratios; see paired.h. */
 #include "paired.h"
 
 #include <math.h>
@@ -11,13 +11,6 @@
 #define EXACT_ROUNDS 20 /* 2^20 sign patterns at most */
 #define RANDOM_FLIPS 9999
 #define SEED 0x5eed2027u
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
 
 /* |sum of d with the signs of the set bits of flip negated|. */
 static double flipped_sum(const double *d, size_t n, uint64_t flip)
@@ -72,34 +65,30 @@ static double mean(const double *x, size_t n)
 	return s / (double)n;
 }
 
-/* The 95% percentile interval of the mean log ratio, rounds resampled, as changes. */
-static int bootstrap(const double *d, size_t n, double *lo, double *hi)
+/* The 95% t interval of the mean log ratio, as changes; NAN under 2 rounds. */
+static void t_interval(const double *d, size_t n, double m, double *lo, double *hi)
 {
-	double *buf = malloc(n * sizeof(*buf)), *m = malloc(RP_PAIRED_CI_REPS * sizeof(*m));
-	uint64_t st = SEED;
-	int rc = -1;
+	double ss = 0, half;
 
-	if (buf && m) {
-		for (unsigned r = 0; r < RP_PAIRED_CI_REPS; r++) {
-			for (size_t i = 0; i < n; i++)
-				buf[i] = d[vb_rand_below(&st, n)];
-			m[r] = mean(buf, n);
-		}
-		qsort(m, RP_PAIRED_CI_REPS, sizeof(*m), cmp_double);
-		*lo = exp(m[(size_t)floor(0.025 * (RP_PAIRED_CI_REPS - 1))]) - 1;
-		*hi = exp(m[(size_t)ceil(0.975 * (RP_PAIRED_CI_REPS - 1))]) - 1;
-		rc = 0;
-	}
-	free(buf);
-	free(m);
-	return rc;
+	*lo = *hi = NAN;
+	if (n < 2)
+		return;
+	for (size_t i = 0; i < n; i++)
+		ss += (d[i] - m) * (d[i] - m);
+	half = vb_t975((unsigned)(n - 1)) * sqrt(ss / (double)(n - 1) / (double)n);
+	*lo = exp(m - half) - 1;
+	*hi = exp(m + half) - 1;
 }
 
 int rp_paired_test(const double *logratio, size_t n, struct rp_paired *out)
 {
-	if (!n || bootstrap(logratio, n, &out->ci_lo, &out->ci_hi))
+	double m;
+
+	if (!n)
 		return -1;
-	out->change = exp(mean(logratio, n)) - 1;
+	m = mean(logratio, n);
+	out->change = exp(m) - 1;
+	t_interval(logratio, n, m, &out->ci_lo, &out->ci_hi);
 	sign_flip(logratio, n, out);
 	return 0;
 }

@@ -29,9 +29,9 @@ START_TEST(precision_defaults)
 	ck_assert_uint_eq(o.rounds, 5);
 	ck_assert_int_eq(parse(&o, err, sizeof(err), 2, quick), 0);
 	ck_assert_double_eq(o.precision, 0);
-	/* A/B: the fewest rounds at which the paired test can reach p < 0.01 */
+	/* A/B: the fewest rounds at which the paired test stands one round the other way */
 	ck_assert_int_eq(parse(&o, err, sizeof(err), 3, ab), 0);
-	ck_assert_uint_eq(o.rounds, 8);
+	ck_assert_uint_eq(o.rounds, 12);
 	ck_assert_int_eq(parse(&o, err, sizeof(err), 4, ab_quick), 0);
 	ck_assert_uint_eq(o.rounds, 2);
 	ck_assert_int_eq(parse(&o, err, sizeof(err), 5, ab_rounds), 0);

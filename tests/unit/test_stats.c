@@ -80,6 +80,27 @@ START_TEST(t995_table_and_expansion)
 }
 END_TEST
 
+/* t(0.975, df): the tables' 2.365 (7), 2.042 (30), 2.021 (40), 2.000 (60), 1.980 (120). */
+START_TEST(t975_table_and_expansion)
+{
+	double prev = INFINITY;
+
+	ck_assert(isnan(vb_t975(0)));
+	ck_assert_double_eq(vb_t975(1), 12.706);
+	ck_assert_double_eq(vb_t975(7), 2.365);
+	ck_assert_double_eq(vb_t975(30), 2.042);
+	ck_assert_double_eq_tol(vb_t975(40), 2.021, 0.002);
+	ck_assert_double_eq_tol(vb_t975(60), 2.000, 0.002);
+	ck_assert_double_eq_tol(vb_t975(120), 1.980, 0.002);
+	for (unsigned df = 1; df <= 2000; df++) {
+		double t = vb_t975(df);
+
+		ck_assert_msg(t < prev && t > 1.95996, "t(0.975, %u) = %g after %g", df, t, prev);
+		prev = t;
+	}
+}
+END_TEST
+
 Suite *suite_stats(void)
 {
 	Suite *s = suite_create("stats");
@@ -89,6 +110,7 @@ Suite *suite_stats(void)
 	tcase_add_test(t, bootstrap_ci_brackets_median);
 	tcase_add_test(t, rand_below_in_range_and_seeded);
 	tcase_add_test(t, t995_table_and_expansion);
+	tcase_add_test(t, t975_table_and_expansion);
 	suite_add_tcase(s, t);
 	return s;
 }
