@@ -6,7 +6,7 @@
 
 echo "block requests match the bytes io.seqread reads (bare)"
 set +e
-"$VBENCH" run --backend bare --bench io.seqread --rounds 3 --samples 3 \
+"$VBENCH" run --backend bare --bench io.seqread --rounds 3 --samples 3 --precision off \
 	--param io.seqread.size_mib=64 -o "$T/b.json" >/dev/null 2>"$T/err"; rc=$?
 set -e
 check "run exits 0" test $rc -eq 0
@@ -28,7 +28,7 @@ echo "trapped device accesses per I/O request: emulated AHCI vs virtio (TCG)"
 command -v qemu-system-x86_64 >/dev/null || { echo "  skip: no qemu-system-x86_64"; finish; exit $?; }
 set +e
 "$VBENCH" run --backend type2,type2-pv --bench io.randread --rounds 2 --samples 2 \
-	--min-sample-ms 50 --param io.randread.size_mib=16 --probes qemu,block \
+	--precision off --min-sample-ms 50 --param io.randread.size_mib=16 --probes qemu,block \
 	-o "$T/q.json" >/dev/null 2>"$T/err"; rc=$?
 set -e
 check "run exits 0" test $rc -eq 0
