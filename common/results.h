@@ -51,6 +51,14 @@ void vb_results_fill_traits(json_t *doc);
  */
 json_t *vb_results_summary(const json_t *doc);
 /*
+ * The interval the summary gives a median of per-round values: bootstrap
+ * 95% CI of the median of x (its resamples and seed). 0, or -1 (n == 0,
+ * out of memory).
+ */
+int vb_summary_median_ci(const double *x, size_t n, double *lo, double *hi);
+/* The median of a measurement's samples where its status is ok, else NAN. */
+double vb_results_ok_median(const json_t *m);
+/*
  * An index of entries {"name": ...} by name: name -> the index of its first
  * entry in arr (entries without a string name are left out); NULL when out
  * of memory.

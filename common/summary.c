@@ -188,6 +188,26 @@ static int round_medians(struct group *g)
 	return 0;
 }
 
+int vb_summary_median_ci(const double *x, size_t n, double *lo, double *hi)
+{
+	return vb_bootstrap_median_ci(x, n, BOOTSTRAP_REPS, BOOTSTRAP_SEED, lo, hi);
+}
+
+double vb_results_ok_median(const json_t *m)
+{
+	const json_t *s = json_object_get(m, "samples"), *v;
+	size_t n = json_array_size(s), i;
+	double *x, med;
+
+	if (strcmp(vb_json_str(m, "status", ""), "ok") || !(x = malloc((n + 1) * sizeof(*x))))
+		return NAN;
+	json_array_foreach(s, i, v)
+		x[i] = json_number_value(v);
+	med = vb_median(x, n);
+	free(x);
+	return med;
+}
+
 /* Per-round ratios of a to its baseline b, their median and bootstrap CI. */
 static json_t *ratio_json(const struct group *a, const struct group *b, int higher,
 			  json_t **slowdown)
@@ -210,8 +230,7 @@ static json_t *ratio_json(const struct group *a, const struct group *b, int high
 			j++;
 		}
 	}
-	if (nr == 0 || vb_bootstrap_median_ci(ratios, nr, BOOTSTRAP_REPS, BOOTSTRAP_SEED, &lo,
-					      &hi)) {
+	if (nr == 0 || vb_summary_median_ci(ratios, nr, &lo, &hi)) {
 		free(ratios);
 		return json_null();
 	}

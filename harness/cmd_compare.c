@@ -120,18 +120,9 @@ static int parse_args(int argc, char **argv, struct compare_args *a)
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'a':
-			if (rp_parse_fraction(optarg, &a->o.alpha)) {
-				fprintf(stderr, "compare: --alpha: want a number in (0, 1), got '%s'\n",
-					optarg);
-				return 2;
-			}
-			break;
 		case 'm':
-			if (rp_parse_fraction(optarg, &a->o.min_effect)) {
-				fprintf(stderr, "compare: --min-effect: want 0.05 or 5%%, got '%s'\n",
-					optarg);
+			if (rp_cmp_option("compare", ch, optarg, &a->o))
 				return 2;
-			}
 			break;
 		case 'j': a->junit = optarg; break;
 		case 'g': a->github = optarg; break;

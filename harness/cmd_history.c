@@ -49,18 +49,9 @@ static int parse_args(int argc, char **argv, struct history_args *a)
 		switch (ch) {
 		case 'o': a->dir = optarg; break;
 		case 'a':
-			if (rp_parse_fraction(optarg, &a->o.alpha)) {
-				fprintf(stderr, "history: --alpha: want a number in (0, 1), got '%s'\n",
-					optarg);
-				return 2;
-			}
-			break;
 		case 'm':
-			if (rp_parse_fraction(optarg, &a->o.min_effect)) {
-				fprintf(stderr, "history: --min-effect: want 0.05 or 5%%, got '%s'\n",
-					optarg);
+			if (rp_cmp_option("history", ch, optarg, &a->o))
 				return 2;
-			}
 			break;
 		case 'h': usage(stdout); return 1;
 		default: usage(stderr); return 2;

@@ -7,13 +7,10 @@
 #include <string.h>
 
 #include "../common/proto.h"
+#include "../common/results.h"
 #include "../common/stats.h"
 #include "../common/textsafe.h"
 #include "../reports/paired.h"
-
-/* As common/summary.c's: the interval reached is the one the summary prints. */
-#define BOOTSTRAP_REPS 2000
-#define BOOTSTRAP_SEED 0x5eed
 
 static long find(const struct vb_sched *s, const char *name)
 {
@@ -74,7 +71,7 @@ double vb_prec_half_width(const double *x, size_t n)
 	double lo, hi, med;
 
 	if (n < VB_PREC_MIN_ROUNDS ||
-	    vb_bootstrap_median_ci(x, n, BOOTSTRAP_REPS, BOOTSTRAP_SEED, &lo, &hi))
+	    vb_summary_median_ci(x, n, &lo, &hi)) /* the interval the summary prints */
 		return NAN;
 	med = vb_median(x, n);
 	return med > 0 ? (hi - lo) / 2 / med : NAN;
@@ -92,22 +89,6 @@ static double paired_half_width(double *x, size_t n)
 	return (t.ci_hi - t.ci_lo) / 2 / (1 + t.change);
 }
 
-/* The median of an ok measurement's samples; NAN if none. */
-static double median_of(const json_t *m)
-{
-	const json_t *s = json_object_get(m, "samples"), *v;
-	size_t n = json_array_size(s), i;
-	double *x = malloc((n + 1) * sizeof(*x)), med;
-
-	if (!x)
-		return NAN;
-	json_array_foreach(s, i, v)
-		x[i] = json_number_value(v);
-	med = vb_median(x, n);
-	free(x);
-	return med;
-}
-
 /* Into med[0..rounds): inst's median of bench per round, NAN where it has none. */
 static void round_medians(const json_t *ms, const char *inst, const char *bench, double *med,
 			  unsigned rounds)
@@ -120,10 +101,9 @@ static void round_medians(const json_t *ms, const char *inst, const char *bench,
 	json_array_foreach(ms, i, m) {
 		long long r = vb_json_int(m, "round", -1);
 
-		if (r >= 0 && r < rounds && !strcmp(vb_json_str(m, "status", ""), "ok") &&
-		    !strcmp(vb_json_str(m, "backend", ""), inst) &&
+		if (r >= 0 && r < rounds && !strcmp(vb_json_str(m, "backend", ""), inst) &&
 		    !strcmp(vb_json_str(m, "bench", ""), bench))
-			med[r] = median_of(m);
+			med[r] = vb_results_ok_median(m);
 	}
 }
 

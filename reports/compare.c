@@ -29,7 +29,8 @@ const char *rp_verdict_name(enum rp_verdict v)
 	return "?";
 }
 
-int rp_parse_fraction(const char *s, double *out)
+/* A fraction in (0, 1): "0.05" or "5%"; 0 or -1. */
+static int parse_fraction(const char *s, double *out)
 {
 	char *end;
 	double v = strtod(s, &end);
@@ -44,6 +45,19 @@ int rp_parse_fraction(const char *s, double *out)
 		return -1;
 	*out = v;
 	return 0;
+}
+
+int rp_cmp_option(const char *cmd, int opt, const char *arg, struct rp_cmp_opts *o)
+{
+	int alpha = opt == 'a';
+
+	if (!parse_fraction(arg, alpha ? &o->alpha : &o->min_effect))
+		return 0;
+	if (alpha)
+		fprintf(stderr, "%s: --alpha: want a number in (0, 1), got '%s'\n", cmd, arg);
+	else
+		fprintf(stderr, "%s: --min-effect: want 0.05 or 5%%, got '%s'\n", cmd, arg);
+	return 2;
 }
 
 int rp_verdict_fails(enum rp_verdict v, const struct rp_cmp_opts *o)
@@ -382,24 +396,6 @@ int rp_compare(const struct rp_run *base, const struct rp_run *cur,
 	return 0;
 }
 
-/* The median of an ok measurement's samples, or NAN. */
-static double round_median(const json_t *m)
-{
-	const json_t *s = json_object_get(m, "samples");
-	size_t n = json_array_size(s), i;
-	double *x = malloc((n ? n : 1) * sizeof(*x)), med = NAN;
-	json_t *v;
-
-	if (!x || strcmp(vb_json_str(m, "status", ""), "ok"))
-		goto out;
-	json_array_foreach(s, i, v)
-		x[i] = json_number_value(v);
-	med = vb_median(x, n);
-out:
-	free(x);
-	return med;
-}
-
 /* inst's ok measurement of bench in round, or NULL. */
 static const json_t *in_round(const struct rp_run *r, const char *inst, const char *bench,
 			      long long round)
@@ -425,7 +421,7 @@ static size_t log_ratios(const struct rp_run *r, const char *a, const char *b, c
 
 	json_array_foreach(rp_pair(r, b, bench), i, e) {
 		const json_t *m = in_round(r, a, bench, vb_json_int(e, "round", -1));
-		double ma = m ? round_median(m) : NAN, mb = round_median(e);
+		double ma = m ? vb_results_ok_median(m) : NAN, mb = vb_results_ok_median(e);
 
 		if (ma > 0 && mb > 0 && isfinite(ma) && isfinite(mb))
 			d[k++] = log(mb / ma);

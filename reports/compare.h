@@ -128,8 +128,11 @@ void rp_cmp_rethreshold(struct rp_cmp *c, double threshold, const char *from,
  */
 void rp_pair_differences(const struct rp_run *base, const struct rp_run *cur,
 			 const char *backend, const char *bench, char *why, size_t n);
-/* A fraction in (0, 1) as the options take it: "0.05" or "5%"; 0 or -1. */
-int rp_parse_fraction(const char *s, double *out);
+/*
+ * --alpha (opt 'a') or --min-effect ('m') of command cmd: a fraction in
+ * (0, 1), "0.05" or "5%", into o; 0, or 2 with the error on stderr.
+ */
+int rp_cmp_option(const char *cmd, int opt, const char *arg, struct rp_cmp_opts *o);
 /* A UTC time as results files write it, "2026-12-01T14:24:45Z"; -1 if it is not one. */
 time_t rp_utc_time(const char *s);
 /* Append sep (unless buf is empty) and the formatted text to buf, as far as it fits. */

@@ -53,51 +53,57 @@ START_TEST(rand_below_in_range_and_seeded)
 }
 END_TEST
 
+/* A quantile function of Student's t against table values: exact where given, else within 0.002. */
+struct t_point {
+	unsigned df;
+	double t;
+	int exact;
+};
+
 /*
- * t(0.995, df): the table where it has the value, the expansion above
- * df 30 against the tables' 2.704 (40), 2.660 (60), 2.617 (120), and
- * falling all the way toward the normal's 2.576.
+ * NAN at df 0, the points, and falling with df all the way to 2000 while
+ * staying above the normal's quantile z; its value at df 2000.
  */
-START_TEST(t995_table_and_expansion)
+static double check_t(double (*q)(unsigned), const char *name, const struct t_point *p,
+		      size_t n, double z)
 {
 	double prev = INFINITY;
 
-	ck_assert(isnan(vb_t995(0)));
-	ck_assert_double_eq(vb_t995(1), 63.657);
-	ck_assert_double_eq(vb_t995(2), 9.925);
-	ck_assert_double_eq(vb_t995(9), 3.250);
-	ck_assert_double_eq(vb_t995(30), 2.750);
-	ck_assert_double_eq_tol(vb_t995(40), 2.704, 0.002);
-	ck_assert_double_eq_tol(vb_t995(60), 2.660, 0.002);
-	ck_assert_double_eq_tol(vb_t995(120), 2.617, 0.002);
+	ck_assert(isnan(q(0)));
+	for (size_t i = 0; i < n; i++)
+		ck_assert_msg(p[i].exact ? q(p[i].df) == p[i].t : fabs(q(p[i].df) - p[i].t) <= 0.002,
+			      "%s(%u) = %g, tables say %g", name, p[i].df, q(p[i].df), p[i].t);
 	for (unsigned df = 1; df <= 2000; df++) {
-		double t = vb_t995(df);
+		double t = q(df);
 
-		ck_assert_msg(t < prev && t > 2.5758, "t(0.995, %u) = %g after %g", df, t, prev);
+		ck_assert_msg(t < prev && t > z, "%s(%u) = %g after %g", name, df, t, prev);
 		prev = t;
 	}
-	ck_assert_double_lt(prev, 2.579); /* 2.5758 + 19.67 / (4 * 2000) + ... */
+	return prev;
+}
+
+/* t(0.995, df): the table, the expansion above df 30 against the tables' 40, 60, 120. */
+START_TEST(t995_table_and_expansion)
+{
+	static const struct t_point p[] = {
+		{ 1, 63.657, 1 }, { 2, 9.925, 1 }, { 9, 3.250, 1 }, { 30, 2.750, 1 },
+		{ 40, 2.704, 0 }, { 60, 2.660, 0 }, { 120, 2.617, 0 },
+	};
+
+	/* 2.5758 + 19.67 / (4 * 2000) + ... */
+	ck_assert_double_lt(check_t(vb_t995, "t995", p, sizeof(p) / sizeof(p[0]), 2.5758), 2.579);
 }
 END_TEST
 
 /* t(0.975, df): the tables' 2.365 (7), 2.042 (30), 2.021 (40), 2.000 (60), 1.980 (120). */
 START_TEST(t975_table_and_expansion)
 {
-	double prev = INFINITY;
+	static const struct t_point p[] = {
+		{ 1, 12.706, 1 }, { 7, 2.365, 1 }, { 30, 2.042, 1 },
+		{ 40, 2.021, 0 }, { 60, 2.000, 0 }, { 120, 1.980, 0 },
+	};
 
-	ck_assert(isnan(vb_t975(0)));
-	ck_assert_double_eq(vb_t975(1), 12.706);
-	ck_assert_double_eq(vb_t975(7), 2.365);
-	ck_assert_double_eq(vb_t975(30), 2.042);
-	ck_assert_double_eq_tol(vb_t975(40), 2.021, 0.002);
-	ck_assert_double_eq_tol(vb_t975(60), 2.000, 0.002);
-	ck_assert_double_eq_tol(vb_t975(120), 1.980, 0.002);
-	for (unsigned df = 1; df <= 2000; df++) {
-		double t = vb_t975(df);
-
-		ck_assert_msg(t < prev && t > 1.95996, "t(0.975, %u) = %g after %g", df, t, prev);
-		prev = t;
-	}
+	check_t(vb_t975, "t975", p, sizeof(p) / sizeof(p[0]), 1.95996);
 }
 END_TEST
 
