@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -627,6 +628,88 @@ START_TEST(test_ctxsw_restores_affinity_and_reaps)
 }
 END_TEST
 
+static long agent_rss_kib(pid_t pid)
+{
+	char path[64], line[256];
+	long kib = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (!(f = fopen(path, "r")))
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
+			break;
+	fclose(f);
+	return kib;
+}
+
+static void agent_request(int fd, struct vb_linebuf *lb, const char *req)
+{
+	char err[256], *line;
+	size_t len;
+	json_t *m;
+
+	ck_assert_int_eq(write(fd, req, strlen(req)), (ssize_t)strlen(req));
+	ck_assert_int_eq(vb_line_read(lb, 30000, &line, &len), VB_LINE_OK);
+	m = vb_proto_parse(line, len, err, sizeof(err));
+	ck_assert_msg(m && strcmp(vb_json_str(m, "op", ""), "result") == 0, "%.*s", (int)len,
+		      line);
+	json_decref(m);
+}
+
+/*
+ * The real agent binary keeps no freed workload buffer resident: the big
+ * matrices of cpu.fp would make glibc's default keep mem.latency's 2 MiB
+ * at the heap top afterwards, and the agent's footprint (which cpu.fork
+ * copies) would then depend on which workloads ran before.
+ */
+START_TEST(agent_footprint_does_not_remember_earlier_workloads)
+{
+	const char *agent = getenv("VBENCH_AGENT");
+	struct vb_linebuf lb;
+	char *line;
+	size_t len;
+	long before, after;
+	int sv[2], st;
+	pid_t pid;
+
+	if (!agent) {
+		fprintf(stderr, "SKIP agent footprint: VBENCH_AGENT is not set\n");
+		return;
+	}
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		if (dup2(sv[1], 0) < 0 || dup2(sv[1], 1) < 0)
+			_exit(127);
+		execl(agent, agent, "--role", "bare", (char *)NULL);
+		_exit(127);
+	}
+	close(sv[1]);
+	vb_linebuf_init(&lb, sv[0]);
+	ck_assert_int_eq(vb_line_read(&lb, 10000, &line, &len), VB_LINE_OK); /* hello */
+	agent_request(sv[0], &lb,
+		      "{\"op\":\"run\",\"id\":1,\"bench\":\"cpu.fp\",\"params\":{\"n\":600},"
+		      "\"samples\":1,\"warmup\":0,\"iters\":1,\"min_sample_ms\":0}\n");
+	before = agent_rss_kib(pid);
+	agent_request(sv[0], &lb,
+		      "{\"op\":\"run\",\"id\":2,\"bench\":\"mem.latency\","
+		      "\"params\":{\"size_kib\":2048},"
+		      "\"samples\":1,\"warmup\":0,\"iters\":1,\"min_sample_ms\":0}\n");
+	after = agent_rss_kib(pid);
+	ck_assert_int_eq(write(sv[0], "{\"op\":\"bye\"}\n", 13), 13);
+	ck_assert_int_eq(vb_line_read(&lb, 10000, &line, &len), VB_LINE_OK); /* bye */
+	close(sv[0]);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	ck_assert_int_gt(before, 0);
+	ck_assert_msg(after - before < 512, "agent RSS %ld kB after cpu.fp, %ld kB after mem.latency",
+		      before, after);
+}
+END_TEST
+
 Suite *suite_workloads(void)
 {
 	Suite *s = suite_create("workloads");
@@ -637,6 +720,7 @@ Suite *suite_workloads(void)
 	tcase_add_test(tc, test_registry_is_described);
 	tcase_add_test(tc, param_defaults_lie_in_their_ranges);
 	tcase_add_test(tc, agent_refuses_out_of_range_param);
+	tcase_add_test(tc, agent_footprint_does_not_remember_earlier_workloads);
 	tcase_add_test(tc, io_block_must_fit_the_span);
 	tcase_add_test(tc, test_every_workload_runs_or_says_why);
 	tcase_add_test(tc, test_io_without_scratch_is_unsupported);
