@@ -46,7 +46,8 @@ void vb_results_fill_traits(json_t *doc);
  * The summary of the document's measurements: per (backend, workload)
  * with ok samples, their median and MAD, and where the backend has a
  * baseline (traits.baseline) the per-round paired ratio to it with a
- * bootstrap 95% CI. Linear in the number of measurements; samples and
+ * bootstrap 95% CI ("interval": "ci95"), or under 5 rounds the range of
+ * the ratios ("interval": "range"), and "rounds". Linear in the number of measurements; samples and
  * rounds are not capped. NULL when memory runs out.
  */
 json_t *vb_results_summary(const json_t *doc);

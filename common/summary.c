@@ -15,6 +15,12 @@
 
 #define BOOTSTRAP_REPS 2000
 #define BOOTSTRAP_SEED 0x5eed
+/*
+ * Below this many rounds a bootstrap "95% CI" of a median is little more
+ * than the lowest and highest value: the summary gives that range and
+ * calls it one.
+ */
+#define CI_MIN_ROUNDS 5
 
 struct sample {
 	long long round;
@@ -208,11 +214,15 @@ double vb_results_ok_median(const json_t *m)
 	return med;
 }
 
-/* Per-round ratios of a to its baseline b, their median and bootstrap CI. */
+/*
+ * Per-round ratios of a to its baseline b: their median and its bootstrap
+ * 95% CI, or under CI_MIN_ROUNDS rounds their range, saying which.
+ */
 static json_t *ratio_json(const struct group *a, const struct group *b, int higher,
 			  json_t **slowdown)
 {
 	double *ratios = malloc((a->nrounds + 1) * sizeof(double)), lo, hi, med;
+	const char *interval;
 	size_t nr = 0, i = 0, j = 0;
 
 	*slowdown = json_null();
@@ -230,18 +240,28 @@ static json_t *ratio_json(const struct group *a, const struct group *b, int high
 			j++;
 		}
 	}
-	if (nr == 0 || vb_summary_median_ci(ratios, nr, &lo, &hi)) {
+	if (nr == 0 || (nr >= CI_MIN_ROUNDS && vb_summary_median_ci(ratios, nr, &lo, &hi))) {
 		free(ratios);
 		return json_null();
 	}
+	if (nr < CI_MIN_ROUNDS) {
+		lo = hi = ratios[0];
+		for (size_t k = 1; k < nr; k++) {
+			lo = fmin(lo, ratios[k]);
+			hi = fmax(hi, ratios[k]);
+		}
+	}
 	med = vb_median(ratios, nr);
 	free(ratios);
+	interval = nr < CI_MIN_ROUNDS ? "range" : "ci95";
 	if (higher)
-		*slowdown = json_pack("{s:f, s:[f, f]}", "median", 1 / med, "ci95", 1 / hi, 1 / lo);
+		*slowdown = json_pack("{s:f, s:[f, f], s:s, s:I}", "median", 1 / med, "ci95", 1 / hi,
+				      1 / lo, "interval", interval, "rounds", (json_int_t)nr);
 	else
-		*slowdown = json_pack("{s:f, s:[f, f]}", "median", med, "ci95", lo, hi);
-	return json_pack("{s:f, s:[f, f], s:I}", "median", med, "ci95", lo, hi, "rounds",
-			 (json_int_t)nr);
+		*slowdown = json_pack("{s:f, s:[f, f], s:s, s:I}", "median", med, "ci95", lo, hi,
+				      "interval", interval, "rounds", (json_int_t)nr);
+	return json_pack("{s:f, s:[f, f], s:s, s:I}", "median", med, "ci95", lo, hi, "interval",
+			 interval, "rounds", (json_int_t)nr);
 }
 
 static json_t *entry(const struct index *x, const struct group *g, const json_t *b,

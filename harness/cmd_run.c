@@ -123,7 +123,7 @@ static void print_summary(json_t *doc)
 	json_t *s;
 
 	printf("%-10s %-16s %14s %-6s %-8s %s\n", "backend", "workload", "median", "unit", "CI",
-	       "slowdown vs its baseline [95% CI]");
+	       "slowdown vs its baseline [95% CI; a range under 5 rounds]");
 	json_array_foreach(json_object_get(doc, "summary"), i, s) {
 		json_t *sd = json_object_get(s, "slowdown");
 		char ci[32];
@@ -135,9 +135,10 @@ static void print_summary(json_t *doc)
 		       vb_prec_cell(doc, vb_json_str(s, "backend", ""), vb_json_str(s, "bench", ""),
 				    ci, sizeof(ci)));
 		if (json_is_object(sd))
-			printf(" %.3fx [%.3f, %.3f] vs %s", vb_json_num(sd, "median", 0),
+			printf(" %.3fx [%.3f, %.3f]%s vs %s", vb_json_num(sd, "median", 0),
 			       json_number_value(json_array_get(json_object_get(sd, "ci95"), 0)),
 			       json_number_value(json_array_get(json_object_get(sd, "ci95"), 1)),
+			       strcmp(vb_json_str(sd, "interval", ""), "range") ? "" : " range",
 			       VB_TERM(vb_json_str(s, "baseline", "?")));
 		putchar('\n');
 	}

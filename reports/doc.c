@@ -2,6 +2,7 @@
 /* The dual Markdown + HTML writer; see doc.h. */
 #include "doc.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -124,8 +125,104 @@ int rp_doc_open(struct rp_doc *d, const char *dir, const char *title, char *err,
 	return 0;
 }
 
+/* Forget the anchors, the contents and any text held for after them. */
+static void free_held(struct rp_doc *d)
+{
+	if (d->md_after)
+		fclose(d->md_after);
+	if (d->html_after)
+		fclose(d->html_after);
+	free(d->md_buf);
+	free(d->html_buf);
+	d->md_after = d->html_after = NULL;
+	d->md_buf = d->html_buf = NULL;
+	for (int i = 0; i < d->nanchors; i++)
+		free(d->anchors[i]);
+	for (int i = 0; i < d->ntoc; i++)
+		free(d->toc[i].title);
+	d->nanchors = d->ntoc = 0;
+	d->md = d->md_out.f;
+	d->html = d->html_out.f;
+}
+
+static int anchor_taken(const struct rp_doc *d, const char *a)
+{
+	for (int i = 0; i < d->nanchors; i++)
+		if (!strcmp(d->anchors[i], a))
+			return 1;
+	return 0;
+}
+
+/* A new anchor for a heading (see doc.h), kept in d; NULL when there is no room. */
+static const char *new_anchor(struct rp_doc *d, const char *title)
+{
+	char base[80], *a = NULL;
+	size_t k = 0;
+
+	for (const unsigned char *p = (const unsigned char *)title; *p && k + 1 < sizeof(base); p++)
+		if (isascii(*p) && (isalnum(*p) || *p == '_' || *p == '-'))
+			base[k++] = (char)tolower(*p);
+		else if (*p == ' ')
+			base[k++] = '-';
+	base[k] = 0;
+	if (d->nanchors >= (int)(sizeof(d->anchors) / sizeof(d->anchors[0])))
+		return NULL;
+	for (int i = 0; !a; i++) {
+		if (i ? asprintf(&a, "%s-%d", base, i) < 0 : !(a = strdup(base))) {
+			d->failed = 1;
+			return NULL;
+		}
+		if (anchor_taken(d, a)) {
+			free(a);
+			a = NULL;
+		}
+	}
+	return d->anchors[d->nanchors++] = a;
+}
+
+void rp_doc_toc(struct rp_doc *d)
+{
+	if (d->md_after)
+		return;
+	d->md_after = open_memstream(&d->md_buf, &d->md_len);
+	d->html_after = open_memstream(&d->html_buf, &d->html_len);
+	if (!d->md_after || !d->html_after || !new_anchor(d, "Contents")) {
+		d->failed = 1;
+		return;
+	}
+	d->md = d->md_after;
+	d->html = d->html_after;
+}
+
+/* The contents, then the text held after them, into the files. */
+static void write_held(struct rp_doc *d)
+{
+	FILE *md = d->md_out.f, *html = d->html_out.f;
+
+	if (fclose(d->md_after) | fclose(d->html_after))
+		d->failed = 1;
+	d->md_after = d->html_after = NULL;
+	fputs("## Contents\n\n", md);
+	fputs("<nav class=\"toc\"><h2 id=\"contents\">Contents</h2>\n<ul>\n", html);
+	for (int i = 0; i < d->ntoc; i++) {
+		fputs("- [", md);
+		put_md(md, d->toc[i].title, MD_ALT);
+		fprintf(md, "](#%s)\n", d->toc[i].anchor);
+		fprintf(html, "<li><a href=\"#%s\">", d->toc[i].anchor);
+		rp_put_xml(html, d->toc[i].title);
+		fputs("</a></li>\n", html);
+	}
+	fputs("\n", md);
+	fputs("</ul></nav>\n", html);
+	fwrite(d->md_buf, 1, d->md_len, md);
+	fwrite(d->html_buf, 1, d->html_len, html);
+}
+
 int rp_doc_close(struct rp_doc *d, char *err, size_t n)
 {
+	if (d->md_after && !d->failed)
+		write_held(d);
+	free_held(d);
 	fputs("</body></html>\n", d->html);
 	if (d->failed) {
 		snprintf(err, n, "%s: writing the report failed", d->dir);
@@ -141,12 +238,14 @@ int rp_doc_close(struct rp_doc *d, char *err, size_t n)
 
 void rp_doc_discard(struct rp_doc *d)
 {
+	free_held(d);
 	vb_safe_abort(&d->md_out);
 	vb_safe_abort(&d->html_out);
 }
 
 void rp_doc_heading(struct rp_doc *d, int level, const char *fmt, ...)
 {
+	const char *anchor;
 	va_list ap;
 	char *s;
 
@@ -157,12 +256,21 @@ void rp_doc_heading(struct rp_doc *d, int level, const char *fmt, ...)
 		d->failed = 1;
 		return;
 	}
+	anchor = new_anchor(d, s);
 	fprintf(d->md, "%.*s ", level, "######");
 	put_md(d->md, s, MD_TEXT);
 	fputs("\n\n", d->md);
-	fprintf(d->html, "<h%d>", level);
+	if (anchor)
+		fprintf(d->html, "<h%d id=\"%s\">", level, anchor);
+	else
+		fprintf(d->html, "<h%d>", level);
 	rp_put_xml(d->html, s);
 	fprintf(d->html, "</h%d>\n", level);
+	if (anchor && level == 2 && d->md_after && d->ntoc < RP_DOC_MAX_TOC) {
+		d->toc[d->ntoc].title = s;
+		d->toc[d->ntoc++].anchor = anchor;
+		return;
+	}
 	free(s);
 }
 

@@ -11,9 +11,20 @@
 
 #include "../common/safefile.h"
 
+#define RP_DOC_MAX_TOC 64
+
 struct rp_doc {
-	FILE *md;               /* md_out's stream */
-	FILE *html;             /* html_out's stream */
+	FILE *md;               /* where the text goes: md_out's stream, or after */
+	FILE *html;             /* html_out's stream, or after */
+	/* after rp_doc_toc: the text after the contents, held until they are known */
+	FILE *md_after, *html_after;
+	char *md_buf, *html_buf;
+	size_t md_len, html_len;
+	/* every heading's anchor so far (unique), and the level-2 ones after the mark */
+	char *anchors[RP_DOC_MAX_TOC * 2];
+	int nanchors;
+	struct { char *title; const char *anchor; } toc[RP_DOC_MAX_TOC];
+	int ntoc;
 	struct vb_safe_file md_out, html_out; /* replace DIR's files only when complete */
 	const char *dir;        /* where charts live, for embedding */
 	int failed;             /* a write or an embed went wrong */
@@ -27,6 +38,12 @@ int rp_doc_close(struct rp_doc *d, char *err, size_t n);
 /* Drop both files unfinished: DIR keeps what it had (the report failed). */
 void rp_doc_discard(struct rp_doc *d);
 
+/*
+ * Headings have anchors (GitHub's: lower case, spaces to '-', other
+ * punctuation dropped, "-1", "-2" after a repeat). Here goes a table of
+ * contents of the level-2 headings that follow; it is written at close.
+ */
+void rp_doc_toc(struct rp_doc *d);
 void rp_doc_heading(struct rp_doc *d, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void rp_doc_para(struct rp_doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -2,7 +2,9 @@
 /* The report's skeleton and the helpers its sections share; see report.h. */
 #include "report.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -157,6 +159,56 @@ void rp_report_chart(struct rp_report *rp, const char *name, int w, int h, const
 		return;
 	}
 	rp_doc_chart(&rp->doc, name, caption);
+	json_object_set_new(rp->charts_made, name, json_true());
+}
+
+/* 1 when DIR's NAME.gp (at dfd) is a regular file of ours that vbench wrote (chart.c's first line). */
+static int our_chart_script(int dfd, const char *gp)
+{
+	static const char mark[] = "# vbench chart '";
+	char head[sizeof(mark) - 1];
+	int fd = openat(dfd, gp, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC), ours;
+	struct stat st;
+
+	if (fd < 0)
+		return 0;
+	ours = !fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
+	       read(fd, head, sizeof(head)) == (ssize_t)sizeof(head) &&
+	       !memcmp(head, mark, sizeof(head));
+	close(fd);
+	return ours;
+}
+
+/*
+ * The charts of an earlier report in dir that this one did not draw go:
+ * NAME.gp where vbench wrote it, and its NAME.dat, .png, .svg, .log.
+ * Only regular files of ours; a symlink or anyone else's file stays.
+ */
+static void remove_stale_charts(const char *dir, const json_t *made)
+{
+	static const char *const ext[] = { "dat", "png", "svg", "log", "gp" };
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	while (d && (e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+		char base[256], file[300];
+		struct stat st;
+
+		if (len <= 3 || len >= sizeof(base) || strcmp(e->d_name + len - 3, ".gp"))
+			continue;
+		snprintf(base, sizeof(base), "%.*s", (int)(len - 3), e->d_name);
+		if (json_object_get(made, base) || !our_chart_script(dirfd(d), e->d_name))
+			continue;
+		for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+			snprintf(file, sizeof(file), "%s.%s", base, ext[i]);
+			if (!fstatat(dirfd(d), file, &st, AT_SYMLINK_NOFOLLOW) &&
+			    S_ISREG(st.st_mode) && st.st_uid == geteuid())
+				unlinkat(dirfd(d), file, 0);
+		}
+	}
+	if (d)
+		closedir(d);
 }
 
 /* vbench writes in DIR as root: see report.h. */
@@ -254,10 +306,12 @@ int rp_report_write(const struct rp_run *runs, int nruns, const char *dir, char 
 		    size_t n)
 {
 	struct rp_report rp = {.runs = runs, .nruns = nruns, .dir = dir};
+	/* findings first; the rest follows the table of contents */
 	void (*const sections[])(struct rp_report *) = {
-		rp_sec_environment, rp_sec_overhead, rp_sec_exits, rp_sec_exit_time,
-		rp_sec_device_exits, rp_sec_traps, rp_sec_latency, rp_sec_tlb, rp_sec_lifecycle,
-		rp_sec_fullpv, rp_sec_claims,
+		rp_sec_overhead, rp_sec_fullpv, rp_sec_absolute, rp_sec_exits,
+		rp_sec_exit_time, rp_sec_device_exits, rp_sec_traps, rp_sec_latency,
+		rp_sec_tlb, rp_sec_lifecycle, rp_sec_claims, rp_sec_coursework,
+		rp_sec_environment,
 	};
 	int rc = 0;
 
@@ -267,8 +321,11 @@ int rp_report_write(const struct rp_run *runs, int nruns, const char *dir, char 
 		rp_chart_workdir_remove(rp.charts);
 		return -1;
 	}
+	rp.charts_made = json_object();
 	collect_names(&rp);
 	intro(&rp);
+	rp_sec_findings(&rp);
+	rp_doc_toc(&rp.doc);
 	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]) && !rp.failed; i++)
 		sections[i](&rp);
 	if (rp.failed)
@@ -279,7 +336,10 @@ int rp_report_write(const struct rp_run *runs, int nruns, const char *dir, char 
 	if (rp.failed) {
 		snprintf(err, n, "%s", rp.err);
 		rc = -1;
+	} else {
+		remove_stale_charts(dir, rp.charts_made);
 	}
+	json_decref(rp.charts_made);
 	json_decref(rp.backends);
 	json_decref(rp.benches);
 	return rc;

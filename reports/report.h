@@ -21,6 +21,7 @@ struct rp_report {
 	char charts[4096];      /* the private dir charts are made in (chart.h) */
 	json_t *backends;       /* names in display order, over all runs */
 	json_t *benches;        /* workload names in order, over all runs */
+	json_t *charts_made;    /* name -> true, every chart this report drew */
 	char err[1024];         /* first chart/IO failure */
 	int failed;
 	int lab;                /* some approach ran in an emulated lab */
@@ -71,6 +72,14 @@ void rp_explain_per_request(struct rp_report *rp, enum vb_accel accel,
 /* A backend-level counter (e.g. memory.peak, tcg.tb_count) or NAN. */
 double rp_backend_counter(const struct rp_run *r, const char *be, const char *name);
 
+/* The textbook claims (sec_claims.c): how many, and claim c's text and verdict in r. */
+size_t rp_claims_count(void);
+const char *rp_claim_judge(const struct rp_report *rp, const struct rp_run *r, size_t c,
+			   char *verdict, size_t n);
+
+void rp_sec_findings(struct rp_report *rp);
+void rp_sec_absolute(struct rp_report *rp);
+void rp_sec_coursework(struct rp_report *rp);
 void rp_sec_environment(struct rp_report *rp);
 void rp_sec_overhead(struct rp_report *rp);
 void rp_sec_exits(struct rp_report *rp);

@@ -431,6 +431,19 @@ int rp_slowdown(const struct rp_run *r, const char *backend, const char *bench, 
 	return 0;
 }
 
+const char *rp_interval_words(const struct rp_run *r, const char *backend, const char *bench,
+			      char *buf, size_t n)
+{
+	const json_t *s = json_object_get(rp_summary(r, backend, bench), "slowdown");
+	json_int_t rounds = json_integer_value(json_object_get(s, "rounds"));
+
+	if (strcmp(vb_json_str(s, "interval", ""), "range"))
+		snprintf(buf, n, "95%% CI");
+	else
+		snprintf(buf, n, "range of %lld round%s", (long long)rounds, rounds == 1 ? "" : "s");
+	return buf;
+}
+
 size_t rp_samples(const struct rp_run *r, const char *backend, const char *bench, double **out)
 {
 	size_t i, j, n = 0, cap = 0;

@@ -66,6 +66,13 @@ int rp_slowdown(const struct rp_run *r, const char *backend, const char *bench, 
 		double *lo, double *hi);
 
 /*
+ * What the slowdown's interval of (backend, bench) is, in words: "95% CI"
+ * (bootstrap, 5 rounds or more) or "range of 2 rounds" (fewer: min, max).
+ */
+const char *rp_interval_words(const struct rp_run *r, const char *backend, const char *bench,
+			      char *buf, size_t n);
+
+/*
  * Every ok sample of (backend, bench) over all rounds, in a malloc'd array
  * (*out, NULL when none); returns the count.
  */

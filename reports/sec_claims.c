@@ -490,6 +490,21 @@ static const struct {
 	{"A VM's fault stays inside it, and cgroups stop noisy neighbours.", claim_isolation},
 };
 
+size_t rp_claims_count(void)
+{
+	return sizeof(claims) / sizeof(claims[0]);
+}
+
+const char *rp_claim_judge(const struct rp_report *rp, const struct rp_run *r, size_t c,
+			   char *verdict, size_t n)
+{
+	struct claim_out o = {{0}, {0}};
+
+	claims[c].eval(rp, r, &o);
+	snprintf(verdict, n, "%s", o.verdict);
+	return claims[c].text;
+}
+
 void rp_sec_claims(struct rp_report *rp)
 {
 	static const char *const head[] = {"#", "claim", "run", "evidence", "verdict"};
