@@ -13,6 +13,7 @@
 	X(textsafe)  \
 	X(qemu)      \
 	X(report)    \
+	X(findings)  \
 	X(compare)   \
 	X(history)   \
 	X(envdiff)   \
