@@ -170,18 +170,22 @@ int rp_chart_render(const char *work, const char *dir, const char *name, int wid
 		snprintf(err, n, "%s: %s", path, strerror(errno));
 		return -1;
 	}
+	if (width > RP_CHART_MAX_WIDTH)
+		width = RP_CHART_MAX_WIDTH;
+	/* svg without "dynamic": width and height attributes, so the page shows it at that size */
 	fprintf(f, "# vbench chart '%s'; re-plot with: gnuplot %s.gp (data in %s.dat)\n"
-		"set terminal pngcairo size %d,%d enhanced font 'sans,10'\n"
+		"set terminal pngcairo size %d,%d noenhanced font 'sans,%d'\n"
 		"set output '%s.png'\n"
 		"set datafile missing '?'\n"
 		"set datafile separator '\\t'\n"
 		"set key autotitle columnhead # each data block starts with a header line\n"
 		"%s\n"
-		"set terminal svg size %d,%d dynamic enhanced font 'sans,10' background '#ffffff'\n"
+		"set terminal svg size %d,%d fixed noenhanced font 'sans,%d' background '#ffffff'\n"
 		"set output '%s.svg'\n"
 		"replot\n"
 		"unset output\n",
-		name, name, name, width, height, name, body, width, height, name);
+		name, name, name, width, height, RP_CHART_FONT, name, body, width, height,
+		RP_CHART_FONT, name);
 	if (fclose(f)) {
 		snprintf(err, n, "%s: %s", path, strerror(errno));
 		return -1;
@@ -192,4 +196,23 @@ int rp_chart_render(const char *work, const char *dir, const char *name, int wid
 		return -1;
 	}
 	return keep(work, dir, name, err, n);
+}
+
+void rp_chart_rows(FILE *gp, int rows)
+{
+	fprintf(gp, "set yrange [%d.5:-0.5]\nset ytics scale 0\n", rows - 1);
+	for (int k = 0; k + 1 < rows; k++)
+		fprintf(gp, "set arrow from graph 0, first %d.5 to graph 1, first %d.5 nohead "
+			"lc rgb '#dddddd' back\n", k, k);
+}
+
+void rp_chart_hbars(FILE *gp, const char *name, int rows, double longest, const char *colour)
+{
+	/* room right of the longest bar for its label */
+	fprintf(gp, "set style fill solid 0.85 border -1\nset xrange [0:%g]\n"
+		"set grid xtics lc rgb '#dddddd'\nunset key\n", (longest > 0 ? longest : 1) * 1.3);
+	rp_chart_rows(gp, rows);
+	fprintf(gp, "plot '%s.dat' using ($3/2):1:($3/2):(0.3):ytic(2) with boxxyerror "
+		"lc rgb '%s', \\\n     '' using 3:1:4 with labels left offset 0.5,0\n", name,
+		colour);
 }

@@ -25,7 +25,7 @@ static const char css[] =
 	"td.holds{background:#cfeccd!important}td.fails{background:#f8d0cc!important}"
 	"td.na{color:#777}"
 	"p.note{color:#6b4e00;background:#fff6dc;border-left:4px solid #e0b020;padding:.4em .8em}"
-	"figure{margin:1em 0}figure img{max-width:100%;border:1px solid #ddd}"
+	"figure{margin:1em 0}figure img{max-width:100%;height:auto;border:1px solid #ddd}"
 	"figcaption{font-size:.85em;color:#555}code{background:#f3f3f3;padding:0 .2em}";
 
 static char *vfmt(const char *fmt, va_list ap)

@@ -56,9 +56,12 @@ const char *rp_hist_bucket(const struct rp_hist *h, double q, char *buf, size_t 
 	return buf;
 }
 
-/* The data blocks of one workload's chart, one per (run, approach); how many. */
+/*
+ * The data blocks of one workload's chart, one per (run, approach), and
+ * the smallest and largest bucket in them; how many blocks.
+ */
 static int chart_data(struct rp_report *rp, const struct rp_hist_chart *c, const char *bench,
-		      const char *name)
+		      const char *name, double *lo, double *hi)
 {
 	struct rp_hist h;
 	char series[80];
@@ -79,6 +82,8 @@ static int chart_data(struct rp_report *rp, const struct rp_hist_chart *c, const
 			for (int k = 0; k < h.n; k++)
 				fprintf(dat, "%g\t%g\n", h.lo_us[k],
 					h.total > 0 ? 100 * h.count[k] / h.total : 0);
+			*lo = blocks ? fmin(*lo, h.lo_us[0]) : h.lo_us[0];
+			*hi = blocks ? fmax(*hi, h.lo_us[h.n - 1]) : h.lo_us[h.n - 1];
 			blocks++;
 		}
 	if (dat)
@@ -89,19 +94,28 @@ static int chart_data(struct rp_report *rp, const struct rp_hist_chart *c, const
 void rp_hist_chart(struct rp_report *rp, const struct rp_hist_chart *c, const char *bench)
 {
 	char name[160], *body = NULL;
+	double lo = 1, hi = 1;
 	size_t blen = 0;
-	int blocks;
+	int blocks, per;
 	FILE *gp;
 
 	rp_chart_name(name, sizeof(name), c->name, bench);
-	blocks = chart_data(rp, c, bench, name);
+	blocks = chart_data(rp, c, bench, name, &lo, &hi);
 	if (!blocks || !(gp = open_memstream(&body, &blen)))
 		return;
-	fprintf(gp, "set title '%s: %s'\nset logscale x 2\nset xlabel '%s'\nset ylabel '%s'\n"
-		"set grid\nset key outside right top\n"
-		"plot for [i=0:%d] '%s.dat' index i using 1:2 with linespoints lw 2\n",
-		c->title, name + strlen(c->name) + 1, c->xlabel, c->ylabel, blocks - 1, name);
+	/*
+	 * From the power of 2 below the first bucket, 9 tics at most (every
+	 * power of 2, or every 2nd, 3rd, ...): more labels of 5 digits collide.
+	 */
+	per = (int)fmax(1, ceil(log2(hi / lo) / 8));
+	fprintf(gp, "set title '%s: %s'\nset logscale x 2\nset xtics %g, %d\nset format x '%%g'\n"
+		"set xlabel '%s'\nset ylabel '%s'\nset grid lc rgb '#dddddd'\n"
+		"set key below horizontal height 1\n"
+		"plot for [i=0:%d] '%s.dat' index i using 1:2 with linespoints lw 2 ps 1.2\n",
+		c->title, name + strlen(c->name) + 1, exp2(floor(log2(lo))), 1 << per, c->xlabel,
+		c->ylabel, blocks - 1, name);
 	fclose(gp);
-	rp_report_chart(rp, name, 800, 420, body, c->caption);
+	/* the key below: a line per three series */
+	rp_report_chart(rp, name, 900, 400 + 24 * ((blocks + 2) / 3), body, c->caption);
 	free(body);
 }

@@ -118,7 +118,7 @@ static int put_series(struct page *p, const struct rp_series *s, size_t idx, cha
 	if (has < 0)
 		return -1;
 	chart_body(p, s, name, has, body, sizeof(body));
-	if (rp_chart_render(p->work, p->dir, name, 900, 320, body, err, n))
+	if (rp_chart_render(p->work, p->dir, name, 1000, 420, body, err, n))
 		return -1;
 	rp_history_fit(p->t.runs, p->t.n, s->ref, s->backend, s->bench, &all);
 	snprintf(note, sizeof(note), "%zu files", all.runs);

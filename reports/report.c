@@ -124,13 +124,16 @@ const char *rp_lab_where(const struct rp_report *rp)
 	return rp->lab ? " (in L1, the lab's machine, for approaches marked (lab))" : "";
 }
 
+/*
+ * 3 significant digits, but never fewer than the integer part: 78490, not
+ * 7.85e+04. Exponents only where plain digits would not read: 1e9 and
+ * more, and below 1e-4 (where %g switches).
+ */
 const char *rp_num(double v, char *buf, size_t n)
 {
 	if (!isfinite(v))
 		snprintf(buf, n, "-");
-	else if (fabs(v) >= 1e6 || (v != 0 && fabs(v) < 1e-3))
-		snprintf(buf, n, "%.3g", v);
-	else if (fabs(v) >= 100)
+	else if (fabs(v) >= 100 && fabs(v) < 1e9)
 		snprintf(buf, n, "%.0f", v);
 	else
 		snprintf(buf, n, "%.3g", v);
@@ -309,8 +312,8 @@ int rp_report_write(const struct rp_run *runs, int nruns, const char *dir, char 
 	/* findings first; the rest follows the table of contents */
 	void (*const sections[])(struct rp_report *) = {
 		rp_sec_overhead, rp_sec_fullpv, rp_sec_absolute, rp_sec_exits,
-		rp_sec_exit_time, rp_sec_device_exits, rp_sec_traps, rp_sec_latency,
-		rp_sec_tlb, rp_sec_lifecycle, rp_sec_claims, rp_sec_coursework,
+		rp_sec_exit_time, rp_sec_latency, rp_sec_traps, rp_sec_device_exits,
+		rp_sec_tlb, rp_sec_lifecycle, rp_sec_claims, rp_sec_coursework, rp_sec_glossary,
 		rp_sec_environment,
 	};
 	int rc = 0;

@@ -54,16 +54,16 @@ FILE *rp_report_data(struct rp_report *rp, const char *name);
  * the host-kind approach; "baseline" where they differ or there is none.
  */
 const char *rp_baseline_name(const struct rp_report *rp);
-/* Format a number with 3 significant digits ("1.23", "1.23e+06" where huge). */
+/* 3 significant digits, all digits from 100 up ("1.23", "78490"), "-" if not finite. */
 const char *rp_num(double v, char *buf, size_t n);
 
 /* " (in L1, ... for approaches marked (lab))" where the report has any, else "". */
 const char *rp_lab_where(const struct rp_report *rp);
 
 /*
- * Why no VM approach that ran, of that accelerator (VB_NACCELS: any), has a
- * per-request figure: an item each, the reason the first io.* workload it
- * ran without one gives.
+ * Each VM approach that ran, of that accelerator (VB_NACCELS: any), with no
+ * per-request figure on any io.* workload: an item each, with the reason
+ * the first of its io.* workloads gives.
  */
 void rp_explain_per_request(struct rp_report *rp, enum vb_accel accel,
 			    int (*figure)(const struct rp_run *r, const char *be, const char *bench,
@@ -80,6 +80,7 @@ const char *rp_claim_judge(const struct rp_report *rp, const struct rp_run *r, s
 void rp_sec_findings(struct rp_report *rp);
 void rp_sec_absolute(struct rp_report *rp);
 void rp_sec_coursework(struct rp_report *rp);
+void rp_sec_glossary(struct rp_report *rp);
 void rp_sec_environment(struct rp_report *rp);
 void rp_sec_overhead(struct rp_report *rp);
 void rp_sec_exits(struct rp_report *rp);

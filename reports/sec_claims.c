@@ -125,7 +125,7 @@ static int cpu_slower(const struct rp_report *rp, const struct rp_run *r, const 
 		      char *ev, size_t n, int *total)
 {
 	double med, lo, hi, exits;
-	char a[32], b[32], c[32], why_not[200];
+	char a[32], b[32], c[32], d[64], why_not[200];
 	const char *why;
 	int k = 0;
 	size_t i;
@@ -144,10 +144,15 @@ static int cpu_slower(const struct rp_report *rp, const struct rp_run *r, const 
 		}
 		++*total;
 		k += lo > 1;
-		cat(ev, n, "%s %s %sx [%s, %s] vs %s", be, bench, rp_num(med, a, sizeof(a)),
-		    rp_num(lo, b, sizeof(b)), rp_num(hi, c, sizeof(c)), rp_baseline(r, be));
+		if (!strncmp(rp_interval_words(r, be, bench, d, sizeof(d)), "range", 5))
+			cat(ev, n, "%s %s %sx, range %s to %s, vs %s", be, bench,
+			    rp_num(med, a, sizeof(a)), rp_num(lo, b, sizeof(b)),
+			    rp_num(hi, c, sizeof(c)), rp_baseline(r, be));
+		else
+			cat(ev, n, "%s %s %sx [%s, %s] vs %s", be, bench, rp_num(med, a, sizeof(a)),
+			    rp_num(lo, b, sizeof(b)), rp_num(hi, c, sizeof(c)), rp_baseline(r, be));
 		if (!rp_rate(r, be, bench, &rp_causes[RP_CAUSE_EXITS], &exits, &why))
-			cat(ev, n, ", %.3g VM exits/op", exits);
+			cat(ev, n, ", %s VM exits/op", rp_num(exits, a, sizeof(a)));
 		cat(ev, n, "; ");
 	}
 	return k;
@@ -197,16 +202,18 @@ static void io_request_evidence(const struct rp_run *r, const char *full, const 
 				const char *bench, struct claim_out *o)
 {
 	double f, p, mmio, pio, each[RP_NTRAP], req;
+	char x[32], y[32];
 	const char *why;
 
 	if (!rp_traps_per_request(r, full, bench, &f, each, &req, &why) &&
 	    !rp_traps_per_request(r, pv, bench, &p, each, &req, &why))
-		cat(o->ev, sizeof(o->ev), ", device accesses per request %.3g vs %.3g", f, p);
+		cat(o->ev, sizeof(o->ev), ", device accesses per request %s vs %s",
+		    rp_num(f, x, sizeof(x)), rp_num(p, y, sizeof(y)));
 	if (!rp_device_exits_per_request(r, full, bench, &mmio, &pio, &req, &why)) {
 		f = mmio + pio;
 		if (!rp_device_exits_per_request(r, pv, bench, &mmio, &pio, &req, &why))
-			cat(o->ev, sizeof(o->ev), ", device exits per request %.3g vs %.3g", f,
-			    mmio + pio);
+			cat(o->ev, sizeof(o->ev), ", device exits per request %s vs %s",
+			    rp_num(f, x, sizeof(x)), rp_num(mmio + pio, y, sizeof(y)));
 	}
 }
 
@@ -373,7 +380,7 @@ static void claim_device_model(const struct rp_report *rp, const struct rp_run *
 	for (size_t p = 0; pairs && p < np; p++) {
 		const char *full = pairs[p].full, *pv = pairs[p].pv, *why;
 		double per_f, per_p, each[RP_NTRAP], req, g, a, b;
-		char apart_why[400];
+		char apart_why[400], x[32], y[32];
 		size_t i;
 		json_t *w;
 
@@ -392,8 +399,9 @@ static void claim_device_model(const struct rp_report *rp, const struct rp_run *
 			n++;
 			k += per_f > per_p && g > GAP_MIN;
 			in_lab += rp_lab(r, full) != NULL;
-			cat(o->ev, sizeof(o->ev), "%s: %s %.3g accesses/request vs %s %.3g, "
-			    "%s %.2fx slower; ", bench, full, per_f, pv, per_p, full, g);
+			cat(o->ev, sizeof(o->ev), "%s: %s %s accesses/request vs %s %s, "
+			    "%s %.2fx slower; ", bench, full, rp_num(per_f, x, sizeof(x)), pv,
+			    rp_num(per_p, y, sizeof(y)), full, g);
 		}
 	}
 	free(pairs);

@@ -7,6 +7,7 @@
  */
 #include <stdio.h>
 
+#include "approaches.h"
 #include "report.h"
 
 #define COLS 7
@@ -32,6 +33,23 @@ static const char *kicks(const struct rp_run *r, const char *be, const char *ben
 	return rp_num(each[RP_TRAP_KICK], buf, n);
 }
 
+/* 1 when some run has a KVM guest that started and answered. */
+static int kvm_guest_ran(const struct rp_report *rp)
+{
+	size_t i;
+	json_t *b;
+
+	for (int r = 0; r < rp->nruns; r++)
+		json_array_foreach(rp->backends, i, b) {
+			const struct vb_traits *t = rp_traits(&rp->runs[r], json_string_value(b));
+
+			if (t && t->kind == VB_KIND_VM && t->accel == VB_ACCEL_KVM &&
+			    rp_backend_ok(&rp->runs[r], json_string_value(b)))
+				return 1;
+		}
+	return 0;
+}
+
 void rp_sec_device_exits(struct rp_report *rp)
 {
 	static const char *const head[COLS] = {"approach", "workload", "requests", "MMIO exits",
@@ -43,7 +61,14 @@ void rp_sec_device_exits(struct rp_report *rp)
 	json_t *be, *w;
 	int rows = 0;
 
-	rp_doc_heading(&rp->doc, 2, "Device exits per I/O request");
+	rp_doc_heading(&rp->doc, 2, "I/O: device exits per request (KVM)");
+	if (!kvm_guest_ran(rp)) {
+		rp_doc_note(&rp->doc, "No KVM guest ran%s: only a KVM guest leaves the guest on a "
+			    "device access as a VM exit. A TCG guest's accesses are calls into QEMU's "
+			    "device model from translated code: see the device accesses per request "
+			    "above.", rp->nruns > 1 ? " in these runs" : " in this run");
+		return;
+	}
 	rp_doc_para(&rp->doc, "Per block request of a workload, the guest's accesses to device "
 		    "registers that exit to KVM, traced on the host%s: MMIO "
 		    "(kvm_mmio: kvm.mmio.read + kvm.mmio.write; under nested paging each is a "

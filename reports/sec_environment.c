@@ -11,6 +11,7 @@
 #include "../common/proto.h"
 #include "../common/virtdetect.h"
 #include "approaches.h"
+#include "envdiff.h"
 #include "evidence.h"
 #include "report.h"
 
@@ -333,6 +334,75 @@ static void lab_table(struct rp_report *rp)
 	rp_doc_table_end(&rp->doc);
 }
 
+/* The runs whose host has the same name as run r's, from r on, said once (at the first). */
+static void same_host(struct rp_report *rp, int r)
+{
+	const char *name = vb_json_str(json_object_get(json_object_get(rp->runs[r].root, "meta"),
+						       "host"), "hostname", NULL);
+	char list[600];
+	size_t used = 0;
+	int n = 0;
+
+	if (!name)
+		return;
+	for (int k = 0; k < rp->nruns; k++) {
+		const char *other = vb_json_str(json_object_get(json_object_get(rp->runs[k].root,
+										"meta"), "host"),
+						"hostname", "");
+		int w;
+
+		if (strcmp(other, name))
+			continue;
+		if (k < r)
+			return;
+		w = snprintf(list + used, sizeof(list) - used, "%s%s", n++ ? ", " : "",
+			     rp->runs[k].label);
+		if (w > 0 && (size_t)w < sizeof(list) - used)
+			used += (size_t)w;
+	}
+	if (n > 1)
+		rp_doc_note(&rp->doc, "%s ran on a host named \"%s\": the same machine if that "
+			    "name is unique (the files record no machine id to tell).", list, name);
+}
+
+/* Each run's environment against R1's: what changed (reports/envdiff.c). */
+static void differences(struct rp_report *rp)
+{
+	const char *head[3] = {"what", rp->runs[0].label, NULL}, *cells[3];
+	struct rp_envdiffs d;
+
+	rp_doc_heading(&rp->doc, 3, "Differences between the runs");
+	rp_doc_para(&rp->doc, "Each run against %s: the host, each approach's hypervisor or "
+		    "runtime, vbench itself, the plan, the probes and the command line, where they "
+		    "differ. A difference in the results may come from any of them.",
+		    rp->runs[0].label);
+	for (int r = 0; r < rp->nruns; r++)
+		same_host(rp, r);
+	for (int r = 1; r < rp->nruns; r++) {
+		if (rp_envdiff(&rp->runs[0], &rp->runs[r], &d)) {
+			snprintf(rp->err, sizeof(rp->err), "out of memory comparing the environments "
+				 "of %s and %s", rp->runs[0].path, rp->runs[r].path);
+			rp->failed = 1;
+			return;
+		}
+		if (!d.n) {
+			rp_doc_para(&rp->doc, "%s: no difference from %s in the recorded environment.",
+				    rp->runs[r].label, rp->runs[0].label);
+			continue;
+		}
+		head[2] = rp->runs[r].label;
+		rp_doc_table(&rp->doc, 3, head);
+		for (size_t k = 0; k < d.n; k++) {
+			cells[0] = d.d[k].what;
+			cells[1] = d.d[k].base;
+			cells[2] = d.d[k].cur;
+			rp_doc_row(&rp->doc, 3, cells, NULL);
+		}
+		rp_doc_table_end(&rp->doc);
+		rp_envdiff_free(&d);
+	}
+}
+
 void rp_sec_environment(struct rp_report *rp)
 {
 	static const char *const rows[][2] = {
@@ -363,6 +433,8 @@ void rp_sec_environment(struct rp_report *rp)
 	}
 	rp_doc_table_end(&rp->doc);
 	host_note(rp);
+	if (rp->nruns > 1)
+		differences(rp);
 	lab_table(rp);
 	rp_doc_heading(&rp->doc, 3, "Approaches");
 	backends_table(rp);

@@ -11,6 +11,7 @@
 
 #include "approaches.h"
 #include "chart.h"
+#include "compare.h"
 #include "report.h"
 
 #define TOP_REASONS 6
@@ -157,74 +158,91 @@ static void table(struct rp_report *rp, const struct reasons *rs)
 	rp_doc_table_end(&rp->doc);
 }
 
-/* One block of exits.dat per (run, approach), a row per workload; 1 when written. */
-static int chart_block(struct rp_report *rp, int r, const char *be, const struct reasons *rs,
-		       int block, FILE *dat)
+/*
+ * exits.dat: a row per (workload, run, approach) with exits, in the table's
+ * order (row, label, each top reason's and the rest's exits per operation,
+ * the total as text); how many rows.
+ */
+static int chart_data(struct rp_report *rp, const struct reasons *rs, FILE *dat)
 {
 	double rate[TOP_REASONS + 2];
-	char series[80], name[80];
+	char series[80], total[32];
 	int rows = 0;
-	size_t j;
-	json_t *w;
+	size_t i, j;
+	json_t *b, *w;
 
-	json_array_foreach(rp->benches, j, w) {
-		if (exit_rates(&rp->runs[r], be, json_string_value(w), rs, rate))
-			continue;
-		if (!rows++) {
-			fprintf(dat, "%s# %s\nworkload", block ? "\n\n" : "",
-				rp_series(rp, r, be, series, sizeof(series)));
-			for (size_t k = 0; k < rs->ntop; k++)
-				fprintf(dat, "\t%s", json_string_value(json_array_get(rs->names, k)) +
-						     strlen(PREFIX));
-			fprintf(dat, "\tother\n");
-		}
-		snprintf(name, sizeof(name), "%s", json_string_value(w));
-		rp_gp_safe(name);
-		fprintf(dat, "%s", name);
-		for (size_t k = 1; k < rs->ntop + 2; k++)
-			fprintf(dat, "\t%g", rate[k]);
-		fputc('\n', dat);
-	}
-	return rows > 0;
+	fprintf(dat, "row\tapproach, workload");
+	for (size_t k = 0; k < rs->ntop; k++)
+		fprintf(dat, "\t%s",
+			json_string_value(json_array_get(rs->names, k)) + strlen(PREFIX));
+	fprintf(dat, "\tother\ttotal\n");
+	json_array_foreach(rp->benches, j, w)
+		for (int r = 0; r < rp->nruns; r++)
+			json_array_foreach(rp->backends, i, b) {
+				const char *be = json_string_value(b), *bench = json_string_value(w);
+
+				if (exit_rates(&rp->runs[r], be, bench, rs, rate))
+					continue;
+				rp_series(rp, r, be, series, sizeof(series));
+				rp_addf(series, sizeof(series), ", ", "%s", bench);
+				rp_gp_safe(series);
+				fprintf(dat, "%d\t%s", rows++, series);
+				for (size_t k = 1; k < rs->ntop + 2; k++)
+					fprintf(dat, "\t%g", rate[k]);
+				fprintf(dat, "\t%s\n", rp_num(rate[0], total, sizeof(total)));
+			}
+	return rows;
 }
 
-/* Stacked bars: a group per (run, approach), a bar per workload. */
+/* The sum of data columns from..to as a gnuplot expression ("0" when empty). */
+static void column_sum(FILE *gp, size_t from, size_t to)
+{
+	fputc('(', gp);
+	if (from > to)
+		fputc('0', gp);
+	for (size_t c = from; c <= to; c++)
+		fprintf(gp, "%s$%zu", c > from ? "+" : "", c);
+	fputc(')', gp);
+}
+
+/*
+ * Stacked horizontal bars, a row per (workload, approach) as in the table:
+ * reason k's box runs from the sum of the reasons before it to that plus
+ * its own rate. Each bar ends in its total, as the rates span decades.
+ */
 static void chart(struct rp_report *rp, const struct reasons *rs)
 {
 	FILE *dat = rp_report_data(rp, "exits"), *gp;
-	char *body = NULL, series[80];
-	size_t i, blen = 0;
-	int block = 0;
-	json_t *b;
+	size_t blen = 0, last = rs->ntop + 3;  /* column of "other" */
+	char *body = NULL;
+	int rows;
 
 	if (!dat)
 		return;
-	if (!(gp = open_memstream(&body, &blen))) {
-		fclose(dat);
-		return;
-	}
-	fprintf(gp, "set title 'VM exits per operation, by reason'\n"
-		"set style data histogram\nset style histogram rowstacked title offset 0,-1\n"
-		"set style fill solid 0.85 border -1\nset boxwidth 0.75\n"
-		"set ylabel 'exits per operation'\nset grid ytics\nset key outside right top\n"
-		"set xtics rotate by -30 scale 0\nset bmargin 7\nplot ");
-	for (int r = 0; r < rp->nruns; r++)
-		json_array_foreach(rp->backends, i, b) {
-			if (!chart_block(rp, r, json_string_value(b), rs, block, dat))
-				continue;
-			rp_series(rp, r, json_string_value(b), series, sizeof(series));
-			rp_gp_safe(series);
-			fprintf(gp, "%snewhistogram '%s'", block ? ", \\\n     " : "", series);
-			for (size_t k = 0; k <= rs->ntop; k++)
-				fprintf(gp, ", 'exits.dat' index %d using %zu%s lt %zu %s", block, k + 2,
-					k == 0 ? ":xtic(1)" : "", k + 1,
-					block ? "notitle" : "title columnheader");
-			block++;
-		}
-	fputc('\n', gp);
-	fclose(gp);
+	rows = chart_data(rp, rs, dat);
 	fclose(dat);
-	rp_report_chart(rp, "exits", 900, 500, body, "VM exits per operation by reason (stacked)");
+	if (!rows || !(gp = open_memstream(&body, &blen)))
+		return;
+	fprintf(gp, "set title 'VM exits per operation, by reason'\n"
+		"set style fill solid 0.85 border -1\nset xrange [0:*]\n"
+		"set offsets 0, graph 0.15, 0, 0 # room for the totals\n"
+		"set xlabel 'exits per operation'\nset grid xtics lc rgb '#dddddd'\n"
+		"set key below horizontal height 1\n");
+	rp_chart_rows(gp, rows);
+	fprintf(gp, "plot ");
+	for (size_t c = 3; c <= last; c++) {
+		fprintf(gp, "%s'exits.dat' using (", c > 3 ? ", \\\n     " : "");
+		column_sum(gp, 3, c - 1);
+		fprintf(gp, "+$%zu/2):1:($%zu/2):(0.3)%s with boxxyerror lt %zu "
+			"title columnhead(%zu)", c, c, c == 3 ? ":ytic(2)" : "", c - 2, c);
+	}
+	fprintf(gp, ", \\\n     'exits.dat' using ");
+	column_sum(gp, 3, last);
+	fprintf(gp, ":1:%zu with labels left offset 0.5,0 notitle\n", last + 1);
+	fclose(gp);
+	rp_report_chart(rp, "exits", 1000, 140 + 26 * ((int)rs->ntop / 4 + 1) + 30 * rows, body,
+			"VM exits per operation by reason (stacked), with the total at the end of "
+			"each bar");
 	free(body);
 }
 

@@ -202,8 +202,13 @@ static int explain(const struct rp_run *r, const char *be, const char *bench, ch
 			 rp_num(per_req, x, sizeof(x)));
 		return 0;
 	}
-	*why = *why ? *why : w;
-	for (int c = 0; c < RP_NCAUSES; c++) {
+	w = NULL;
+	/*
+	 * Exits and trapped accesses are work the hypervisor does for the
+	 * guest; interrupts are not named: the clock's grow with the time an
+	 * operation takes, whatever made it slow.
+	 */
+	for (int c = RP_CAUSE_EXITS; c <= RP_CAUSE_ACCESSES; c++) {
 		if (!rp_rate(r, be, bench, &rp_causes[c], &rate, &w) && rate > best) {
 			best = rate;
 			what = rp_causes[c].what;
@@ -224,10 +229,13 @@ static void unexplained(const struct rp_run *r, const char *be, const char *why,
 	double tbs = rp_backend_counter(r, be, "tcg.tb_count");
 	size_t len = strlen(buf);
 
-	if (t && t->accel == VB_ACCEL_TCG && isfinite(tbs))
-		snprintf(buf + len, n - len, ". No per-operation counter in this run (%s); binary "
-			 "translation: the run translated %.0f guest blocks (tcg.tb_count)",
-			 why ? why : "none counted", tbs);
+	if (t && t->kind != VB_KIND_VM)
+		snprintf(buf + len, n - len, ". Not a VM: no VM exits or trapped device accesses "
+			 "to count");
+	else if (t && t->accel == VB_ACCEL_TCG && isfinite(tbs))
+		snprintf(buf + len, n - len, ". Binary translation, which no per-operation counter "
+			 "follows: the run translated %.0f guest blocks (tcg.tb_count); a TCG guest "
+			 "makes no VM exits", tbs);
 	else
 		snprintf(buf + len, n - len, ". No counter explains them in this run: %s",
 			 why ? why : "none counted");
@@ -421,11 +429,11 @@ static void host_note(struct rp_report *rp)
 		const char *vm = vb_json_str(json_object_get(host, "virt"), VB_VIRT_VM, "");
 
 		if (vm[0] && strcmp(vm, "none"))
-			rp_doc_note(&rp->doc, "%s%s%s is itself a virtual machine (%s): its own "
-				    "hypervisor is under every number here, the baseline's too. See "
-				    "\"For coursework\" for what that does to system calls, CPUID and "
-				    "page faults.", rp->nruns > 1 ? rp->runs[r].label : "",
-				    rp->nruns > 1 ? ": " : "", rp_baseline_name(rp), vm);
+			rp_doc_note(&rp->doc, "%s%sThe host is itself a virtual machine (%s): its "
+				    "own hypervisor is under every number here, the baseline's too. "
+				    "See \"For coursework\" for what that does to system calls, CPUID "
+				    "and page faults.", rp->nruns > 1 ? rp->runs[r].label : "",
+				    rp->nruns > 1 ? ": " : "", vm);
 	}
 }
 
@@ -437,7 +445,8 @@ void rp_sec_findings(struct rp_report *rp)
 		    "geometric mean of the workloads' median slowdowns (> 1 is slower), with a 95%% "
 		    "CI from a bootstrap over each workload's rounds, or, where a workload has fewer "
 		    "than %d rounds, the range from their lowest to highest rounds. Red or green "
-		    "only where the whole CI lies on one side of 1.%s", rp_baseline_name(rp),
+		    "only where the whole CI lies on one side of 1.%s", rp->lab ? "its own baseline" :
+		    rp_baseline_name(rp),
 		    CI_MIN_ROUNDS, rp->lab ? " Approaches marked (lab) ran in the emulated lab and "
 					     "are compared with the lab's own bare." : "");
 	if (!cost_table(rp))

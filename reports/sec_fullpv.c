@@ -26,6 +26,7 @@ static int explain(const struct rp_run *r, const char *full, const char *pv, con
 	double best = 0, fr = 0, pr = 0;
 	int bi = -1, compared = 0;
 	const char *why = NULL;
+	char x[32], y[32];
 
 	for (int c = 0; c < RP_NCAUSES; c++) {
 		double a, b, d;
@@ -62,8 +63,8 @@ static int explain(const struct rp_run *r, const char *full, const char *pv, con
 			 "interrupts counted per operation are within 20%% of each other.");
 		return -1;
 	}
-	snprintf(out, n, "%s differ most: %.3g per operation under %s against %.3g under %s.",
-		 rp_causes[bi].what, fr, full, pr, pv);
+	snprintf(out, n, "%s differ most: %s per operation under %s against %s under %s.",
+		 rp_causes[bi].what, rp_num(fr, x, sizeof(x)), full, rp_num(pr, y, sizeof(y)), pv);
 	out[0] = (char)toupper((unsigned char)out[0]);
 	return 0;
 }
@@ -92,7 +93,7 @@ static void pair_in_run(struct rp_report *rp, const struct rp_run *r, const char
 {
 	const char *best[TOP] = {NULL};
 	double bestgap[TOP] = {0}, g, fm, pm;
-	char why[512], because[600];
+	char why[512], because[600], a[32], b[32];
 	size_t i;
 	json_t *w;
 	int n = 0;
@@ -135,16 +136,18 @@ static void pair_in_run(struct rp_report *rp, const struct rp_run *r, const char
 		rp_gap(r, full, pv, best[k], &g, &fm, &pm);
 		if (g < SAME_WITHIN && g > 1 / SAME_WITHIN) {
 			rp_doc_item(&rp->doc, "%s: on %s, %s and %s are within 5%% of each other "
-				    "(median %.4g vs %.4g %s).", r->label, best[k], full, pv, fm, pm, unit);
+				    "(median %s vs %s %s).", r->label, best[k], full, pv,
+				    rp_num(fm, a, sizeof(a)), rp_num(pm, b, sizeof(b)), unit);
 			continue;
 		}
 		explain(r, full, pv, best[k], because, sizeof(because));
 		if (overlap(r, full, pv, best[k]))
 			cat_overlap(because, sizeof(because), rp_baseline(r, full));
-		rp_doc_item(&rp->doc, "%s: on %s, %s is %.2fx %s than %s (median %.4g vs %.4g %s). %s",
+		rp_doc_item(&rp->doc, "%s: on %s, %s is %.2fx %s than %s (median %s vs %s %s). %s",
 			    r->label, best[k], g > 1 ? full : pv, g > 1 ? g : 1 / g,
 			    rp_higher_is_better(r, best[k]) ? "slower (less throughput)" : "slower",
-			    g > 1 ? pv : full, g > 1 ? fm : pm, g > 1 ? pm : fm, unit, because);
+			    g > 1 ? pv : full, rp_num(g > 1 ? fm : pm, a, sizeof(a)),
+			    rp_num(g > 1 ? pm : fm, b, sizeof(b)), unit, because);
 	}
 }
 

@@ -2,6 +2,7 @@
 /* Section: lifecycle: time from start to the agent's hello, and footprint. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../common/proto.h"
@@ -20,6 +21,27 @@ double rp_backend_counter(const struct rp_run *r, const char *be, const char *na
 	return NAN;
 }
 
+/* A bar per approach, as long as its time (linear: the bars compare as the times do). */
+static void chart(struct rp_report *rp, int rows, double longest)
+{
+	char *body = NULL;
+	size_t len = 0;
+	FILE *gp = open_memstream(&body, &len);
+
+	if (!gp) {
+		rp->failed = 1;
+		snprintf(rp->err, sizeof(rp->err), "out of memory");
+		return;
+	}
+	fprintf(gp, "set title 'Start to ready (ms)'\n"
+		"set xlabel 'ms from start to the agent''s hello'\n");
+	rp_chart_hbars(gp, "lifecycle", rows, longest, "#5a9a5a");
+	fclose(gp);
+	rp_report_chart(rp, "lifecycle", 900, RP_CHART_HBARS_HEIGHT(rows), body,
+			"Time from start to the agent's hello, per approach (linear scale)");
+	free(body);
+}
+
 void rp_sec_lifecycle(struct rp_report *rp)
 {
 	static const char *const head[] = {"approach", "start to hello (ms)",
@@ -29,6 +51,7 @@ void rp_sec_lifecycle(struct rp_report *rp)
 	size_t i;
 	json_t *b;
 	int rows = 0;
+	double longest = 0;
 
 	rp_doc_heading(&rp->doc, 2, "Lifecycle");
 	rp_doc_para(&rp->doc, "Start: from the backend's start to the agent's hello inside the "
@@ -42,12 +65,12 @@ void rp_sec_lifecycle(struct rp_report *rp)
 
 			if (!rp_backend_ok(&rp->runs[r], be) || !isfinite(ms))
 				continue;
-			if (!rows++) {
+			if (!rows) {
 				rp_doc_table(&rp->doc, 3, head);
 				dat = rp_report_data(rp, "lifecycle");
 				if (!dat)
 					return;
-				fprintf(dat, "approach\tstart_ms\n");
+				fprintf(dat, "row\tapproach\tstart_ms\tlabel\n");
 			}
 			cells[0] = rp_series(rp, r, be, series, sizeof(series));
 			cells[1] = rp_num(ms, b1, sizeof(b1));
@@ -55,7 +78,8 @@ void rp_sec_lifecycle(struct rp_report *rp)
 						 : "not recorded";
 			rp_doc_row(&rp->doc, 3, cells, NULL);
 			rp_gp_safe(series);
-			fprintf(dat, "%s\t%g\n", series, ms > 0 ? ms : NAN);
+			fprintf(dat, "%d\t%s\t%g\t%s ms\n", rows++, series, ms >= 0 ? ms : NAN, b1);
+			longest = fmax(longest, ms);
 		}
 	if (!rows) {
 		rp_doc_note(&rp->doc, "No approach started, so there is nothing to show.");
@@ -63,11 +87,5 @@ void rp_sec_lifecycle(struct rp_report *rp)
 	}
 	rp_doc_table_end(&rp->doc);
 	fclose(dat);
-	rp_report_chart(rp, "lifecycle", 300 + 70 * rows, 420,
-			"set title 'Start to ready (ms, log scale)'\n"
-			"set style fill solid 0.85 border -1\nset boxwidth 0.6\nset logscale y\n"
-			"set ylabel 'ms'\nset grid ytics\nset xtics rotate by -30 scale 0\n"
-			"unset key\n"
-			"plot 'lifecycle.dat' using 0:2:xtic(1) with boxes lc rgb '#5a9a5a'",
-			"Time from start to the agent's hello, per approach");
+	chart(rp, rows, longest);
 }

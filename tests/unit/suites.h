@@ -13,6 +13,8 @@
 	X(textsafe)  \
 	X(qemu)      \
 	X(report)    \
+	X(charts)    \
+	X(coursework) \
 	X(findings)  \
 	X(compare)   \
 	X(history)   \

@@ -286,7 +286,8 @@ static void contains_all(const char *text, const char *const *want)
 
 START_TEST(whole_report)
 {
-	static const char *const charts[] = {"overhead", "exits", "traps", "lifecycle",
+	static const char *const charts[] = {"overhead-cpu", "overhead-mem", "overhead-io",
+					     "exits", "traps", "lifecycle",
 					     "latency-io.randread", "latency-io.seqread"};
 	static const char *const ext[] = {"dat", "gp", "png", "svg"};
 	struct rp_run runs[2];
@@ -377,7 +378,8 @@ START_TEST(report_by_traits_not_names)
 	ck_assert_msg(!rp_report_write(&r, 1, tmpdir, err, sizeof(err)), "%s", err);
 	md = slurp(tmpdir, "report.md");
 	contains_all(md, (const char *const[]){"## Overhead vs metal0",
-		     "| workload | oci0 | kvm-ide | kvm-virtio | tcg-ide | tcg-virtio |",
+		     "| workload | oci0: median [95% CI] | kvm-ide | kvm-virtio | tcg-ide | "
+		     "tcg-virtio: median [95% CI] |",
 		     "### tcg-ide (full) vs tcg-virtio (para-virtual)",
 		     "holds for tcg-ide vs tcg-virtio",
 		     "tcg-ide: runs under TCG, so it has no VM exits",
@@ -506,7 +508,8 @@ START_TEST(lab_report_marks_and_verdicts)
 		/* each approach against its own baseline, the lab's against the lab's bare */
 		"of each approach relative to its own baseline",
 		"compared with the lab's own bare (bare@lab), never with this host's",
-		"| workload | type1 (lab) | paravirt (lab) |",
+		"| workload | type1 (lab): median, range of 2 rounds | paravirt (lab): median, "
+		"range of 2 rounds |",
 		"| R1 vm 2026-12-01 | type1 (lab) | ok |",
 		"\"bare@lab\" is the emulated lab's machine itself",
 		/* the lab's L1 beside the host */
@@ -531,7 +534,7 @@ START_TEST(lab_report_marks_and_verdicts)
 		/* claims 2-4 and 6 decided inside the lab, against bare@lab */
 		"holds for type1 in the emulated lab (1 of 1 cpu.* slower than bare@lab)",
 		"type1 cpu.portio: unsupported: outb to port 0x80 faulted",
-		"type1 cpu.cpuid 6862x [5435, 8288] vs bare@lab, 4.05 VM exits/op",
+		"type1 cpu.cpuid 6862x, range 5435 to 8288, vs bare@lab, 4.05 VM exits/op",
 		"holds for type1 vs paravirt in the emulated lab",
 		"device accesses per request 12.6 vs 1, device exits per request 10.8 vs 1",
 		"does not hold in the emulated lab (0 of 2 workloads within 10% of bare@lab, the "
@@ -603,11 +606,12 @@ START_TEST(lab_beside_host_is_not_compared)
 	contains_all(md, (const char *const[]){
 		"compared with the lab's own bare (bare@lab), never with this host's; the others "
 		"with bare, on this host",
-		"| workload | type1 (lab) | paravirt (lab) | type2 |",
+		"| workload | type1 (lab): median, range of 2 rounds | paravirt (lab): median, "
+		"range of 2 rounds | type2: median, range of 2 rounds |",
 		"not comparable: type1 ran in the emulated lab (an L2 guest of real KVM inside an "
 		"L1 machine that QEMU emulates with TCG) and type2 directly on this host",
 		"holds for type1 in the emulated lab (1 of 1 cpu.* slower than bare@lab)",
-		"type1 cpu.cpuid 6862x [5435, 8288] vs bare@lab", NULL});
+		"type1 cpu.cpuid 6862x, range 5435 to 8288, vs bare@lab", NULL});
 	free(md);
 	remove_tmp();
 }
@@ -720,6 +724,275 @@ START_TEST(report_md_escapes_html)
 }
 END_TEST
 
+/* Absolute cells in report.md: median, a no-break space, ±, a no-break space, the MAD. */
+#define PM "\u00a0±\u00a0"
+#define REAL_TCG "tests/data/real-tcg-quick-v1.json"
+
+/* The whole report of several result files, as Markdown (free it); NULL without gnuplot. */
+static char *report_of_files(const char *const *paths, int n, const char *name)
+{
+	struct rp_run runs[4];
+	char err[1024], *md;
+
+	if (system("command -v gnuplot >/dev/null 2>&1")) {
+		fprintf(stderr, "SKIP %s: gnuplot is not installed\n", name);
+		return NULL;
+	}
+	make_tmp();
+	for (int i = 0; i < n; i++)
+		ck_assert_msg(!rp_run_load(&runs[i], paths[i], i, err, sizeof(err)), "%s", err);
+	ck_assert_msg(!rp_report_write(runs, n, tmpdir, err, sizeof(err)), "%s", err);
+	md = slurp(tmpdir, "report.md");
+	for (int i = 0; i < n; i++)
+		rp_run_free(&runs[i]);
+	return md;
+}
+
+/* The text of report.md from the level-2 heading title up to the next one. */
+static char *section(const char *md, const char *title)
+{
+	char head[160];
+	const char *at, *end;
+
+	snprintf(head, sizeof(head), "\n## %s\n", title);
+	at = strstr(md, head);
+	ck_assert_msg(at != NULL, "no section '%s'", title);
+	end = strstr(at + strlen(head), "\n## ");
+	return strndup(at, end ? (size_t)(end - at) : strlen(at));
+}
+
+/* A bare-only run has no ratio, but its absolute numbers: per group, in the unit. */
+START_TEST(absolute_results_of_bare_only)
+{
+	char *md = report_of_files((const char *const[]){"tests/data/real-bare-a-v1.json"}, 1,
+				   "bare only"), *abs;
+
+	if (!md)
+		return;
+	abs = section(md, "Absolute results");
+	contains_all(abs, (const char *const[]){
+		"A cell holds n=25 samples from 5 rounds",
+		"### cpu workloads", "### mem workloads", "### io workloads",
+		"| workload | unit | bare |",
+		"| cpu.int | us/op, lower is better | 357" PM "56 |",
+		"| mem.stream | MB/s, higher is better | 22092" PM "4874 |", NULL});
+	free(abs);
+	free(md);
+	remove_tmp();
+}
+END_TEST
+
+/*
+ * Ordinary values print as digits: 78492 us/op, 0.000918x, never 7.849e+04;
+ * an exponent only for the truly huge or tiny. Cells without a number say why.
+ */
+START_TEST(numbers_without_exponents)
+{
+	static const struct { double v; const char *text; } nums[] = {
+		{78490.4, "78490"}, {1234567, "1234567"}, {246.7, "247"}, {12.34, "12.3"},
+		{0.0123, "0.0123"}, {0.000918, "0.000918"}, {0, "0"}, {-4543.2, "-4543"},
+		{2.5e9, "2.5e+09"}, {1.5e-5, "1.5e-05"}, {NAN, "-"},
+	};
+	char buf[32], *md, *abs;
+
+	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++)
+		ck_assert_str_eq(rp_num(nums[i].v, buf, sizeof(buf)), nums[i].text);
+	md = report_of_files((const char *const[]){REAL_TCG}, 1, "tcg");
+	if (!md)
+		return;
+	ck_assert_msg(!strstr(md, "e+0"), "exponent in: %.80s", strstr(md, "e+0") - 40);
+	abs = section(md, "Absolute results");
+	contains_all(abs, (const char *const[]){
+		"| workload | unit | bare | type2 | type2-pv |",
+		"| cpu.fp | us/op, lower is better | 2428" PM "623 | 78492" PM "50467 | 45426" PM
+		"1416 |",
+		"| cpu.portio | ns/op, lower is better | unsupported: ioperm(0x80): Function not "
+		"implemented | 72.3" PM "26.4 |",
+		"- R1 vm 2026-11-22: type1 unavailable: no usable /dev/kvm", NULL});
+	contains_all(md, (const char *const[]){"(median 78492 vs 45426 us/op)", NULL});
+	free(abs);
+	free(md);
+	remove_tmp();
+}
+END_TEST
+
+/* The agent's per-request p50/p99 of each I/O workload, beside the host's histograms. */
+START_TEST(io_latency_from_the_agent)
+{
+	char *md = report_of_files((const char *const[]){REAL_TCG}, 1, "tcg"), *io;
+
+	if (!md)
+		return;
+	io = section(md, "I/O: latency per request");
+	contains_all(io, (const char *const[]){
+		"| approach | workload | p50 (us) | p99 (us) | rounds | requests per sample |",
+		"| bare | io.randread | 116 | 1579 | 2 | 189 |",
+		"| type2 | io.randread | 401 | 6018 | 2 | 93 |",
+		"| type2-pv | io.randread | 603 | 1041 | 2 | 23 |",
+		"| type2-pv | io.fsync | 884 | 1217 | 2 | 27 |",
+		"### On the host's block layer", "No latency histogram was recorded", NULL});
+	ck_assert_ptr_null(strstr(io, "No per-request latency"));
+	free(io);
+	free(md);
+	remove_tmp();
+}
+END_TEST
+
+/* Drop every counter of that name from (be, bench)'s measurements and counting passes. */
+static void drop_counter(json_t *doc, const char *be, const char *bench, const char *name)
+{
+	size_t i, k;
+	json_t *m;
+
+	json_array_foreach(json_object_get(doc, "measurements"), i, m) {
+		json_t *lists[2] = {json_object_get(m, "counters"),
+				    json_object_get(json_object_get(m, "count"), "counters")};
+
+		if (strcmp(vb_json_str(m, "backend", ""), be) ||
+		    strcmp(vb_json_str(m, "bench", ""), bench))
+			continue;
+		for (int l = 0; l < 2; l++)
+			for (k = json_array_size(lists[l]); k-- > 0;)
+				if (!strcmp(vb_json_str(json_array_get(lists[l], k), "name", ""),
+					    name))
+					json_array_remove(lists[l], k);
+	}
+}
+
+/* 1 when name is one of names (NULL-terminated). */
+static int listed(const char *const *names, const char *name)
+{
+	for (; *names; names++)
+		if (!strcmp(*names, name))
+			return 1;
+	return 0;
+}
+
+/* Keep only these backends and one workload, as --backend and --bench would. */
+static void keep_only(json_t *doc, const char *const *backends, const char *bench)
+{
+	json_t *bs = json_object_get(doc, "backends"), *ms = json_object_get(doc, "measurements");
+	json_t *ws = json_object_get(doc, "workloads");
+	size_t i;
+
+	for (i = json_array_size(bs); i-- > 0;)
+		if (!listed(backends, vb_json_str(json_array_get(bs, i), "name", "")))
+			json_array_remove(bs, i);
+	for (i = json_array_size(ws); i-- > 0;)
+		if (strcmp(vb_json_str(json_array_get(ws, i), "name", ""), bench))
+			json_array_remove(ws, i);
+	for (i = json_array_size(ms); i-- > 0;)
+		if (strcmp(vb_json_str(json_array_get(ms, i), "bench", ""), bench) ||
+		    !listed(backends, vb_json_str(json_array_get(ms, i), "backend", "")))
+			json_array_remove(ms, i);
+	json_object_del(doc, "summary");
+}
+
+/*
+ * `vbench run --backend bare,type2,type2-pv --bench io.randread`: the I/O
+ * part shows device accesses per request for both TCG guests, and says
+ * why there are no device exits (no KVM guest); a VM without the counters
+ * is listed with why, even where another has a row.
+ */
+START_TEST(io_device_accesses_per_request)
+{
+	static const char *const tcg[] = {"bare", "type2", "type2-pv", NULL};
+	json_t *doc = load_json(DATA);
+	char *md, *io;
+
+	keep_only(doc, tcg, "io.randread");
+	md = report_of(json_incref(doc), "tcg io.randread");
+	if (!md) {
+		json_decref(doc);
+		return;
+	}
+	ck_assert_ptr_nonnull(strstr(md, "## I/O: latency per request"));
+	ck_assert(strstr(md, "## I/O: latency per request") <
+		  strstr(md, "## I/O: device accesses per request"));
+	io = section(md, "I/O: device accesses per request");
+	contains_all(io, (const char *const[]){
+		"| approach | workload | requests | device reads | device writes | virtio kicks | "
+		"accesses/request |",
+		"| type2 | io.randread | 120000 | 12 | 14 | 0 | 26 |",
+		"| type2-pv | io.randread | 120000 | 0.351 | 0.998 | 0.996 | 1.35 |", "traps.svg",
+		NULL});
+	free(io);
+	io = section(md, "I/O: device exits per request (KVM)");
+	contains_all(io, (const char *const[]){"No KVM guest ran in this run", NULL});
+	free(io);
+	free(md);
+	remove_tmp();
+	/* type2-pv without block.requests: still a row for type2, and why not for type2-pv */
+	drop_counter(doc, "type2-pv", "io.randread", "block.requests");
+	md = report_of(doc, "no requests");
+	io = section(md, "I/O: device accesses per request");
+	contains_all(io, (const char *const[]){
+		"| type2 | io.randread | 120000 | 12 | 14 | 0 | 26 |",
+		"- R1 crafted-lab1 2026-11-22: type2-pv: no block.requests counter", NULL});
+	free(io);
+	free(md);
+	remove_tmp();
+}
+END_TEST
+
+/* KVM guests in the lab: device exits per request under their own I/O heading. */
+START_TEST(io_device_exits_per_request)
+{
+	char *md = report_of(load_json(REAL_LAB), "lab"), *io;
+
+	if (!md)
+		return;
+	io = section(md, "I/O: device exits per request (KVM)");
+	contains_all(io, (const char *const[]){
+		"| type1 (lab) | io.randread | 16 | 10.4 | 0.312 | 0 | 10.8 |",
+		"| paravirt (lab) | io.randread | 16 | 1 | 0 | 1 | 1 |", NULL});
+	free(io);
+	free(md);
+	remove_tmp();
+}
+END_TEST
+
+/*
+ * Two result files side by side: a column per (run, approach) in the
+ * absolute tables, a count where a cell's differs, what differs between
+ * the runs' environments, and a note where two come from one host name.
+ */
+START_TEST(runs_side_by_side)
+{
+	char *md = report_of_files((const char *const[]){DATA, LAB}, 2, "two runs"), *part;
+
+	if (!md)
+		return;
+	part = section(md, "Absolute results");
+	contains_all(part, (const char *const[]){
+		"| workload | unit | R1 bare | R2 bare | R1 container | R2 type1 (lab) | "
+		"R2 paravirt (lab) | R1 type2 | R1 type2-pv |",
+		"| io.seqread | MB/s, higher is better | 2481" PM "61.5 | not in this run |",
+		"1279" PM "31 (n=20, 4 rounds) |",
+		"Columns marked (lab) ran in the emulated lab",
+		"- R2 crafted-l1lab 2026-11-23: container failed: crun", NULL});
+	free(part);
+	part = section(md, "Environment");
+	contains_all(part, (const char *const[]){"### Differences between the runs",
+		"| what | R1 crafted-lab1 2026-11-22 | R2 crafted-l1lab 2026-11-23 |",
+		"| host | crafted-lab1 | crafted-l1lab |",
+		"| plan.backends | bare container type2 type2-pv | bare type1 paravirt |", NULL});
+	ck_assert_ptr_null(strstr(part, "ran on a host named"));
+	free(part);
+	free(md);
+	remove_tmp();
+	md = report_of_files((const char *const[]){"tests/data/real-bare-a-v1.json",
+						   "tests/data/real-bare-b-v1.json"}, 2, "one host");
+	part = section(md, "Environment");
+	contains_all(part, (const char *const[]){
+		"R1 vm 2026-11-22, R2 vm 2026-11-22 ran on a host named \"vm\"",
+		"| command line | run --all -o /tmp/aa-a.json | run --all -o /tmp/aa-b.json |", NULL});
+	free(part);
+	free(md);
+	remove_tmp();
+}
+END_TEST
+
 Suite *suite_report(void)
 {
 	Suite *s = suite_create("report");
@@ -740,6 +1013,12 @@ Suite *suite_report(void)
 	tcase_add_test(t, lab_against_host_bare_is_refused);
 	tcase_add_test(t, lab_with_portio_measured);
 	tcase_add_test(t, report_md_escapes_html);
+	tcase_add_test(t, absolute_results_of_bare_only);
+	tcase_add_test(t, numbers_without_exponents);
+	tcase_add_test(t, io_latency_from_the_agent);
+	tcase_add_test(t, io_device_accesses_per_request);
+	tcase_add_test(t, io_device_exits_per_request);
+	tcase_add_test(t, runs_side_by_side);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -330,8 +330,8 @@ static int report_into(const char *dir, char *err, size_t n)
  */
 START_TEST(report_dir_planted_symlink_untouched)
 {
-	static const char *const chart[] = { "overhead.dat", "overhead.gp", "overhead.png",
-					     "overhead.svg" };
+	static const char *const chart[] = { "overhead-cpu.dat", "overhead-cpu.gp",
+					     "overhead-cpu.png", "overhead-cpu.svg" };
 	char victim[256], path[256], err[1024];
 
 	if (!have_gnuplot("report_dir_planted_symlink_untouched"))
@@ -352,7 +352,7 @@ START_TEST(report_dir_planted_symlink_untouched)
 		plant(path, victim);
 	}
 	ck_assert_int_eq(report_into("charts", err, sizeof(err)), -1);
-	ck_assert_msg(strstr(err, "symbolic link") && strstr(err, "charts/overhead."), "%s", err);
+	ck_assert_msg(strstr(err, "symbolic link") && strstr(err, "charts/overhead-cpu."), "%s", err);
 	ck_assert_str_eq(get(victim), VICTIM);
 	/* the planted links, nothing else: no temporary, no private dir, no report */
 	ck_assert_int_eq(entries(at(path, sizeof(path), "charts"), ""), 4);
@@ -397,7 +397,7 @@ START_TEST(report_leaves_nothing_behind)
 	ck_assert_int_eq(entries(path, "."), 0);
 	ck_assert_int_eq(entries(path, "report.md"), 1);
 	ck_assert_int_eq(entries(path, "index.html"), 1);
-	ck_assert_uint_eq(kind_of(at(path, sizeof(path), "doc/overhead.svg")), S_IFREG);
+	ck_assert_uint_eq(kind_of(at(path, sizeof(path), "doc/overhead-cpu.svg")), S_IFREG);
 	/* a second report into the same DIR replaces the first */
 	ck_assert_msg(!report_into("doc", err, sizeof(err)), "%s", err);
 	remove_tmp();
