@@ -313,7 +313,7 @@ static int compared(const struct rp_run *r, const char *be)
 	       rp_has_comparable_baseline(r, be);
 }
 
-static int cost_table(struct rp_report *rp)
+static void cost_rows(struct rp_report *rp)
 {
 	char groups[MAX_GROUPS][32], series[160], desc[160], costs[1600];
 	char cells_buf[MAX_GROUPS][160];
@@ -353,7 +353,6 @@ static int cost_table(struct rp_report *rp)
 	}
 	if (rows)
 		rp_doc_table_end(&rp->doc);
-	return rows;
 }
 
 /* Per VM approach: device accesses per I/O request on each io workload that has them. */
@@ -437,10 +436,9 @@ static void host_note(struct rp_report *rp)
 	}
 }
 
-void rp_sec_findings(struct rp_report *rp)
+/* The table of what each compared approach costs, with how to read it. */
+static void cost_table(struct rp_report *rp)
 {
-	rp_doc_heading(&rp->doc, 2, "Findings");
-	host_note(rp);
 	rp_doc_para(&rp->doc, "What each approach costs against %s, per group of workloads: the "
 		    "geometric mean of the workloads' median slowdowns (> 1 is slower), with a 95%% "
 		    "CI from a bootstrap over each workload's rounds, or, where a workload has fewer "
@@ -449,10 +447,31 @@ void rp_sec_findings(struct rp_report *rp)
 		    rp_baseline_name(rp),
 		    CI_MIN_ROUNDS, rp->lab ? " Approaches marked (lab) ran in the emulated lab and "
 					     "are compared with the lab's own bare." : "");
-	if (!cost_table(rp))
-		rp_doc_note(&rp->doc, "No approach was compared with a baseline in %s: the absolute "
-			    "results below are all there is.", rp->nruns > 1 ? "these runs" :
-			    "this run");
+	cost_rows(rp);
+}
+
+static int any_compared(const struct rp_report *rp)
+{
+	size_t i;
+	json_t *b;
+
+	json_array_foreach(rp->backends, i, b)
+		for (int r = 0; r < rp->nruns; r++)
+			if (compared(&rp->runs[r], json_string_value(b)))
+				return 1;
+	return 0;
+}
+
+void rp_sec_findings(struct rp_report *rp)
+{
+	rp_doc_heading(&rp->doc, 2, "Findings");
+	host_note(rp);
+	if (!any_compared(rp))
+		rp_doc_note(&rp->doc, "No approach was compared with a baseline in %s: the "
+			    "absolute results below are all there is.", rp->nruns > 1 ?
+			    "these runs" : "this run");
+	else
+		cost_table(rp);
 	per_request(rp);
 	rp_doc_para(&rp->doc, "The textbook claims, judged on these numbers (rules and evidence "
 		    "in \"Textbook claims, tested\"):");
