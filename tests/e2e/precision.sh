@@ -4,11 +4,13 @@
 quick="--bench cpu.callret,cpu.int --rounds 3 --samples 3 --min-sample-ms 10 --no-probes"
 
 echo "a target within reach: the planned rounds are enough"
+# 99%: the widest target there is, so that a noisy round on a busy host (the
+# paired t interval of 3 rounds has t = 4.3) does not make it out of reach
 # shellcheck disable=SC2086 # $quick is a list of options
-"$VBENCH" run --backend bare,bare@a $quick --precision 50% -o "$T/p.json" >"$T/out" 2>"$T/err"
-check "run --precision 50% exits 0" test $? -eq 0
+"$VBENCH" run --backend bare,bare@a $quick --precision 99% -o "$T/p.json" >"$T/out" 2>"$T/err"
+check "run --precision 99% exits 0" test $? -eq 0
 check "the plan records the precision, the cap and no budget of its own" jq -e '
-	.meta.plan.precision == 0.5 and .meta.plan.max_rounds == 30
+	.meta.plan.precision == 0.99 and .meta.plan.max_rounds == 30
 	and .meta.plan.time_budget_s == null' "$T/p.json"
 check "stopped: reached, after the 3 planned rounds" jq -e '
 	.precision.stopped == "reached" and .precision.rounds_run == 3
@@ -16,10 +18,10 @@ check "stopped: reached, after the 3 planned rounds" jq -e '
 check "bare@a is measured by its ratio to bare, which has no target of its own" jq -e '
 	(.precision.pairs | length) == 2
 	and all(.precision.pairs[]; .backend == "bare@a" and .against == "bare"
-		and .rounds == 3 and .reached and .half_width <= 0.5)' "$T/p.json"
+		and .rounds == 3 and .reached and .half_width <= 0.99)' "$T/p.json"
 check "the summary shows each pair's CI and the precision line" sh -c "
 	grep -Eq '^bare@a +cpu.int .*±[0-9.]+%' '$T/out' &&
-	grep -q '^precision: 2 of 2 comparisons reached a 95% CI of ±50%' '$T/out'"
+	grep -q '^precision: 2 of 2 comparisons reached a 95% CI of ±99%' '$T/out'"
 
 echo "a target out of reach: the round cap, then the time budget, stop it"
 # shellcheck disable=SC2086
