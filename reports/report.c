@@ -129,6 +129,11 @@ const char *rp_lab_where(const struct rp_report *rp)
  * 7.85e+04. Exponents only where plain digits would not read: 1e9 and
  * more, and below 1e-4 (where %g switches).
  */
+void rp_group_of(const char *bench, char *buf, size_t n)
+{
+	snprintf(buf, n, "%.*s", (int)strcspn(bench, "."), bench);
+}
+
 const char *rp_num(double v, char *buf, size_t n)
 {
 	if (!isfinite(v))

@@ -57,6 +57,9 @@ const char *rp_baseline_name(const struct rp_report *rp);
 /* 3 significant digits, all digits from 100 up ("1.23", "78490"), "-" if not finite. */
 const char *rp_num(double v, char *buf, size_t n);
 
+/* A workload's group: its name up to the first dot ("cpu" of "cpu.int"). */
+void rp_group_of(const char *bench, char *buf, size_t n);
+
 /* " (in L1, ... for approaches marked (lab))" where the report has any, else "". */
 const char *rp_lab_where(const struct rp_report *rp);
 

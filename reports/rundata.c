@@ -431,6 +431,13 @@ int rp_slowdown(const struct rp_run *r, const char *backend, const char *bench, 
 	return 0;
 }
 
+int rp_slowdown_is_ci(const struct rp_run *r, const char *backend, const char *bench)
+{
+	const json_t *s = json_object_get(rp_summary(r, backend, bench), "slowdown");
+
+	return !strcmp(vb_json_str(s, "interval", ""), "ci95");
+}
+
 const char *rp_interval_words(const struct rp_run *r, const char *backend, const char *bench,
 			      char *buf, size_t n)
 {

@@ -71,6 +71,8 @@ int rp_slowdown(const struct rp_run *r, const char *backend, const char *bench, 
  */
 const char *rp_interval_words(const struct rp_run *r, const char *backend, const char *bench,
 			      char *buf, size_t n);
+/* 1 when that interval is a 95% CI, 0 when it is a range (or there is none). */
+int rp_slowdown_is_ci(const struct rp_run *r, const char *backend, const char *bench);
 
 /*
  * Every ok sample of (backend, bench) over all rounds, in a malloc'd array

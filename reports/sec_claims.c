@@ -125,7 +125,7 @@ static int cpu_slower(const struct rp_report *rp, const struct rp_run *r, const 
 		      char *ev, size_t n, int *total)
 {
 	double med, lo, hi, exits;
-	char a[32], b[32], c[32], d[64], why_not[200];
+	char a[32], b[32], c[32], why_not[200];
 	const char *why;
 	int k = 0;
 	size_t i;
@@ -144,7 +144,7 @@ static int cpu_slower(const struct rp_report *rp, const struct rp_run *r, const 
 		}
 		++*total;
 		k += lo > 1;
-		if (!strncmp(rp_interval_words(r, be, bench, d, sizeof(d)), "range", 5))
+		if (!rp_slowdown_is_ci(r, be, bench))
 			cat(ev, n, "%s %s %sx, range %s to %s, vs %s", be, bench,
 			    rp_num(med, a, sizeof(a)), rp_num(lo, b, sizeof(b)),
 			    rp_num(hi, c, sizeof(c)), rp_baseline(r, be));

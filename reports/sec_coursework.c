@@ -318,14 +318,6 @@ static int tcg_guests(const struct rp_run *r, const char *host, const char **out
 	return n;
 }
 
-/* 1 when the slowdown interval of (be, bench) is a bootstrap 95% CI (the summary's "ci95"). */
-static int is_ci(const struct rp_run *r, const char *be, const char *bench)
-{
-	const json_t *s = json_object_get(rp_summary(r, be, bench), "slowdown");
-
-	return !strcmp(vb_json_str(s, "interval", ""), "ci95");
-}
-
 /* A slowdown with its interval named ("0.321x (range of 2 rounds: 0.253 to 0.388)"), or why none. */
 static const char *slowdown_cell(const struct rp_run *r, const char *be, const char *bench,
 				 char *buf, size_t n, const char **cls)
@@ -344,7 +336,7 @@ static const char *slowdown_cell(const struct rp_run *r, const char *be, const c
 			 rp_num(lo, b, sizeof(b)), rp_num(hi, c, sizeof(c)));
 		/* coloured as the findings are: only where a 95% CI, not a range, lies on one side */
 		*cls = NULL;
-		if (is_ci(r, be, bench))
+		if (rp_slowdown_is_ci(r, be, bench))
 			*cls = lo > 1 ? "slower" : hi < 1 ? "faster" : NULL;
 	}
 	return buf;

@@ -22,7 +22,6 @@
 
 #define MAX_GROUPS 8
 #define MAX_ROUNDS 1024
-#define CI_MIN_ROUNDS 5 /* as the summary: fewer rounds give a range, not a CI */
 #define REPS 2000
 #define SEED 0xf1d5
 
@@ -31,12 +30,6 @@ struct wl_logs {
 	double *x;
 	size_t n;
 };
-
-/* The group of a workload: its name up to the first dot ("cpu" of "cpu.fork"). */
-static void group_of(const char *bench, char *buf, size_t n)
-{
-	snprintf(buf, n, "%.*s", (int)strcspn(bench, "."), bench);
-}
 
 /* The ok median of each round of (be, bench) in med[round] (NAN where none). */
 static void round_medians(const struct rp_run *r, const char *be, const char *bench,
@@ -93,7 +86,7 @@ struct geo {
  * The geometric mean of the workloads' median slowdowns, and its interval:
  * a bootstrap that resamples each workload's rounds on its own (a
  * workload may have more rounds than another), or, where some workload
- * has fewer than CI_MIN_ROUNDS, the geometric means of their lowest and
+ * has fewer than VB_CI_MIN_ROUNDS, the geometric means of their lowest and
  * highest rounds.
  */
 static int geo_mean(const struct wl_logs *w, size_t nw, struct geo *g)
@@ -122,7 +115,7 @@ static int geo_mean(const struct wl_logs *w, size_t nw, struct geo *g)
 		if (w[k].n < g->min_rounds)
 			g->min_rounds = w[k].n;
 	}
-	if (g->min_rounds >= CI_MIN_ROUNDS) {
+	if (g->min_rounds >= VB_CI_MIN_ROUNDS) {
 		for (size_t rep = 0; rep < REPS; rep++) {
 			reps[rep] = 0;
 			for (size_t k = 0; k < nw; k++) {
@@ -160,13 +153,13 @@ static const char *group_cell(const struct rp_report *rp, const struct rp_run *r
 	*cls = "na";
 	snprintf(buf, n, "-");
 	json_array_foreach(rp->benches, i, e) {
-		group_of(json_string_value(e), g, sizeof(g));
+		rp_group_of(json_string_value(e), g, sizeof(g));
 		if (nw < MAX_WL && !strcmp(g, group) &&
 		    !paired_logs(r, be, base, json_string_value(e), &w[nw]))
 			nw++;
 	}
 	if (nw && !geo_mean(w, nw, &geo)) {
-		if (geo.min_rounds >= CI_MIN_ROUNDS) {
+		if (geo.min_rounds >= VB_CI_MIN_ROUNDS) {
 			snprintf(buf, n, "%sx [%s, %s], %zu workload%s", rp_num(geo.med, a, sizeof(a)),
 				 rp_num(geo.lo, b, sizeof(b)), rp_num(geo.hi, c, sizeof(c)), nw,
 				 nw == 1 ? "" : "s");
@@ -297,7 +290,7 @@ static int list_groups(const struct rp_report *rp, char groups[MAX_GROUPS][32])
 		char g[32];
 		int k;
 
-		group_of(json_string_value(e), g, sizeof(g));
+		rp_group_of(json_string_value(e), g, sizeof(g));
 		for (k = 0; k < ng && strcmp(groups[k], g); k++)
 			;
 		if (k == ng && ng < MAX_GROUPS)
@@ -445,7 +438,7 @@ static void cost_table(struct rp_report *rp)
 		    "than %d rounds, the range from their lowest to highest rounds. Red or green "
 		    "only where the whole CI lies on one side of 1.%s", rp->lab ? "its own baseline" :
 		    rp_baseline_name(rp),
-		    CI_MIN_ROUNDS, rp->lab ? " Approaches marked (lab) ran in the emulated lab and "
+		    VB_CI_MIN_ROUNDS, rp->lab ? " Approaches marked (lab) ran in the emulated lab and "
 					     "are compared with the lab's own bare." : "");
 	cost_rows(rp);
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Section: slowdown vs the baseline per workload and approach, table and chart. */
+/* Section: slowdown vs the baseline per workload and approach: the table, then the charts. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,22 +7,13 @@
 
 #include "../common/proto.h"
 #include "chart.h"
-#include "compare.h"
-#include "report.h"
-
-#define MAX_SERIES 48
-
-struct series {
-	int run;
-	const char *backend;
-	char label[80];
-};
+#include "overhead.h"
 
 /*
  * Every (run, approach) that the run knows and compares against a
  * baseline, in display order; *all counts those that did not fit too.
  */
-static int list_series(const struct rp_report *rp, struct series *s, int *all)
+static int list_series(const struct rp_report *rp, struct rp_ov_series *s, int *all)
 {
 	int n = 0;
 	size_t i;
@@ -33,7 +24,7 @@ static int list_series(const struct rp_report *rp, struct series *s, int *all)
 
 		for (int r = 0; r < rp->nruns; r++) {
 			if (!rp_backend(&rp->runs[r], name) || !rp_baseline(&rp->runs[r], name) ||
-			    ++*all > MAX_SERIES)
+			    ++*all > RP_OV_MAX_SERIES)
 				continue;
 			s[n].run = r;
 			s[n].backend = name;
@@ -46,8 +37,8 @@ static int list_series(const struct rp_report *rp, struct series *s, int *all)
 }
 
 /* The slowdown of a series on bench, where it is against a baseline in its own place. */
-static int slowdown(const struct rp_report *rp, const struct series *s, const char *bench,
-		    double *med, double *lo, double *hi)
+int rp_ov_slowdown(const struct rp_report *rp, const struct rp_ov_series *s, const char *bench,
+		   double *med, double *lo, double *hi)
 {
 	const struct rp_run *r = &rp->runs[s->run];
 
@@ -57,8 +48,8 @@ static int slowdown(const struct rp_report *rp, const struct series *s, const ch
 }
 
 /* Why (series, workload) has no slowdown, in buf; NULL where it has one. */
-static const char *no_slowdown(const struct rp_report *rp, const struct series *s,
-			       const char *bench, char *buf, size_t n)
+const char *rp_ov_no_slowdown(const struct rp_report *rp, const struct rp_ov_series *s,
+			      const char *bench, char *buf, size_t n)
 {
 	const struct rp_run *r = &rp->runs[s->run];
 	double med, lo, hi;
@@ -78,7 +69,7 @@ static const char *no_slowdown(const struct rp_report *rp, const struct series *
 }
 
 /* 1 when rp_interval_words() names a range of rounds rather than a CI. */
-static int is_range(const char *words)
+int rp_ov_is_range(const char *words)
 {
 	return !strncmp(words, "range", 5);
 }
@@ -88,7 +79,7 @@ static int is_range(const char *words)
  * ("95% CI", "range of 2 rounds"), into buf; "" where they differ or there
  * is none.
  */
-static const char *column_interval(const struct rp_report *rp, const struct series *s,
+static const char *column_interval(const struct rp_report *rp, const struct rp_ov_series *s,
 				   char *buf, size_t n)
 {
 	char words[64], why[8];
@@ -99,7 +90,7 @@ static const char *column_interval(const struct rp_report *rp, const struct seri
 	json_array_foreach(rp->benches, i, w) {
 		const char *bench = json_string_value(w);
 
-		if (no_slowdown(rp, s, bench, why, sizeof(why)))
+		if (rp_ov_no_slowdown(rp, s, bench, why, sizeof(why)))
 			continue;
 		rp_interval_words(&rp->runs[s->run], s->backend, bench, words, sizeof(words));
 		if (buf[0] && strcmp(buf, words)) {
@@ -116,23 +107,23 @@ static const char *column_interval(const struct rp_report *rp, const struct seri
  * where the column's header (common: what all of them are, or "") does not
  * name it; or why there is none.
  */
-static const char *cell(const struct rp_report *rp, const struct series *s, const char *bench,
+static const char *cell(const struct rp_report *rp, const struct rp_ov_series *s, const char *bench,
 			const char *common, char *buf, size_t n, const char **cls)
 {
 	double med, lo, hi;
 	char a[32], b[32], c[32], words[32];
 
 	*cls = "na";
-	if (no_slowdown(rp, s, bench, buf, n))
+	if (rp_ov_no_slowdown(rp, s, bench, buf, n))
 		return buf;
-	slowdown(rp, s, bench, &med, &lo, &hi);
+	rp_ov_slowdown(rp, s, bench, &med, &lo, &hi);
 	rp_interval_words(&rp->runs[s->run], s->backend, bench, words, sizeof(words));
 	rp_num(med, a, sizeof(a));
 	rp_num(lo, b, sizeof(b));
 	rp_num(hi, c, sizeof(c));
 	if (!common[0])
 		snprintf(buf, n, "%s, %s: %s to %s", a, words, b, c);
-	else if (is_range(common))
+	else if (rp_ov_is_range(common))
 		snprintf(buf, n, "%s, range %s to %s", a, b, c);
 	else
 		snprintf(buf, n, "%s [%s, %s]", a, b, c);
@@ -141,10 +132,10 @@ static const char *cell(const struct rp_report *rp, const struct series *s, cons
 	return buf;
 }
 
-static void table(struct rp_report *rp, const struct series *s, int ns)
+static void table(struct rp_report *rp, const struct rp_ov_series *s, int ns)
 {
-	const char *head[MAX_SERIES + 1], *cells[MAX_SERIES + 1], *cls[MAX_SERIES + 1];
-	char buf[MAX_SERIES][160], common[MAX_SERIES][64], title[MAX_SERIES][160];
+	const char *head[RP_OV_MAX_SERIES + 1], *cells[RP_OV_MAX_SERIES + 1], *cls[RP_OV_MAX_SERIES + 1];
+	char buf[RP_OV_MAX_SERIES][160], common[RP_OV_MAX_SERIES][64], title[RP_OV_MAX_SERIES][160];
 	size_t i;
 	json_t *w;
 
@@ -154,7 +145,7 @@ static void table(struct rp_report *rp, const struct series *s, int ns)
 		if (!common[k][0])
 			snprintf(title[k], sizeof(title[k]), "%s", s[k].label);
 		else
-			snprintf(title[k], sizeof(title[k]), is_range(common[k]) ?
+			snprintf(title[k], sizeof(title[k]), rp_ov_is_range(common[k]) ?
 				 "%s: median, %s" : "%s: median [%s]", s[k].label, common[k]);
 		head[k + 1] = title[k];
 	}
@@ -168,352 +159,6 @@ static void table(struct rp_report *rp, const struct series *s, int ns)
 		rp_doc_row(&rp->doc, ns + 1, cells, cls);
 	}
 	rp_doc_table_end(&rp->doc);
-}
-/* A workload's group: its name up to the first dot ("cpu" of "cpu.int"). */
-static void group_of(const char *bench, char *buf, size_t n)
-{
-	snprintf(buf, n, "%.*s", (int)strcspn(bench, "."), bench);
-}
-
-static int in_group(const char *bench, const char *group)
-{
-	size_t len = strlen(group);
-
-	return !strncmp(bench, group, len) && (bench[len] == '.' || !bench[len]);
-}
-
-/* The slowdown of (series, bench) when it can be drawn on a log axis. */
-static int drawable(const struct rp_report *rp, const struct series *s, const char *bench,
-		    double *med, double *lo, double *hi)
-{
-	return !slowdown(rp, s, bench, med, lo, hi) && *lo > 0 && isfinite(*hi);
-}
-
-/* One group's chart: its rows, the series drawn and the x range. */
-struct group_chart {
-	const char *group;
-	char name[64];
-	int rows;
-	int used[MAX_SERIES], nused;
-	double xmin, xmax;
-	char interval[64];      /* what every whisker is, in words; "" where they differ */
-	int mixed;
-};
-
-/* Rows, series drawn, x range and the intervals' words of c->group. */
-static void measure(const struct rp_report *rp, const struct series *s, int ns,
-		    struct group_chart *c)
-{
-	double med, lo, hi;
-	char words[64];
-	size_t i;
-	json_t *w;
-
-	c->xmin = c->xmax = 1;
-	json_array_foreach(rp->benches, i, w) {
-		const char *bench = json_string_value(w);
-
-		if (!in_group(bench, c->group))
-			continue;
-		c->rows++;
-		for (int k = 0; k < ns; k++) {
-			if (!drawable(rp, &s[k], bench, &med, &lo, &hi))
-				continue;
-			c->nused += !c->used[k];
-			c->used[k] = 1;
-			c->xmin = fmin(c->xmin, lo);
-			c->xmax = fmax(c->xmax, hi);
-			rp_interval_words(&rp->runs[s[k].run], s[k].backend, bench, words,
-					  sizeof(words));
-			if (c->interval[0] && strcmp(c->interval, words))
-				c->mixed = 1;
-			snprintf(c->interval, sizeof(c->interval), "%s", words);
-		}
-	}
-	/* room for the whiskers' ends and the notes, which start at the left edge */
-	c->xmin /= 2.5;
-	c->xmax *= 1.6;
-}
-
-/* The y of drawn series j (of nused) in row k: spread over the row's middle 80%. */
-static double row_y(int k, int j, int nused)
-{
-	return k + (j + 0.5) / nused * 0.8 - 0.4;
-}
-
-/* Block 0 of NAME.dat: row, workload, then median, lo, hi of each series drawn ('?': none). */
-static void values_block(const struct rp_report *rp, const struct series *s, int ns,
-			 const struct group_chart *c, FILE *dat)
-{
-	char name[80];
-	double med, lo, hi;
-	int row = 0;
-	size_t i;
-	json_t *w;
-
-	fprintf(dat, "row\tworkload");
-	for (int k = 0; k < ns; k++)
-		if (c->used[k])
-			fprintf(dat, "\t%s\t%s lo\t%s hi", s[k].label, s[k].label, s[k].label);
-	fputc('\n', dat);
-	json_array_foreach(rp->benches, i, w) {
-		if (!in_group(json_string_value(w), c->group))
-			continue;
-		snprintf(name, sizeof(name), "%s", json_string_value(w));
-		rp_gp_safe(name);
-		fprintf(dat, "%d\t%s", row++, name);
-		for (int k = 0; k < ns; k++)
-			if (!c->used[k])
-				continue;
-			else if (drawable(rp, &s[k], json_string_value(w), &med, &lo, &hi))
-				fprintf(dat, "\t%g\t%g\t%g", med, lo, hi);
-			else
-				fprintf(dat, "\t?\t?\t?");
-		fputc('\n', dat);
-	}
-}
-
-/*
- * Block 1 of NAME.dat, where a series drawn misses a workload: at the y of
- * that point, why ("type2: no ratio (bare unsupported ...)"); how many.
- */
-static int notes_block(const struct rp_report *rp, const struct series *s, int ns,
-		       const struct group_chart *c, FILE *dat)
-{
-	char why[200], note[200];
-	double med, lo, hi;
-	int row = 0, notes = 0;
-	size_t i;
-	json_t *w;
-
-	json_array_foreach(rp->benches, i, w) {
-		int j = 0;
-
-		if (!in_group(json_string_value(w), c->group))
-			continue;
-		for (int k = 0; k < ns; k++) {
-			if (!c->used[k])
-				continue;
-			if (!drawable(rp, &s[k], json_string_value(w), &med, &lo, &hi)) {
-				if (!no_slowdown(rp, &s[k], json_string_value(w), why,
-						 sizeof(why)))
-					snprintf(why, sizeof(why), "its interval reaches 0");
-				/* one line of the chart: long reasons are in the table */
-				snprintf(note, sizeof(note), "%s: %.70s%s", s[k].label, why,
-					 strlen(why) > 70 ? "..." : "");
-				rp_gp_safe(note);
-				fprintf(dat, "%s%g\t%s\n", notes++ ? "" : "\n\ny\tnote\n",
-					row_y(row, j, c->nused), note);
-			}
-			j++;
-		}
-		row++;
-	}
-	return notes;
-}
-
-/* NAME.dat of c's chart: 1 when it has notes (block 1), 0, or -1 (error remembered). */
-static int chart_data(struct rp_report *rp, const struct series *s, int ns,
-		      const struct group_chart *c)
-{
-	FILE *dat = rp_report_data(rp, c->name);
-	int notes;
-
-	if (!dat)
-		return -1;
-	values_block(rp, s, ns, c, dat);
-	notes = notes_block(rp, s, ns, c, dat);
-	fclose(dat);
-	return notes > 0;
-}
-
-/* x tics at 1, 2 and 5 times the powers of 10 in range, or the powers alone if many. */
-static void ratio_tics(FILE *gp, double xmin, double xmax)
-{
-	static const double mant[] = {1, 2, 5};
-	int first = (int)floor(log10(xmin)), last = (int)ceil(log10(xmax));
-	int all = log10(xmax / xmin) <= 3.5;
-	const char *sep = "";
-
-	fprintf(gp, "set xtics (");
-	for (int e = first; e <= last; e++)
-		for (int m = 0; m < (all ? 3 : 1); m++) {
-			double v = mant[m] * pow(10, e);
-
-			if (v < xmin || v > xmax)
-				continue;
-			fprintf(gp, "%s'%g' %g", sep, v, v);
-			sep = ", ";
-		}
-	fprintf(gp, ")\n");
-}
-
-/* The workloads of the group as y tic labels, row 0 at the top. */
-static void row_tics(const struct rp_report *rp, const struct group_chart *c, FILE *gp)
-{
-	char name[80];
-	int row = 0;
-	size_t i;
-	json_t *w;
-
-	fprintf(gp, "set ytics (");
-	json_array_foreach(rp->benches, i, w)
-		if (in_group(json_string_value(w), c->group)) {
-			snprintf(name, sizeof(name), "%s", json_string_value(w));
-			rp_gp_safe(name);
-			fprintf(gp, "%s'%s' %d", row ? ", " : "", name, row);
-			row++;
-		}
-	fprintf(gp, ")\n");
-	rp_chart_rows(gp, c->rows);
-}
-
-/* Distinct colours and point types for up to 8 series, then again. */
-static const char *const colour[] = {"#1f5fa8", "#e07b00", "#7b3fa0", "#1a9a8a",
-				     "#8c564b", "#c2377a", "#5a5a5a", "#8a8a00"};
-static const int point[] = {7, 5, 9, 13, 11, 15, 7, 5};
-
-/* The gnuplot commands of c's chart, whose data has notes (block 1) if notes. */
-static char *chart_body(const struct rp_report *rp, const struct series *s, int ns,
-			const struct group_chart *c, const char *base, int notes)
-{
-	char *body = NULL, group[64];
-	size_t len = 0;
-	int j = 0;
-	FILE *gp = open_memstream(&body, &len);
-
-	if (!gp)
-		return NULL;
-	snprintf(group, sizeof(group), "%s", c->group);
-	rp_gp_safe(group);
-	fprintf(gp, "set title '%s workloads: slowdown vs %s'\nset logscale x\n"
-		"set xrange [%g:%g]\nset xlabel 'slowdown (x %s, log scale): left of 1 faster, "
-		"right of 1 slower'\nset grid xtics lc rgb '#dddddd'\n"
-		"set key below horizontal height 1\nset errorbars large\n"
-		"set arrow from 1, graph 0 to 1, graph 1 nohead lw 2 lc rgb '#333333' back\n",
-		group, base, c->xmin, c->xmax, base);
-	ratio_tics(gp, c->xmin, c->xmax);
-	row_tics(rp, c, gp);
-	fprintf(gp, "plot ");
-	for (int k = 0; k < ns; k++) {
-		if (!c->used[k])
-			continue;
-		fprintf(gp, "%s'%s.dat' index 0 using %d:($1%+g):%d:%d with xerrorbars lw 2 pt %d "
-			"ps 1.4 lc rgb '%s' title '%s'", j ? ", \\\n     " : "", c->name, 3 + 3 * j,
-			row_y(0, j, c->nused), 4 + 3 * j, 5 + 3 * j, point[j % 8], colour[j % 8],
-			s[k].label);
-		j++;
-	}
-	if (notes)
-		fprintf(gp, ", \\\n     '%s.dat' index 1 using (%g):1:2 with labels left "
-			"tc rgb '#555555' notitle", c->name, c->xmin * 1.1);
-	fputc('\n', gp);
-	fclose(gp);
-	return body;
-}
-
-/* Why series k has nothing drawn in c's chart: what its first workload there lacks. */
-static void why_left_out(const struct rp_report *rp, const struct series *s,
-			 const struct group_chart *c, char *why, size_t n)
-{
-	size_t i;
-	json_t *w;
-
-	snprintf(why, n, "no slowdown");
-	json_array_foreach(rp->benches, i, w)
-		if (in_group(json_string_value(w), c->group) &&
-		    no_slowdown(rp, s, json_string_value(w), why, n))
-			return;
-}
-
-/* The series left out of c's chart, grouped by why, for its caption. */
-static void left_out(const struct rp_report *rp, const struct series *s, int ns,
-		     const struct group_chart *c, char *buf, size_t n)
-{
-	char why[MAX_SERIES][200], names[300];
-	int done[MAX_SERIES] = {0};
-
-	for (int k = 0; k < ns; k++)
-		if (!c->used[k])
-			why_left_out(rp, &s[k], c, why[k], sizeof(why[k]));
-	buf[0] = 0;
-	for (int k = 0; k < ns; k++) {
-		if (c->used[k] || done[k])
-			continue;
-		names[0] = 0;
-		for (int m = k; m < ns; m++)
-			if (!c->used[m] && !done[m] && !strcmp(why[m], why[k])) {
-				rp_addf(names, sizeof(names), ", ", "%s", s[m].label);
-				done[m] = 1;
-			}
-		rp_addf(buf, n, "; ", "%s (%s)", names, why[k]);
-	}
-}
-
-/* What the whiskers of c are, in words for its caption. */
-static const char *whiskers(const struct group_chart *c)
-{
-	if (c->mixed)
-		return "the 95% bootstrap confidence interval of the median where a workload has "
-		       "5 rounds or more, else the range of its rounds (the table says which)";
-	if (is_range(c->interval))
-		return c->interval;
-	return "the 95% bootstrap confidence interval of the median";
-}
-
-static void chart(struct rp_report *rp, const struct series *s, int ns, const char *group)
-{
-	struct group_chart c = {.group = group};
-	char base[80], caption[1400], out[900], *body;
-	int notes;
-
-	measure(rp, s, ns, &c);
-	if (!c.nused) {
-		rp_doc_note(&rp->doc, "No %s chart: no approach has a slowdown against %s for a %s "
-			    "workload.", group, rp_baseline_name(rp), group);
-		return;
-	}
-	rp_chart_name(c.name, sizeof(c.name), "overhead", group);
-	/* gnuplot strings in single quotes: the name made safe for them */
-	snprintf(base, sizeof(base), "%s", rp_baseline_name(rp));
-	rp_gp_safe(base);
-	notes = chart_data(rp, s, ns, &c);
-	if (notes < 0)
-		return;
-	body = chart_body(rp, s, ns, &c, base, notes);
-	if (!body) {
-		rp->failed = 1;
-		snprintf(rp->err, sizeof(rp->err), "out of memory");
-		return;
-	}
-	snprintf(caption, sizeof(caption), "%s workloads: median slowdown vs %s per approach "
-		 "(dot), whiskers: %s%s; log scale, the line at 1 is %s's speed.", group,
-		 rp_baseline_name(rp), whiskers(&c), !c.mixed && is_range(c.interval) ?
-		 " (too few for a confidence interval)" : "", rp_baseline_name(rp));
-	left_out(rp, s, ns, &c, out, sizeof(out));
-	if (out[0])
-		rp_addf(caption, sizeof(caption), " ", "Not drawn: %s.", out);
-	/* a band per workload, a line per series in it; title, key and x axis around them */
-	rp_report_chart(rp, c.name, 1000, 150 + 26 * ((c.nused + 3) / 4) +
-			c.rows * (22 * c.nused + 12), body, caption);
-	free(body);
-}
-
-/* Each workload group once, in the order of their first workload. */
-static void charts(struct rp_report *rp, const struct series *s, int ns)
-{
-	json_t *seen = json_object(), *w;
-	char group[64];
-	size_t i;
-
-	json_array_foreach(rp->benches, i, w) {
-		group_of(json_string_value(w), group, sizeof(group));
-		if (json_object_get(seen, group))
-			continue;
-		json_object_set_new(seen, group, json_true());
-		chart(rp, s, ns, group);
-	}
-	json_decref(seen);
 }
 
 /* Only baselines (or approaches without one) ran: name them. */
@@ -532,7 +177,7 @@ static void nothing_to_compare(struct rp_report *rp)
 
 void rp_sec_overhead(struct rp_report *rp)
 {
-	struct series s[MAX_SERIES];
+	struct rp_ov_series s[RP_OV_MAX_SERIES];
 	int all = 0, ns = list_series(rp, s, &all);
 
 	rp_doc_heading(&rp->doc, 2, "Overhead vs %s", rp_baseline_name(rp));
@@ -559,5 +204,5 @@ void rp_sec_overhead(struct rp_report *rp)
 		rp_doc_note(&rp->doc, "Only %d of %d (run, approach) columns fit; report fewer "
 			    "result files at once to see the rest.", ns, all);
 	table(rp, s, ns);
-	charts(rp, s, ns);
+	rp_ov_charts(rp, s, ns);
 }
