@@ -52,6 +52,12 @@ void vb_results_fill_traits(json_t *doc);
  */
 json_t *vb_results_summary(const json_t *doc);
 /*
+ * Below this many paired rounds a bootstrap "95% CI" of a median is little
+ * more than the lowest and highest value: the summary gives that range,
+ * and calls it one.
+ */
+#define VB_CI_MIN_ROUNDS 5
+/*
  * The interval the summary gives a median of per-round values: bootstrap
  * 95% CI of the median of x (its resamples and seed). 0, or -1 (n == 0,
  * out of memory).

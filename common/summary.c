@@ -15,12 +15,6 @@
 
 #define BOOTSTRAP_REPS 2000
 #define BOOTSTRAP_SEED 0x5eed
-/*
- * Below this many rounds a bootstrap "95% CI" of a median is little more
- * than the lowest and highest value: the summary gives that range and
- * calls it one.
- */
-#define CI_MIN_ROUNDS 5
 
 struct sample {
 	long long round;
@@ -216,7 +210,7 @@ double vb_results_ok_median(const json_t *m)
 
 /*
  * Per-round ratios of a to its baseline b: their median and its bootstrap
- * 95% CI, or under CI_MIN_ROUNDS rounds their range, saying which.
+ * 95% CI, or under VB_CI_MIN_ROUNDS rounds their range, saying which.
  */
 static json_t *ratio_json(const struct group *a, const struct group *b, int higher,
 			  json_t **slowdown)
@@ -240,11 +234,11 @@ static json_t *ratio_json(const struct group *a, const struct group *b, int high
 			j++;
 		}
 	}
-	if (nr == 0 || (nr >= CI_MIN_ROUNDS && vb_summary_median_ci(ratios, nr, &lo, &hi))) {
+	if (nr == 0 || (nr >= VB_CI_MIN_ROUNDS && vb_summary_median_ci(ratios, nr, &lo, &hi))) {
 		free(ratios);
 		return json_null();
 	}
-	if (nr < CI_MIN_ROUNDS) {
+	if (nr < VB_CI_MIN_ROUNDS) {
 		lo = hi = ratios[0];
 		for (size_t k = 1; k < nr; k++) {
 			lo = fmin(lo, ratios[k]);
@@ -253,7 +247,7 @@ static json_t *ratio_json(const struct group *a, const struct group *b, int high
 	}
 	med = vb_median(ratios, nr);
 	free(ratios);
-	interval = nr < CI_MIN_ROUNDS ? "range" : "ci95";
+	interval = nr < VB_CI_MIN_ROUNDS ? "range" : "ci95";
 	if (higher)
 		*slowdown = json_pack("{s:f, s:[f, f], s:s, s:I}", "median", 1 / med, "ci95", 1 / hi,
 				      1 / lo, "interval", interval, "rounds", (json_int_t)nr);
