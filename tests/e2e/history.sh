@@ -118,4 +118,21 @@ check "a symlink as -o: refused, nothing written through it" sh -c \
 "$VBENCH" history "$T/h1.json" 2>/dev/null
 check "one file: exit 2" test $? -eq 2
 check "--help" sh -c "'$VBENCH' history --help | grep -q 'usage: vbench history'"
+
+echo "scripts/aa-check: the false alarms of A/A runs, counted"
+VBENCH="$VBENCH" VBENCH_RUN_OPTS="--quick --bench cpu.callret,cpu.syscall" \
+	scripts/aa-check history 3 1 >"$T/aa-h" 2>"$T/aa-h.err"
+check "history 3 1: the last run's 2 workloads against the 3 before" \
+	grep -Eq '^aa-check: [0-2] of 2 comparisons flagged' "$T/aa-h"
+VBENCH="$VBENCH" VBENCH_RUN_OPTS="--quick --bench cpu.callret" \
+	scripts/aa-check inrun 1 >"$T/aa-i" 2>"$T/aa-i.err"
+check "inrun 1: 3 pairs of instances in one run" \
+	grep -Eq '^aa-check: [0-3] of 3 comparisons flagged' "$T/aa-i"
+check "a progress line per run" test "$(grep -c '^aa-check: run ' "$T/aa-h.err")" -eq 4
+for f in "$T/aa-h" "$T/aa-i"; do
+	d=$(sed -n 's/.*; files in //p' "$f")
+	case $d in /var/tmp/vbench-aa-*) rm -rf "$d" ;; esac
+done
+scripts/aa-check inrun x 2>"$T/aa-bad"
+check "a bad count: exit 2 with the usage" sh -c "test $? -eq 2 && grep -q 'inrun N' '$T/aa-bad'"
 finish
