@@ -14,52 +14,13 @@
 
 #include "../../reports/chart.h"
 #include "../../reports/report.h"
+#include "tfiles.h"
 
 #define TCG_QUICK "tests/data/real-tcg-quick-v1.json"
 #define RUN "tests/data/run-v1.json"
 #define LAB "tests/data/run-lab-v1.json"
 
 static char tmpdir[64];
-
-static void make_tmp(void)
-{
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/vbench-charts-ut-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-}
-
-static void remove_tmp(void)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
-static int have_gnuplot(const char *test)
-{
-	if (!system("command -v gnuplot >/dev/null 2>&1"))
-		return 1;
-	fprintf(stderr, "SKIP %s: gnuplot is not installed\n", test);
-	return 0;
-}
-
-static char *slurp(const char *name)
-{
-	char path[256], *buf;
-	FILE *f;
-	long len;
-
-	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
-	f = fopen(path, "r");
-	ck_assert_msg(f != NULL, "%s missing", path);
-	fseek(f, 0, SEEK_END);
-	len = ftell(f);
-	rewind(f);
-	buf = calloc(1, (size_t)len + 1);
-	ck_assert_uint_eq(fread(buf, 1, (size_t)len, f), (size_t)len);
-	fclose(f);
-	return buf;
-}
 
 static int exists(const char *name)
 {
@@ -80,7 +41,7 @@ static char *report_files(const char *const *paths, int n)
 	ck_assert_msg(!rp_report_write(runs, n, tmpdir, err, sizeof(err)), "%s", err);
 	for (int i = 0; i < n; i++)
 		rp_run_free(&runs[i]);
-	return slurp("report.md");
+	return ut_slurp(tmpdir, "report.md");
 }
 
 /* The section of md under "## <heading>" up to the next one (free it). */
@@ -125,7 +86,7 @@ static void fits_page(const char *name)
 	char file[128], *svg;
 
 	snprintf(file, sizeof(file), "%s.svg", name);
-	svg = slurp(file);
+	svg = ut_slurp(tmpdir, file);
 	ck_assert_msg(svg_size(svg, "width") > 0 && svg_size(svg, "width") <= RP_CHART_MAX_WIDTH,
 		      "%s: width %g", name, svg_size(svg, "width"));
 	ck_assert_msg(smallest_font(svg) >= 12, "%s: text %g px", name, smallest_font(svg));
@@ -143,9 +104,9 @@ START_TEST(chart_fits_page_text_as_large_as_tables)
 	char work[256], err[512], *svg;
 	FILE *dat;
 
-	if (!have_gnuplot("chart_fits_page_text_as_large_as_tables"))
+	if (!ut_have_gnuplot("chart_fits_page_text_as_large_as_tables"))
 		return;
-	make_tmp();
+	ut_tmpdir(tmpdir, sizeof(tmpdir), "charts");
 	ck_assert_msg(!rp_chart_workdir(tmpdir, work, sizeof(work), err, sizeof(err)), "%s", err);
 	dat = rp_chart_data(work, "wide", err, sizeof(err));
 	ck_assert_msg(dat != NULL, "%s", err);
@@ -155,14 +116,14 @@ START_TEST(chart_fits_page_text_as_large_as_tables)
 				       "plot 'wide.dat' using 1:2 with lines title 'a_b'", err,
 				       sizeof(err)), "%s", err);
 	rp_chart_workdir_remove(work);
-	svg = slurp("wide.svg");
+	svg = ut_slurp(tmpdir, "wide.svg");
 	ck_assert_msg(svg_size(svg, "width") == RP_CHART_MAX_WIDTH, "width %g",
 		      svg_size(svg, "width"));
 	ck_assert_msg(svg_size(svg, "height") == 300, "height %g", svg_size(svg, "height"));
 	ck_assert_msg(smallest_font(svg) == RP_CHART_FONT, "text %g px", smallest_font(svg));
 	ck_assert_msg(strstr(svg, ">a_b<"), "the name a_b not drawn as it is");
 	free(svg);
-	remove_tmp();
+	ut_rmtree(tmpdir);
 }
 END_TEST
 
@@ -178,25 +139,25 @@ START_TEST(overhead_dot_and_whisker_per_group)
 	static const char *const groups[] = {"overhead-cpu", "overhead-mem", "overhead-io"};
 	char *md, *gp, *dat, *cpu, *io;
 
-	if (!have_gnuplot("overhead_dot_and_whisker_per_group"))
+	if (!ut_have_gnuplot("overhead_dot_and_whisker_per_group"))
 		return;
-	make_tmp();
+	ut_tmpdir(tmpdir, sizeof(tmpdir), "charts");
 	md = report_files(files, 1);
 	ck_assert_msg(!exists("overhead.svg"), "one chart for every workload");
 	for (size_t i = 0; i < 3; i++)
 		fits_page(groups[i]);
-	gp = slurp("overhead-cpu.gp");
+	gp = ut_slurp(tmpdir, "overhead-cpu.gp");
 	ck_assert_msg(strstr(gp, "set logscale x\n"), "not a log ratio axis");
 	ck_assert_msg(strstr(gp, "set arrow from 1, graph 0 to 1, graph 1"), "no line at 1");
 	ck_assert_msg(strstr(gp, "with xerrorbars") && strstr(gp, "title 'type2'") &&
 			      strstr(gp, "title 'type2-pv'"), "not dots and whiskers per approach");
 	ck_assert_msg(strstr(gp, "'cpu.portio' 9"), "a workload without a ratio has no row");
-	dat = slurp("overhead-cpu.dat");
+	dat = ut_slurp(tmpdir, "overhead-cpu.dat");
 	ck_assert_msg(strstr(dat, "type2: no ratio (bare unsupported"), "missing cell unlabelled");
 	ck_assert_msg(strstr(md, "Not drawn: type1, paravirt (unavailable)"),
 		      "approaches left out not named");
-	cpu = slurp("overhead-cpu.svg");
-	io = slurp("overhead-io.svg");
+	cpu = ut_slurp(tmpdir, "overhead-cpu.svg");
+	io = ut_slurp(tmpdir, "overhead-io.svg");
 	ck_assert_msg(svg_size(cpu, "height") > 1.5 * svg_size(io, "height"),
 		      "12 rows drawn %g px high, 5 rows %g px", svg_size(cpu, "height"),
 		      svg_size(io, "height"));
@@ -205,7 +166,7 @@ START_TEST(overhead_dot_and_whisker_per_group)
 	free(dat);
 	free(gp);
 	free(md);
-	remove_tmp();
+	ut_rmtree(tmpdir);
 }
 END_TEST
 
@@ -219,9 +180,9 @@ START_TEST(overhead_intervals_named_for_what_they_are)
 	static const char *const both[] = {RUN, LAB};
 	char *md, *sec;
 
-	if (!have_gnuplot("overhead_intervals_named_for_what_they_are"))
+	if (!ut_have_gnuplot("overhead_intervals_named_for_what_they_are"))
 		return;
-	make_tmp();
+	ut_tmpdir(tmpdir, sizeof(tmpdir), "charts");
 	md = report_files(quick, 1);
 	sec = section(md, "## Overhead vs bare");
 	ck_assert_msg(!strstr(sec, "[1.85, 5.84]"), "a range of 2 rounds shown as a CI");
@@ -237,7 +198,7 @@ START_TEST(overhead_intervals_named_for_what_they_are)
 	ck_assert_msg(strstr(md, "1.93, range of 4 rounds: 1.83 to 1.99"), "range among CIs");
 	ck_assert_msg(strstr(md, "**3.96, 95% CI: 3.91 to 4.22**"), "CI among ranges");
 	free(md);
-	remove_tmp();
+	ut_rmtree(tmpdir);
 }
 END_TEST
 
@@ -247,23 +208,23 @@ START_TEST(bar_charts_across_sized_to_rows)
 	static const char *const files[] = {RUN, LAB};
 	char *md, *gp;
 
-	if (!have_gnuplot("bar_charts_across_sized_to_rows"))
+	if (!ut_have_gnuplot("bar_charts_across_sized_to_rows"))
 		return;
-	make_tmp();
+	ut_tmpdir(tmpdir, sizeof(tmpdir), "charts");
 	md = report_files(files, 2);
 	fits_page("lifecycle");
 	fits_page("exits");
-	gp = slurp("lifecycle.gp");
+	gp = ut_slurp(tmpdir, "lifecycle.gp");
 	ck_assert_msg(strstr(gp, "with boxxyerror") && strstr(gp, "set yrange [6.5:-0.5]") &&
 			      strstr(gp, "with labels"), "lifecycle: not 7 labelled bars across");
 	ck_assert_msg(strstr(gp, "svg size 900,368 "), "lifecycle not sized to its 7 rows");
 	free(gp);
-	gp = slurp("exits.gp");
+	gp = ut_slurp(tmpdir, "exits.gp");
 	ck_assert_msg(strstr(gp, "with boxxyerror") && strstr(gp, "set yrange [7.5:-0.5]") &&
 			      strstr(gp, "with labels"), "exits: not 8 labelled bars across");
 	free(gp);
 	free(md);
-	remove_tmp();
+	ut_rmtree(tmpdir);
 }
 END_TEST
 

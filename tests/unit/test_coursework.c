@@ -15,38 +15,12 @@
 
 #include "../../common/proto.h"
 #include "../../reports/report.h"
+#include "tfiles.h"
 
 /* A quick run on a PVM guest: bare, type2 and type2-pv ran, type1/paravirt did not. */
 #define REAL_TCG "tests/data/real-tcg-quick-v1.json"
 /* A run through the emulated lab on a KVM guest: bare@lab, type1, paravirt in L1. */
 #define REAL_LAB "tests/data/real-lab-quick-v1.json"
-
-static json_t *load_json(const char *path)
-{
-	json_error_t je;
-	json_t *doc = json_load_file(path, 0, &je);
-
-	ck_assert_msg(doc != NULL, "%s: %s", path, je.text);
-	return doc;
-}
-
-static char *slurp(const char *dir, const char *name)
-{
-	char path[256], *buf;
-	FILE *f;
-	long len;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "r");
-	ck_assert_ptr_nonnull(f);
-	fseek(f, 0, SEEK_END);
-	len = ftell(f);
-	rewind(f);
-	buf = calloc(1, (size_t)len + 1);
-	ck_assert_uint_eq(fread(buf, 1, (size_t)len, f), (size_t)len);
-	fclose(f);
-	return buf;
-}
 
 /*
  * The coursework and glossary sections of one document (takes doc) as
@@ -54,24 +28,22 @@ static char *slurp(const char *dir, const char *name)
  */
 static char *coursework_of(json_t *doc, char **html)
 {
-	char dir[64], err[1024], cmd[128], *md;
+	char dir[64], err[1024], *md;
 	struct rp_run r;
 	struct rp_report rp = {.runs = &r, .nruns = 1};
 
-	snprintf(dir, sizeof(dir), "/tmp/vbench-coursework-ut-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ut_tmpdir(dir, sizeof(dir), "coursework");
 	rp.dir = dir;
 	ck_assert_msg(!rp_run_adopt(&r, doc, "test", 0, err, sizeof(err)), "%s", err);
 	ck_assert_msg(!rp_doc_open(&rp.doc, dir, "t", err, sizeof(err)), "%s", err);
 	rp_sec_coursework(&rp);
 	rp_sec_glossary(&rp);
 	ck_assert_msg(!rp_doc_close(&rp.doc, err, sizeof(err)), "%s", err);
-	md = slurp(dir, "report.md");
+	md = ut_slurp(dir, "report.md");
 	if (html)
-		*html = slurp(dir, "index.html");
+		*html = ut_slurp(dir, "index.html");
 	rp_run_free(&r);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	ut_rmtree(dir);
 	return md;
 }
 
@@ -134,7 +106,7 @@ START_TEST(vm_host_explained_with_this_runs_numbers)
 	static const char *const tcg[] = {"type2", "type2-pv"};
 	static const char *const benches[] = {"cpu.syscall", "cpu.cpuid", "cpu.pgfault",
 					      "cpu.ptemod"};
-	char *md = coursework_of(load_json(REAL_TCG), NULL), want[256], err[256];
+	char *md = coursework_of(ut_load_json(REAL_TCG), NULL), want[256], err[256];
 	struct rp_run r;
 
 	ck_assert_msg(!rp_run_load(&r, REAL_TCG, 0, err, sizeof(err)), "%s", err);
@@ -167,7 +139,7 @@ END_TEST
 /* A host whose detection found no hypervisor: said so, nothing of a VM claimed. */
 START_TEST(host_not_vm_is_not_called_one)
 {
-	json_t *doc = load_json(REAL_TCG);
+	json_t *doc = ut_load_json(REAL_TCG);
 	json_t *host = json_object_get(json_object_get(doc, "meta"), "host");
 	char *md;
 
@@ -192,7 +164,7 @@ END_TEST
 /* A file that does not say what its host is: the section says it is not known. */
 START_TEST(host_virt_not_recorded)
 {
-	json_t *doc = load_json(REAL_TCG);
+	json_t *doc = ut_load_json(REAL_TCG);
 
 	json_object_del(json_object_get(json_object_get(doc, "meta"), "host"), "virt");
 	char *md = coursework_of(doc, NULL);
@@ -211,7 +183,7 @@ END_TEST
  */
 START_TEST(lab_baseline_is_not_the_host)
 {
-	char *md = coursework_of(load_json(REAL_LAB), NULL);
+	char *md = coursework_of(ut_load_json(REAL_LAB), NULL);
 
 	has(md, "is itself a virtual machine (detected: kvm");
 	has(md, "typically hardware-assisted with nested paging");
@@ -235,7 +207,7 @@ START_TEST(glossary_has_every_term)
 		"Container vs VM", "Nested virtualization", "JVM", "out of scope",
 		"no guest operating system, no virtual devices",
 	};
-	char *md = coursework_of(load_json(REAL_TCG), NULL);
+	char *md = coursework_of(ut_load_json(REAL_TCG), NULL);
 	const char *g = glossary_of(md);
 
 	for (size_t i = 0; i < sizeof(terms) / sizeof(terms[0]); i++)
@@ -252,7 +224,7 @@ END_TEST
 START_TEST(file_strings_are_plain_text)
 {
 	static const char evil[] = "%s%n<script>alert(1)</script>";
-	json_t *doc = load_json(REAL_TCG);
+	json_t *doc = ut_load_json(REAL_TCG);
 	json_t *host = json_object_get(json_object_get(doc, "meta"), "host");
 	json_t *virt = json_object_get(host, "virt");
 	char *md, *html;
@@ -269,7 +241,7 @@ START_TEST(file_strings_are_plain_text)
 	free(md);
 	free(html);
 
-	doc = load_json(REAL_TCG);
+	doc = ut_load_json(REAL_TCG);
 	host = json_object_get(json_object_get(doc, "meta"), "host");
 	json_object_set_new(json_object_get(host, "virt"), "vm", json_integer(1));
 	md = coursework_of(doc, NULL);

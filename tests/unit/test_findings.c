@@ -19,50 +19,11 @@
 #include "../../common/results.h"
 #include "../../reports/doc.h"
 #include "../../reports/report.h"
+#include "tfiles.h"
 
 #define TCG_QUICK "tests/data/real-tcg-quick-v1.json"
 
 static char tmpdir[64];
-
-static void make_tmp(void)
-{
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/vbench-findings-ut-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-}
-
-static void remove_tmp(void)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
-static int have_gnuplot(const char *test)
-{
-	if (!system("command -v gnuplot >/dev/null 2>&1"))
-		return 1;
-	fprintf(stderr, "SKIP %s: gnuplot is not installed\n", test);
-	return 0;
-}
-
-static char *slurp(const char *dir, const char *name)
-{
-	char path[256], *buf;
-	FILE *f;
-	long len;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "r");
-	ck_assert_msg(f != NULL, "%s", path);
-	fseek(f, 0, SEEK_END);
-	len = ftell(f);
-	rewind(f);
-	buf = calloc(1, (size_t)len + 1);
-	ck_assert_uint_eq(fread(buf, 1, (size_t)len, f), (size_t)len);
-	fclose(f);
-	return buf;
-}
 
 /* The report of the files into tmpdir (made by the caller). */
 static void report_files(const char *const *paths, int n)
@@ -92,12 +53,12 @@ START_TEST(findings_first_then_contents)
 	static const char *const files[] = {TCG_QUICK};
 	char *md, *html;
 
-	if (!have_gnuplot("findings_first_then_contents"))
+	if (!ut_have_gnuplot("findings_first_then_contents"))
 		return;
-	make_tmp();
+	ut_tmpdir(tmpdir, sizeof(tmpdir), "findings");
 	report_files(files, 1);
-	md = slurp(tmpdir, "report.md");
-	html = slurp(tmpdir, "index.html");
+	md = ut_slurp(tmpdir, "report.md");
+	html = ut_slurp(tmpdir, "index.html");
 	before(md, "## Findings", "## Contents");
 	before(md, "## Contents", "## Overhead vs bare");
 	/* a quick run has 2 rounds: a range, never a CI */
@@ -119,7 +80,7 @@ START_TEST(findings_first_then_contents)
 		      "html anchor");
 	free(md);
 	free(html);
-	remove_tmp();
+	ut_rmtree(tmpdir);
 }
 END_TEST
 
@@ -129,7 +90,7 @@ START_TEST(anchors_unique_and_escaped)
 	struct rp_doc d;
 	char err[256], *md, *html;
 
-	make_tmp();
+	ut_tmpdir(tmpdir, sizeof(tmpdir), "findings");
 	ck_assert_msg(!rp_doc_open(&d, tmpdir, "t", err, sizeof(err)), "%s", err);
 	rp_doc_heading(&d, 2, "Before");
 	rp_doc_toc(&d);
@@ -139,8 +100,8 @@ START_TEST(anchors_unique_and_escaped)
 	rp_doc_heading(&d, 2, "Contents");
 	rp_doc_heading(&d, 2, "<b>x</b> [a](javascript:1)");
 	ck_assert_msg(!rp_doc_close(&d, err, sizeof(err)), "%s", err);
-	md = slurp(tmpdir, "report.md");
-	html = slurp(tmpdir, "index.html");
+	md = ut_slurp(tmpdir, "report.md");
+	html = ut_slurp(tmpdir, "index.html");
 	before(md, "## Before", "## Contents");
 	ck_assert_msg(strstr(md, "- [Same name](#same-name)\n- [Same name](#same-name-1)\n"),
 		      "%s", md);
@@ -152,7 +113,7 @@ START_TEST(anchors_unique_and_escaped)
 	ck_assert_msg(strstr(html, "<h2 id=\"same-name-1\">"), "%s", html);
 	free(md);
 	free(html);
-	remove_tmp();
+	ut_rmtree(tmpdir);
 }
 END_TEST
 
@@ -195,21 +156,21 @@ START_TEST(findings_geometric_mean_and_ci)
 	struct rp_run r;
 	char err[512], *md;
 
-	if (!have_gnuplot("findings_geometric_mean_and_ci")) {
+	if (!ut_have_gnuplot("findings_geometric_mean_and_ci")) {
 		json_decref(doc);
 		return;
 	}
-	make_tmp();
+	ut_tmpdir(tmpdir, sizeof(tmpdir), "findings");
 	ck_assert_msg(!rp_run_adopt(&r, doc, "two.json", 0, err, sizeof(err)), "%s", err);
 	ck_assert_msg(!rp_report_write(&r, 1, tmpdir, err, sizeof(err)), "%s", err);
-	md = slurp(tmpdir, "report.md");
+	md = ut_slurp(tmpdir, "report.md");
 	ck_assert_msg(strstr(md, "| approach | cpu | mem | three largest costs"), "%s", md);
 	ck_assert_msg(strstr(md, "| **4x [4, 4], 2 workloads** | **0.5x [0.5, 0.5], 1 workload** |"),
 		      "%s", md);
 	ck_assert_msg(strstr(md, "cpu.b 8x; cpu.a 2x. "), "largest costs: %s", md);
 	free(md);
 	rp_run_free(&r);
-	remove_tmp();
+	ut_rmtree(tmpdir);
 }
 END_TEST
 
@@ -308,9 +269,9 @@ START_TEST(rerender_removes_stale_charts_only)
 	static const char *const few[] = {"tests/data/real-bare-a-v1.json"};
 	char path[256], target[256], *text;
 
-	if (!have_gnuplot("rerender_removes_stale_charts_only"))
+	if (!ut_have_gnuplot("rerender_removes_stale_charts_only"))
 		return;
-	make_tmp();
+	ut_tmpdir(tmpdir, sizeof(tmpdir), "findings");
 	report_files(many, 2);
 	ck_assert(exists("exits.svg") && exists("exits.gp") && exists("traps.png"));
 	snprintf(path, sizeof(path), "%s/mine.png", tmpdir);
@@ -327,10 +288,10 @@ START_TEST(rerender_removes_stale_charts_only)
 	ck_assert_msg(!exists("traps.png") && !exists("traps.svg"), "a stale chart stayed");
 	ck_assert_msg(exists("mine.png") && exists("link.gp") && exists("link.svg") &&
 			      exists("outside.txt"), "something not the report's went");
-	text = slurp(tmpdir, "outside.txt");
+	text = ut_slurp(tmpdir, "outside.txt");
 	ck_assert_str_eq(text, "# vbench chart 'x'; not to be removed through a link\n");
 	free(text);
-	remove_tmp();
+	ut_rmtree(tmpdir);
 }
 END_TEST
 

@@ -17,6 +17,7 @@
 #include "../../common/results.h"
 #include "../../reports/hist.h"
 #include "../../reports/report.h"
+#include "tfiles.h"
 
 #define DATA "tests/data/run-v1.json"
 #define LAB "tests/data/run-lab-v1.json"
@@ -24,20 +25,6 @@
 #define REAL_LAB "tests/data/real-lab-quick-v1.json"
 
 static char tmpdir[64];
-
-static void make_tmp(void)
-{
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/vbench-report-ut-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-}
-
-static void remove_tmp(void)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	ck_assert_int_eq(system(cmd), 0);
-}
 
 /* Load a document given as text; returns rp_run_load's result, err filled. */
 static int load_text(const char *text, char *err, size_t n)
@@ -80,7 +67,7 @@ START_TEST(refuses_bad_files)
 	};
 	char err[512];
 
-	make_tmp();
+	ut_tmpdir(tmpdir, sizeof(tmpdir), "report");
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		err[0] = 0;
 		ck_assert_msg(load_text(bad[i].text, err, sizeof(err)) == -1, "accepted #%zu", i);
@@ -89,7 +76,7 @@ START_TEST(refuses_bad_files)
 		ck_assert_msg(strstr(err, "in.json"), "#%zu: error does not name the file", i);
 		ck_assert_msg(!strchr(err, '\n'), "#%zu: error is not one line", i);
 	}
-	remove_tmp();
+	ut_rmtree(tmpdir);
 }
 END_TEST
 
@@ -259,24 +246,6 @@ static int nonempty(const char *dir, const char *name)
 	return stat(path, &st) == 0 && st.st_size > 0;
 }
 
-static char *slurp(const char *dir, const char *name)
-{
-	char path[256], *buf;
-	FILE *f;
-	long len;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "r");
-	ck_assert_ptr_nonnull(f);
-	fseek(f, 0, SEEK_END);
-	len = ftell(f);
-	rewind(f);
-	buf = calloc(1, (size_t)len + 1);
-	ck_assert_uint_eq(fread(buf, 1, (size_t)len, f), (size_t)len);
-	fclose(f);
-	return buf;
-}
-
 /* Every string of want (NULL-terminated) is in text. */
 static void contains_all(const char *text, const char *const *want)
 {
@@ -293,11 +262,9 @@ START_TEST(whole_report)
 	struct rp_run runs[2];
 	char err[1024], name[128], *md;
 
-	if (system("command -v gnuplot >/dev/null 2>&1")) {
-		fprintf(stderr, "SKIP whole_report: gnuplot is not installed\n");
+	if (!ut_have_gnuplot("whole_report"))
 		return;
-	}
-	make_tmp();
+	ut_tmpdir(tmpdir, sizeof(tmpdir), "report");
 	ck_assert(!rp_run_load(&runs[0], DATA, 0, err, sizeof(err)));
 	ck_assert(!rp_run_load(&runs[1], LAB, 1, err, sizeof(err)));
 	ck_assert_msg(!rp_report_write(runs, 2, tmpdir, err, sizeof(err)), "%s", err);
@@ -308,7 +275,7 @@ START_TEST(whole_report)
 			snprintf(name, sizeof(name), "%s.%s", charts[c], ext[e]);
 			ck_assert_msg(nonempty(tmpdir, name), "%s missing", name);
 		}
-	md = slurp(tmpdir, "report.md");
+	md = ut_slurp(tmpdir, "report.md");
 	/* Verdicts come from the numbers; absent data says why. */
 	contains_all(md, (const char *const[]){"holds for type2 vs type2-pv",
 		     "holds for type1 vs paravirt", "Trapped device accesses differ most",
@@ -319,7 +286,7 @@ START_TEST(whole_report)
 	free(md);
 	rp_run_free(&runs[0]);
 	rp_run_free(&runs[1]);
-	remove_tmp();
+	ut_rmtree(tmpdir);
 }
 END_TEST
 
@@ -359,11 +326,9 @@ START_TEST(report_by_traits_not_names)
 	json_t *doc;
 	json_error_t je;
 
-	if (system("command -v gnuplot >/dev/null 2>&1")) {
-		fprintf(stderr, "SKIP report_by_traits_not_names: gnuplot is not installed\n");
+	if (!ut_have_gnuplot("report_by_traits_not_names"))
 		return;
-	}
-	make_tmp();
+	ut_tmpdir(tmpdir, sizeof(tmpdir), "report");
 	doc = json_load_file(DATA, 0, &je);
 	ck_assert_ptr_nonnull(doc);
 	vb_results_fill_traits(doc);
@@ -376,7 +341,7 @@ START_TEST(report_by_traits_not_names)
 	ck_assert_int_eq(rp_slowdown(&r, "tcg-ide", "cpu.int", &med, &lo, &hi), 0);
 	ck_assert(lo <= med && med <= hi && lo > 1);
 	ck_assert_msg(!rp_report_write(&r, 1, tmpdir, err, sizeof(err)), "%s", err);
-	md = slurp(tmpdir, "report.md");
+	md = ut_slurp(tmpdir, "report.md");
 	contains_all(md, (const char *const[]){"## Overhead vs metal0",
 		     "| workload | oci0: median [95% CI] | kvm-ide | kvm-virtio | tcg-ide | "
 		     "tcg-virtio: median [95% CI] |",
@@ -387,7 +352,7 @@ START_TEST(report_by_traits_not_names)
 	ck_assert_ptr_null(strstr(md, "type2"));
 	free(md);
 	rp_run_free(&r);
-	remove_tmp();
+	ut_rmtree(tmpdir);
 }
 END_TEST
 
@@ -396,14 +361,14 @@ START_TEST(missing_gnuplot_is_a_clear_error)
 	struct rp_run r;
 	char err[1024];
 
-	make_tmp();
+	ut_tmpdir(tmpdir, sizeof(tmpdir), "report");
 	setenv("VBENCH_GNUPLOT", "/nonexistent/gnuplot", 1);
 	ck_assert(!rp_run_load(&r, DATA, 0, err, sizeof(err)));
 	ck_assert_int_eq(rp_report_write(&r, 1, tmpdir, err, sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, "gnuplot is needed"));
 	unsetenv("VBENCH_GNUPLOT");
 	rp_run_free(&r);
-	remove_tmp();
+	ut_rmtree(tmpdir);
 }
 END_TEST
 
@@ -413,26 +378,16 @@ static char *report_of(json_t *doc, const char *name)
 	struct rp_run r;
 	char err[1024], *md;
 
-	if (system("command -v gnuplot >/dev/null 2>&1")) {
-		fprintf(stderr, "SKIP %s: gnuplot is not installed\n", name);
+	if (!ut_have_gnuplot(name)) {
 		json_decref(doc);
 		return NULL;
 	}
-	make_tmp();
+	ut_tmpdir(tmpdir, sizeof(tmpdir), "report");
 	ck_assert_msg(!rp_run_adopt(&r, doc, name, 0, err, sizeof(err)), "%s", err);
 	ck_assert_msg(!rp_report_write(&r, 1, tmpdir, err, sizeof(err)), "%s", err);
-	md = slurp(tmpdir, "report.md");
+	md = ut_slurp(tmpdir, "report.md");
 	rp_run_free(&r);
 	return md;
-}
-
-static json_t *load_json(const char *path)
-{
-	json_error_t je;
-	json_t *doc = json_load_file(path, 0, &je);
-
-	ck_assert_msg(doc != NULL, "%s: %s", path, je.text);
-	return doc;
 }
 
 /*
@@ -498,7 +453,7 @@ START_TEST(lab_report_marks_and_verdicts)
 {
 	static const char *const charts[] = {"exittime-cpu.cpuid.svg", "exittime-io.randread.svg",
 					     "exits.svg", "traps.svg"};
-	char *md = report_of(load_json(REAL_LAB), "lab");
+	char *md = report_of(ut_load_json(REAL_LAB), "lab");
 
 	if (!md)
 		return;
@@ -544,7 +499,7 @@ START_TEST(lab_report_marks_and_verdicts)
 	/* the old wording: a lab approach was never judged */
 	ck_assert_ptr_null(strstr(md, "not comparable"));
 	free(md);
-	remove_tmp();
+	ut_rmtree(tmpdir);
 }
 END_TEST
 
@@ -584,7 +539,7 @@ static void drop_measurements(json_t *doc, const char *be, const char *bench)
  */
 START_TEST(lab_beside_host_is_not_compared)
 {
-	json_t *doc = load_json(REAL_LAB), *backends = json_object_get(doc, "backends");
+	json_t *doc = ut_load_json(REAL_LAB), *backends = json_object_get(doc, "backends");
 	static const char *const benches[] = {"cpu.cpuid", "cpu.portio", "io.randread"};
 	char *md;
 
@@ -613,7 +568,7 @@ START_TEST(lab_beside_host_is_not_compared)
 		"holds for type1 in the emulated lab (1 of 1 cpu.* slower than bare@lab)",
 		"type1 cpu.cpuid 6862x, range 5435 to 8288, vs bare@lab", NULL});
 	free(md);
-	remove_tmp();
+	ut_rmtree(tmpdir);
 }
 END_TEST
 
@@ -624,7 +579,7 @@ END_TEST
  */
 START_TEST(lab_against_host_bare_is_refused)
 {
-	char *md = report_of(load_json(LAB), "old lab");
+	char *md = report_of(ut_load_json(LAB), "old lab");
 
 	if (!md)
 		return;
@@ -637,7 +592,7 @@ START_TEST(lab_against_host_bare_is_refused)
 		"does not describe the lab's machine (no meta.lab", NULL});
 	ck_assert_ptr_null(strstr(md, "cpu.* slower than bare)"));
 	free(md);
-	remove_tmp();
+	ut_rmtree(tmpdir);
 }
 END_TEST
 
@@ -647,7 +602,7 @@ END_TEST
  */
 START_TEST(lab_with_portio_measured)
 {
-	json_t *doc = load_json(REAL_LAB), *ms, *e;
+	json_t *doc = ut_load_json(REAL_LAB), *ms, *e;
 	size_t i;
 	char *md;
 
@@ -673,7 +628,7 @@ START_TEST(lab_with_portio_measured)
 		"vs bare@lab, 1 VM exits/op", "| type1 (lab) | cpu.portio | 1 |", NULL});
 	ck_assert_ptr_null(strstr(md, "type1 cpu.portio: unsupported"));
 	free(md);
-	remove_tmp();
+	ut_rmtree(tmpdir);
 }
 END_TEST
 
@@ -687,7 +642,7 @@ START_TEST(report_md_escapes_html)
 	static const char evil_be[] = "<script>alert(1)</script>\x1b[2J",
 			  evil_wl[] = "cpu.<img src=x onerror=alert(2)>\x1b]0;x\x07",
 			  evil_why[] = "<b>bold</b> [click](http://evil) \x1b[31mred\n# heading";
-	json_t *doc = load_json(DATA), *e;
+	json_t *doc = ut_load_json(DATA), *e;
 	char *md, *html;
 	size_t i;
 
@@ -704,7 +659,7 @@ START_TEST(report_md_escapes_html)
 	md = report_of(doc, "hostile names");
 	if (!md)
 		return;
-	html = slurp(tmpdir, "index.html");
+	html = ut_slurp(tmpdir, "index.html");
 	ck_assert_ptr_null(strchr(md, '\x1b'));
 	ck_assert_ptr_null(strchr(html, '\x1b'));
 	/* every '<' escaped: no raw HTML, no autolink */
@@ -720,7 +675,7 @@ START_TEST(report_md_escapes_html)
 	contains_all(html, (const char *const[]){"&lt;script&gt;alert(1)&lt;/script&gt;", NULL});
 	free(md);
 	free(html);
-	remove_tmp();
+	ut_rmtree(tmpdir);
 }
 END_TEST
 
@@ -734,15 +689,13 @@ static char *report_of_files(const char *const *paths, int n, const char *name)
 	struct rp_run runs[4];
 	char err[1024], *md;
 
-	if (system("command -v gnuplot >/dev/null 2>&1")) {
-		fprintf(stderr, "SKIP %s: gnuplot is not installed\n", name);
+	if (!ut_have_gnuplot(name))
 		return NULL;
-	}
-	make_tmp();
+	ut_tmpdir(tmpdir, sizeof(tmpdir), "report");
 	for (int i = 0; i < n; i++)
 		ck_assert_msg(!rp_run_load(&runs[i], paths[i], i, err, sizeof(err)), "%s", err);
 	ck_assert_msg(!rp_report_write(runs, n, tmpdir, err, sizeof(err)), "%s", err);
-	md = slurp(tmpdir, "report.md");
+	md = ut_slurp(tmpdir, "report.md");
 	for (int i = 0; i < n; i++)
 		rp_run_free(&runs[i]);
 	return md;
@@ -778,7 +731,7 @@ START_TEST(absolute_results_of_bare_only)
 		"| mem.stream | MB/s, higher is better | 22092" PM "4874 |", NULL});
 	free(abs);
 	free(md);
-	remove_tmp();
+	ut_rmtree(tmpdir);
 }
 END_TEST
 
@@ -812,7 +765,7 @@ START_TEST(numbers_without_exponents)
 	contains_all(md, (const char *const[]){"(median 78492 vs 45426 us/op)", NULL});
 	free(abs);
 	free(md);
-	remove_tmp();
+	ut_rmtree(tmpdir);
 }
 END_TEST
 
@@ -834,7 +787,7 @@ START_TEST(io_latency_from_the_agent)
 	ck_assert_ptr_null(strstr(io, "No per-request latency"));
 	free(io);
 	free(md);
-	remove_tmp();
+	ut_rmtree(tmpdir);
 }
 END_TEST
 
@@ -897,7 +850,7 @@ static void keep_only(json_t *doc, const char *const *backends, const char *benc
 START_TEST(io_device_accesses_per_request)
 {
 	static const char *const tcg[] = {"bare", "type2", "type2-pv", NULL};
-	json_t *doc = load_json(DATA);
+	json_t *doc = ut_load_json(DATA);
 	char *md, *io;
 
 	keep_only(doc, tcg, "io.randread");
@@ -921,7 +874,7 @@ START_TEST(io_device_accesses_per_request)
 	contains_all(io, (const char *const[]){"No KVM guest ran in this run", NULL});
 	free(io);
 	free(md);
-	remove_tmp();
+	ut_rmtree(tmpdir);
 	/* type2-pv without block.requests: still a row for type2, and why not for type2-pv */
 	drop_counter(doc, "type2-pv", "io.randread", "block.requests");
 	md = report_of(doc, "no requests");
@@ -931,14 +884,14 @@ START_TEST(io_device_accesses_per_request)
 		"- R1 crafted-lab1 2026-11-22: type2-pv: no block.requests counter", NULL});
 	free(io);
 	free(md);
-	remove_tmp();
+	ut_rmtree(tmpdir);
 }
 END_TEST
 
 /* KVM guests in the lab: device exits per request under their own I/O heading. */
 START_TEST(io_device_exits_per_request)
 {
-	char *md = report_of(load_json(REAL_LAB), "lab"), *io;
+	char *md = report_of(ut_load_json(REAL_LAB), "lab"), *io;
 
 	if (!md)
 		return;
@@ -948,7 +901,7 @@ START_TEST(io_device_exits_per_request)
 		"| paravirt (lab) | io.randread | 16 | 1 | 0 | 1 | 1 |", NULL});
 	free(io);
 	free(md);
-	remove_tmp();
+	ut_rmtree(tmpdir);
 }
 END_TEST
 
@@ -980,7 +933,7 @@ START_TEST(runs_side_by_side)
 	ck_assert_ptr_null(strstr(part, "ran on a host named"));
 	free(part);
 	free(md);
-	remove_tmp();
+	ut_rmtree(tmpdir);
 	md = report_of_files((const char *const[]){"tests/data/real-bare-a-v1.json",
 						   "tests/data/real-bare-b-v1.json"}, 2, "one host");
 	part = section(md, "Environment");
@@ -989,7 +942,7 @@ START_TEST(runs_side_by_side)
 		"| command line | run --all -o /tmp/aa-a.json | run --all -o /tmp/aa-b.json |", NULL});
 	free(part);
 	free(md);
-	remove_tmp();
+	ut_rmtree(tmpdir);
 }
 END_TEST
 

@@ -24,25 +24,12 @@
 #include "../../common/safefile.h"
 #include "../../reports/compare.h"
 #include "../../reports/report.h"
+#include "tfiles.h"
 
 #define DATA "tests/data/run-v1.json"
 #define VICTIM "precious: not vbench's to write\n"
 
 static char tmpdir[64];
-
-static void make_tmp(void)
-{
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/vbench-safefile-ut-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-}
-
-static void remove_tmp(void)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	ck_assert_int_eq(system(cmd), 0);
-}
 
 /* tmpdir/name (name may be "a/b"), in buf. */
 static const char *at(char *buf, size_t n, const char *name)
@@ -116,7 +103,7 @@ START_TEST(results_write_ignores_planted_tmp_symlink)
 	char victim[256], out[256], link[256], err[512];
 	json_t *doc = small_doc();
 
-	make_tmp();
+	ut_tmpdir(tmpdir, sizeof(tmpdir), "safefile");
 	put(at(victim, sizeof(victim), "victim"), VICTIM);
 	plant("r.json.tmp", victim);
 	ck_assert_msg(!vb_results_write(doc, at(out, sizeof(out), "r.json"), err, sizeof(err)),
@@ -126,7 +113,7 @@ START_TEST(results_write_ignores_planted_tmp_symlink)
 	ck_assert_ptr_nonnull(strstr(get(out), VB_RESULTS_SCHEMA));
 	ck_assert_uint_eq(kind_of(at(link, sizeof(link), "r.json.tmp")), S_IFLNK);
 	json_decref(doc);
-	remove_tmp();
+	ut_rmtree(tmpdir);
 }
 END_TEST
 
@@ -136,7 +123,7 @@ START_TEST(results_write_refuses_symlink_target)
 	char victim[256], out[256], err[512];
 	json_t *doc = small_doc();
 
-	make_tmp();
+	ut_tmpdir(tmpdir, sizeof(tmpdir), "safefile");
 	put(at(victim, sizeof(victim), "victim"), VICTIM);
 	plant("r.json", victim);
 	ck_assert_int_eq(vb_results_write(doc, at(out, sizeof(out), "r.json"), err, sizeof(err)),
@@ -147,7 +134,7 @@ START_TEST(results_write_refuses_symlink_target)
 	ck_assert_str_eq(get(victim), VICTIM);
 	ck_assert_int_eq(entries(tmpdir, ""), 2); /* no temporary left */
 	json_decref(doc);
-	remove_tmp();
+	ut_rmtree(tmpdir);
 }
 END_TEST
 
@@ -156,14 +143,14 @@ START_TEST(results_write_refuses_fifo_target)
 	char out[256], err[512];
 	json_t *doc = small_doc();
 
-	make_tmp();
+	ut_tmpdir(tmpdir, sizeof(tmpdir), "safefile");
 	ck_assert_int_eq(mkfifo(at(out, sizeof(out), "r.json"), 0600), 0);
 	ck_assert_int_eq(vb_results_write(doc, out, err, sizeof(err)), -1);
 	ck_assert_msg(strstr(err, "refusing to replace") && strstr(err, "FIFO"), "%s", err);
 	ck_assert_uint_eq(kind_of(out), S_IFIFO);
 	ck_assert_int_eq(entries(tmpdir, ""), 1);
 	json_decref(doc);
-	remove_tmp();
+	ut_rmtree(tmpdir);
 }
 END_TEST
 
@@ -173,12 +160,12 @@ START_TEST(results_write_refuses_device_target)
 	char out[256], err[512];
 	json_t *doc = small_doc();
 
-	make_tmp();
+	ut_tmpdir(tmpdir, sizeof(tmpdir), "safefile");
 	if (mknod(at(out, sizeof(out), "r.json"), S_IFCHR | 0600, makedev(1, 3))) {
 		fprintf(stderr, "SKIP results_write_refuses_device_target: mknod: %s\n",
 			strerror(errno));
 		json_decref(doc);
-		remove_tmp();
+		ut_rmtree(tmpdir);
 		return;
 	}
 	ck_assert_int_eq(vb_results_write(doc, out, err, sizeof(err)), -1);
@@ -187,7 +174,7 @@ START_TEST(results_write_refuses_device_target)
 	ck_assert_uint_eq(kind_of(out), S_IFCHR);
 	ck_assert_int_eq(entries(tmpdir, ""), 1);
 	json_decref(doc);
-	remove_tmp();
+	ut_rmtree(tmpdir);
 }
 END_TEST
 
@@ -197,7 +184,7 @@ START_TEST(temp_names_are_unpredictable)
 	struct vb_safe_file a, b;
 	char out[256], guess[300], err[512];
 
-	make_tmp();
+	ut_tmpdir(tmpdir, sizeof(tmpdir), "safefile");
 	at(out, sizeof(out), "r.json");
 	ck_assert_ptr_nonnull(vb_safe_open(&a, out, 0644, err, sizeof(err)));
 	ck_assert_ptr_nonnull(vb_safe_open(&b, out, 0644, err, sizeof(err)));
@@ -209,7 +196,7 @@ START_TEST(temp_names_are_unpredictable)
 	vb_safe_abort(&a);
 	vb_safe_abort(&b);
 	ck_assert_int_eq(entries(tmpdir, ""), 0);
-	remove_tmp();
+	ut_rmtree(tmpdir);
 }
 END_TEST
 
@@ -220,7 +207,7 @@ START_TEST(failed_replacement_keeps_old_file)
 	char out[256], err[512];
 	FILE *f;
 
-	make_tmp();
+	ut_tmpdir(tmpdir, sizeof(tmpdir), "safefile");
 	put(at(out, sizeof(out), "r.json"), "old\n");
 	f = vb_safe_open(&s, out, 0644, err, sizeof(err));
 	ck_assert_ptr_nonnull(f);
@@ -228,7 +215,7 @@ START_TEST(failed_replacement_keeps_old_file)
 	ck_assert_int_eq(vb_safe_commit(&s, 1, err, sizeof(err)), -1);
 	ck_assert_str_eq(get(out), "old\n");
 	ck_assert_int_eq(entries(tmpdir, ""), 1);
-	remove_tmp();
+	ut_rmtree(tmpdir);
 }
 END_TEST
 
@@ -255,7 +242,7 @@ START_TEST(dir_fsync_after_rename)
 	char out[256];
 	pid_t pid;
 
-	make_tmp();
+	ut_tmpdir(tmpdir, sizeof(tmpdir), "safefile");
 	at(out, sizeof(out), "r.json");
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
@@ -271,7 +258,7 @@ START_TEST(dir_fsync_after_rename)
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 77) {
 		fprintf(stderr, "SKIP dir_fsync_after_rename: ptrace is not allowed here\n");
 		json_decref(doc);
-		remove_tmp();
+		ut_rmtree(tmpdir);
 		return;
 	}
 	ck_assert(WIFSTOPPED(status));
@@ -298,17 +285,9 @@ START_TEST(dir_fsync_after_rename)
 	ck_assert(renamed);
 	ck_assert_msg(synced, "no fsync of the directory after the rename");
 	json_decref(doc);
-	remove_tmp();
+	ut_rmtree(tmpdir);
 }
 END_TEST
-
-static int have_gnuplot(const char *test)
-{
-	if (system("command -v gnuplot >/dev/null 2>&1") == 0)
-		return 1;
-	fprintf(stderr, "SKIP %s: gnuplot is not installed\n", test);
-	return 0;
-}
 
 /* The report of DATA into tmpdir/dir: rp_report_write's result, err filled. */
 static int report_into(const char *dir, char *err, size_t n)
@@ -334,9 +313,9 @@ START_TEST(report_dir_planted_symlink_untouched)
 					     "overhead-cpu.png", "overhead-cpu.svg" };
 	char victim[256], path[256], err[1024];
 
-	if (!have_gnuplot("report_dir_planted_symlink_untouched"))
+	if (!ut_have_gnuplot("report_dir_planted_symlink_untouched"))
 		return;
-	make_tmp();
+	ut_tmpdir(tmpdir, sizeof(tmpdir), "safefile");
 	put(at(victim, sizeof(victim), "victim"), VICTIM);
 	ck_assert_int_eq(mkdir(at(path, sizeof(path), "doc"), 0755), 0);
 	plant("doc/report.md", victim);
@@ -356,7 +335,7 @@ START_TEST(report_dir_planted_symlink_untouched)
 	ck_assert_str_eq(get(victim), VICTIM);
 	/* the planted links, nothing else: no temporary, no private dir, no report */
 	ck_assert_int_eq(entries(at(path, sizeof(path), "charts"), ""), 4);
-	remove_tmp();
+	ut_rmtree(tmpdir);
 }
 END_TEST
 
@@ -365,7 +344,7 @@ START_TEST(report_dir_symlink_or_foreign_refused)
 {
 	char target[256], path[256], err[1024];
 
-	make_tmp();
+	ut_tmpdir(tmpdir, sizeof(tmpdir), "safefile");
 	ck_assert_int_eq(mkdir(at(target, sizeof(target), "elsewhere"), 0755), 0);
 	plant("out", target);
 	ck_assert_int_eq(report_into("out", err, sizeof(err)), -1);
@@ -380,7 +359,7 @@ START_TEST(report_dir_symlink_or_foreign_refused)
 		ck_assert_msg(strstr(err, "owned by uid 65534"), "%s", err);
 		ck_assert_int_eq(entries(path, ""), 0);
 	}
-	remove_tmp();
+	ut_rmtree(tmpdir);
 }
 END_TEST
 
@@ -389,9 +368,9 @@ START_TEST(report_leaves_nothing_behind)
 {
 	char path[256], err[1024];
 
-	if (!have_gnuplot("report_leaves_nothing_behind"))
+	if (!ut_have_gnuplot("report_leaves_nothing_behind"))
 		return;
-	make_tmp();
+	ut_tmpdir(tmpdir, sizeof(tmpdir), "safefile");
 	ck_assert_msg(!report_into("doc", err, sizeof(err)), "%s", err);
 	at(path, sizeof(path), "doc");
 	ck_assert_int_eq(entries(path, "."), 0);
@@ -400,7 +379,7 @@ START_TEST(report_leaves_nothing_behind)
 	ck_assert_uint_eq(kind_of(at(path, sizeof(path), "doc/overhead-cpu.svg")), S_IFREG);
 	/* a second report into the same DIR replaces the first */
 	ck_assert_msg(!report_into("doc", err, sizeof(err)), "%s", err);
-	remove_tmp();
+	ut_rmtree(tmpdir);
 }
 END_TEST
 
@@ -411,7 +390,7 @@ START_TEST(compare_outputs_refuse_symlink)
 	struct rp_outcome r = { .new_ok = 1 };
 	char victim[256], out[256], err[512];
 
-	make_tmp();
+	ut_tmpdir(tmpdir, sizeof(tmpdir), "safefile");
 	put(at(victim, sizeof(victim), "victim"), VICTIM);
 	plant("junit.xml", victim);
 	plant("bench.json", victim);
@@ -423,7 +402,7 @@ START_TEST(compare_outputs_refuse_symlink)
 	ck_assert_msg(strstr(err, "symbolic link"), "%s", err);
 	ck_assert_str_eq(get(victim), VICTIM);
 	ck_assert_int_eq(entries(tmpdir, ""), 3);
-	remove_tmp();
+	ut_rmtree(tmpdir);
 }
 END_TEST
 
