@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -168,6 +169,25 @@ void rp_report_chart(struct rp_report *rp, const char *name, int w, int h, const
 	}
 	rp_doc_chart(&rp->doc, name, caption);
 	json_object_set_new(rp->charts_made, name, json_true());
+}
+
+void rp_report_hbars(struct rp_report *rp, const char *name, const char *axes, int rows,
+		     double longest, const char *colour, const char *caption)
+{
+	char *body = NULL;
+	size_t len = 0;
+	FILE *gp = open_memstream(&body, &len);
+
+	if (!gp) {
+		rp->failed = 1;
+		snprintf(rp->err, sizeof(rp->err), "out of memory");
+		return;
+	}
+	fputs(axes, gp);
+	rp_chart_hbars(gp, name, rows, longest, colour);
+	fclose(gp);
+	rp_report_chart(rp, name, 900, RP_CHART_HBARS_HEIGHT(rows), body, caption);
+	free(body);
 }
 
 /* 1 when DIR's NAME.gp (at dfd) is a regular file of ours that vbench wrote (chart.c's first line). */

@@ -47,6 +47,13 @@ const char *rp_series(const struct rp_report *rp, int run, const char *backend, 
 /* Render a chart and embed it; on failure remember the error for the caller. */
 void rp_report_chart(struct rp_report *rp, const char *name, int w, int h, const char *body,
 		     const char *caption);
+/*
+ * A chart of bars across (chart.h rp_chart_hbars) from NAME.dat, 900 px
+ * wide and as high as its rows; axes: gnuplot commands for its title and
+ * labels, each ending in a newline.
+ */
+void rp_report_hbars(struct rp_report *rp, const char *name, const char *axes, int rows,
+		     double longest, const char *colour, const char *caption);
 /* Open NAME.dat; NULL (error remembered) on failure. */
 FILE *rp_report_data(struct rp_report *rp, const char *name);
 /*

@@ -62,27 +62,6 @@ static int traps_why(const struct rp_run *r, const char *be, const char *bench,
 	return rp_traps_per_request(r, be, bench, &per, each, &reqs, why);
 }
 
-/* A bar across per (approach, workload), from 0, labelled with its value. */
-static void traps_chart(struct rp_report *rp, int rows, double longest)
-{
-	char *body = NULL;
-	size_t len = 0;
-	FILE *gp = open_memstream(&body, &len);
-
-	if (!gp) {
-		rp->failed = 1;
-		snprintf(rp->err, sizeof(rp->err), "out of memory");
-		return;
-	}
-	fprintf(gp, "set title 'Trapped device accesses per I/O request'\n"
-		"set xlabel 'accesses per request'\n");
-	rp_chart_hbars(gp, "traps", rows, longest, "#4a78b5");
-	fclose(gp);
-	rp_report_chart(rp, "traps", 900, RP_CHART_HBARS_HEIGHT(rows), body,
-			"Trapped device accesses per I/O request (linear scale)");
-	free(body);
-}
-
 void rp_sec_traps(struct rp_report *rp)
 {
 	static const char *const head[TRAP_COLS] = {"approach", "workload", "requests",
@@ -145,7 +124,9 @@ void rp_sec_traps(struct rp_report *rp)
 	fclose(dat);
 	/* the VM approaches without a row, with why */
 	rp_explain_per_request(rp, VB_NACCELS, traps_why);
-	traps_chart(rp, rows, longest);
+	rp_report_hbars(rp, "traps", "set title 'Trapped device accesses per I/O request'\n"
+			"set xlabel 'accesses per request'\n", rows, longest, "#4a78b5",
+			"Trapped device accesses per I/O request (linear scale)");
 }
 
 static const struct rp_hist_chart latency = {

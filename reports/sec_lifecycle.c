@@ -2,7 +2,6 @@
 /* Section: lifecycle: time from start to the agent's hello, and footprint. */
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "../common/proto.h"
@@ -19,27 +18,6 @@ double rp_backend_counter(const struct rp_run *r, const char *be, const char *na
 		    json_is_number(json_object_get(c, "value")))
 			return json_number_value(json_object_get(c, "value"));
 	return NAN;
-}
-
-/* A bar per approach, as long as its time (linear: the bars compare as the times do). */
-static void chart(struct rp_report *rp, int rows, double longest)
-{
-	char *body = NULL;
-	size_t len = 0;
-	FILE *gp = open_memstream(&body, &len);
-
-	if (!gp) {
-		rp->failed = 1;
-		snprintf(rp->err, sizeof(rp->err), "out of memory");
-		return;
-	}
-	fprintf(gp, "set title 'Start to ready (ms)'\n"
-		"set xlabel 'ms from start to the agent''s hello'\n");
-	rp_chart_hbars(gp, "lifecycle", rows, longest, "#5a9a5a");
-	fclose(gp);
-	rp_report_chart(rp, "lifecycle", 900, RP_CHART_HBARS_HEIGHT(rows), body,
-			"Time from start to the agent's hello, per approach (linear scale)");
-	free(body);
 }
 
 void rp_sec_lifecycle(struct rp_report *rp)
@@ -87,5 +65,8 @@ void rp_sec_lifecycle(struct rp_report *rp)
 	}
 	rp_doc_table_end(&rp->doc);
 	fclose(dat);
-	chart(rp, rows, longest);
+	/* linear: the bars compare as the times do */
+	rp_report_hbars(rp, "lifecycle", "set title 'Start to ready (ms)'\n"
+			"set xlabel 'ms from start to the agent''s hello'\n", rows, longest,
+			"#5a9a5a", "Time from start to the agent's hello, per approach (linear scale)");
 }
