@@ -120,6 +120,13 @@ const char *rp_series(const struct rp_report *rp, int run, const char *backend, 
 	return buf;
 }
 
+const char *rp_run_prefix(const struct rp_report *rp, const struct rp_run *r, char *buf,
+			  size_t n)
+{
+	snprintf(buf, n, "%s%s", rp->nruns > 1 ? r->label : "", rp->nruns > 1 ? ": " : "");
+	return buf;
+}
+
 const char *rp_lab_where(const struct rp_report *rp)
 {
 	return rp->lab ? " (in L1, the lab's machine, for approaches marked (lab))" : "";

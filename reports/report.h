@@ -44,6 +44,9 @@ const char *rp_label(const struct rp_run *r, const char *backend, char *buf, siz
 /* Its label, or "R2 <label>" when several runs are side by side. */
 const char *rp_series(const struct rp_report *rp, int run, const char *backend, char *buf,
 		      size_t n);
+/* "R1 ...: " before a run's sentences where several runs are side by side, else "". */
+const char *rp_run_prefix(const struct rp_report *rp, const struct rp_run *r, char *buf,
+			  size_t n);
 /* Render a chart and embed it; on failure remember the error for the caller. */
 void rp_report_chart(struct rp_report *rp, const char *name, int w, int h, const char *body,
 		     const char *caption);

@@ -119,14 +119,6 @@ static const char *container_words(const struct rp_run *r, char *buf, size_t n)
 	return buf;
 }
 
-/* "R1 ...: " before a run's sentences where several runs are side by side, else "". */
-static const char *run_prefix(const struct rp_report *rp, const struct rp_run *r, char *buf,
-			      size_t n)
-{
-	snprintf(buf, n, "%s%s", rp->nruns > 1 ? r->label : "", rp->nruns > 1 ? ": " : "");
-	return buf;
-}
-
 /* What the host-kind approach be (NULL: none ran) measures on a host that is not a VM. */
 static const char *bare_means(const char *be, char *buf, size_t n)
 {
@@ -160,7 +152,7 @@ static void host_para(struct rp_report *rp, const struct rp_run *r)
 				       "hostname", "?");
 	char pre[120], means[400], ct[300];
 
-	run_prefix(rp, r, pre, sizeof(pre));
+	rp_run_prefix(rp, r, pre, sizeof(pre));
 	container_words(r, ct, sizeof(ct));
 	if (host_kind(vm) == HOST_NOT_RECORDED)
 		rp_doc_para(&rp->doc, "%sThe run does not record whether its host \"%s\" is a "
@@ -195,7 +187,7 @@ static void lab_baseline_para(struct rp_report *rp, const struct rp_run *r)
 		rp_doc_para(&rp->doc, "%s\"%s\", the baseline of the approaches marked (lab), stands "
 			    "on the emulated lab's machine, not on this host (%s; detected in L1: "
 			    "%s): what is said here of the host concerns the other approaches.",
-			    run_prefix(rp, r, pre, sizeof(pre)), be, rp_lab(r, be), l1);
+			    rp_run_prefix(rp, r, pre, sizeof(pre)), be, rp_lab(r, be), l1);
 		return;
 	}
 }
@@ -397,7 +389,7 @@ static void tcg_faster(struct rp_report *rp)
 
 		if (!host_is_vm(r))
 			continue;
-		run_prefix(rp, r, pre, sizeof(pre));
+		rp_run_prefix(rp, r, pre, sizeof(pre));
 		if (ntcg) {
 			rp_doc_para(&rp->doc, "%sThe medians of \"%s\" on these operations, and each "
 				    "TCG guest's slowdown against it (below 1: faster than \"%s\"):",

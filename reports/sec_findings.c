@@ -394,7 +394,7 @@ static void per_request(struct rp_report *rp)
 
 static void claims(struct rp_report *rp)
 {
-	char verdicts[2000], v[800];
+	char verdicts[2000], v[800], pre[128];
 
 	for (size_t c = 0; c < rp_claims_count(); c++) {
 		const char *text = NULL;
@@ -403,9 +403,9 @@ static void claims(struct rp_report *rp)
 		verdicts[0] = 0;
 		for (int r = 0; r < rp->nruns && len < sizeof(verdicts); r++) {
 			text = rp_claim_judge(rp, &rp->runs[r], c, v, sizeof(v));
-			len += (size_t)snprintf(verdicts + len, sizeof(verdicts) - len, "%s%s%s%s",
-						r ? "; " : "", rp->nruns > 1 ? rp->runs[r].label : "",
-						rp->nruns > 1 ? ": " : "", v);
+			len += (size_t)snprintf(verdicts + len, sizeof(verdicts) - len, "%s%s%s",
+						r ? "; " : "",
+						rp_run_prefix(rp, &rp->runs[r], pre, sizeof(pre)), v);
 		}
 		if (text)
 			rp_doc_item(&rp->doc, "%s Verdict: %s", text, verdicts);
@@ -416,16 +416,18 @@ static void claims(struct rp_report *rp)
 /* One line on the host, where it is itself virtual: every number above sits on it. */
 static void host_note(struct rp_report *rp)
 {
+	char pre[128];
+
 	for (int r = 0; r < rp->nruns; r++) {
 		const json_t *host = json_object_get(json_object_get(rp->runs[r].root, "meta"), "host");
 		const char *vm = vb_json_str(json_object_get(host, "virt"), VB_VIRT_VM, "");
 
 		if (vm[0] && strcmp(vm, "none"))
-			rp_doc_note(&rp->doc, "%s%sThe host is itself a virtual machine (%s): its "
+			rp_doc_note(&rp->doc, "%sThe host is itself a virtual machine (%s): its "
 				    "own hypervisor is under every number here, the baseline's too. "
 				    "See \"For coursework\" for what that does to system calls, CPUID "
-				    "and page faults.", rp->nruns > 1 ? rp->runs[r].label : "",
-				    rp->nruns > 1 ? ": " : "", vm);
+				    "and page faults.", rp_run_prefix(rp, &rp->runs[r], pre, sizeof(pre)),
+				    vm);
 	}
 }
 
