@@ -1,5 +1,5 @@
 # vbench: measure what virtualization costs.
-#   make            build build/vbench and build/vbench-agent
+#   make            build build/vbench, build/vbench-agent and build/vbench-floor-hello
 #   make check      unit tests (plain, and clang's ASan+UBSan), a fuzz smoke run,
 #                   then end-to-end tests
 #   make fuzz       run each libFuzzer target for FUZZ_TIME seconds (default 600)
@@ -35,7 +35,7 @@ CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsu
 # Sources, by part. Adding a file to a part's folder is all it takes.
 BENCH_SRC   := $(wildcard bench/*.c bench/*/*.c)
 COMMON_SRC  := $(wildcard common/*.c)
-AGENT_SRC   := $(filter-out guest-agent/main.c,$(wildcard guest-agent/*.c))
+AGENT_SRC   := $(filter-out guest-agent/main.c guest-agent/floor_hello.c,$(wildcard guest-agent/*.c))
 HARNESS_SRC := $(filter-out harness/main.c,$(wildcard harness/*.c harness/*/*.c)) \
 	       $(filter-out %.bpf.c,$(wildcard probes/*.c)) $(wildcard reports/*.c)
 BPF_SRC     := $(wildcard probes/*.bpf.c)
@@ -51,7 +51,8 @@ FUZZERS     := $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRC))
 # libFuzzer's instrumentation for the fuzz targets.
 obj = $(patsubst %.c,$(BUILD)/$(1)/%.o,$(2))
 LIB_SRC  := $(HARNESS_SRC) $(AGENT_SRC) $(BENCH_SRC) $(COMMON_SRC)
-ALL_OBJ  := $(call obj,obj,harness/main.c guest-agent/main.c $(UNIT_SRC) $(HOST_SRC) $(LIB_SRC))
+ALL_OBJ  := $(call obj,obj,harness/main.c guest-agent/main.c guest-agent/floor_hello.c \
+	      $(UNIT_SRC) $(HOST_SRC) $(LIB_SRC))
 ASAN_OBJ := $(call obj,asan,$(UNIT_SRC) $(LIB_SRC))
 # The fuzz targets read through the parts that parse untrusted bytes (and
 # what those use); an archive gives each target only the objects it needs.
@@ -64,7 +65,7 @@ FUZZ_BIN := $(addprefix $(BUILD)/fuzz/,$(FUZZERS))
 COMMON_LIB := $(BUILD)/obj/libcommon.a
 
 .PHONY: all check unit e2e fuzz fuzz-smoke install clean FORCE
-all: $(BUILD)/vbench $(BUILD)/vbench-agent
+all: $(BUILD)/vbench $(BUILD)/vbench-agent $(BUILD)/vbench-floor-hello
 
 $(COMMON_LIB): $(call obj,obj,$(COMMON_SRC))
 	@echo "  AR      $@"
@@ -76,6 +77,12 @@ $(COMMON_LIB): $(call obj,obj,$(COMMON_SRC))
 $(BUILD)/vbench-agent: $(call obj,obj,guest-agent/main.c $(AGENT_SRC) $(BENCH_SRC)) $(COMMON_LIB)
 	@echo "  LD      $@"
 	$(Q)$(CC) -static $(CFLAGS) -o $@ $^ $(AGENT_LIBS)
+
+# The floors' payload (backend.h, floor()): static too, and linked with
+# nothing of vbench's, so that it is the least each environment can start.
+$(BUILD)/vbench-floor-hello: $(call obj,obj,guest-agent/floor_hello.c)
+	@echo "  LD      $@"
+	$(Q)$(CC) -static $(CFLAGS) -o $@ $^
 
 # The sources' git tree id (scripts/source-id) is compiled at each link,
 # as Linux does its version: no object depends on it, so an edit rebuilds
@@ -222,6 +229,8 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/vbench
 	install -m 755 $(BUILD)/vbench $(DESTDIR)$(PREFIX)/bin/vbench
 	install -m 755 $(BUILD)/vbench-agent $(DESTDIR)$(PREFIX)/libexec/vbench/vbench-agent
+	install -m 755 $(BUILD)/vbench-floor-hello \
+		$(DESTDIR)$(PREFIX)/libexec/vbench/vbench-floor-hello
 
 clean:
 	rm -rf $(BUILD)

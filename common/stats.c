@@ -82,6 +82,22 @@ double vb_median(const double *x, size_t n)
 	return m;
 }
 
+double vb_quantile(const double *x, size_t n, double q)
+{
+	double *s, pos, v;
+	size_t i;
+
+	if (!n || !(s = malloc(n * sizeof(*s))))
+		return NAN;
+	memcpy(s, x, n * sizeof(*s));
+	qsort(s, n, sizeof(*s), cmp_double);
+	pos = q * (double)(n - 1);
+	i = (size_t)pos;
+	v = i + 1 < n ? s[i] + (pos - (double)i) * (s[i + 1] - s[i]) : s[n - 1];
+	free(s);
+	return v;
+}
+
 double vb_mad(const double *x, size_t n)
 {
 	double *d, med, m;

@@ -8,6 +8,8 @@
 
 double vb_median(const double *x, size_t n);   /* does not modify x; NAN if n == 0 */
 double vb_mad(const double *x, size_t n);      /* median absolute deviation */
+/* The q-quantile (0..1) of x[0..n), interpolated between order statistics; NAN if n == 0. */
+double vb_quantile(const double *x, size_t n, double q);
 
 /*
  * The two-sided 99% quantile of Student's t with df degrees of freedom,

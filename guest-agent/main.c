@@ -39,6 +39,8 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	/* first: in a VM's init, where the kernel's part of the boot ends (said in hello) */
+	double exec_ms = vb_agent_boottime_ms();
 	struct vb_agent_opts o = { .in_fd = 0, .out_fd = 1, .role = "bare" };
 	int c;
 
@@ -54,7 +56,7 @@ int main(int argc, char **argv)
 	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 	mallopt(M_TRIM_THRESHOLD, 128 * 1024);
 	if (vb_agent_is_vm_init())
-		return vb_agent_vm_init();
+		return vb_agent_vm_init(exec_ms);
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f': {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The agent's protocol loop and the "run" request. */
+/* The agent's protocol loop, the "run" request and the set-up it shares with "hog". */
 #include "agent.h"
 #include "version.h"
 #include "counters.h"
@@ -11,9 +11,17 @@
 #include <unistd.h>
 
 
-static json_t *error_reply(json_int_t id, const char *msg)
+json_t *vb_agent_error(json_int_t id, const char *msg)
 {
 	return json_pack("{s:s, s:I, s:s}", "op", "error", "id", id, "msg", msg);
+}
+
+json_t *vb_agent_failed(json_int_t id, const struct vb_workload *wl, int rc, const char *why)
+{
+	if (rc == VB_UNSUPPORTED)
+		return json_pack("{s:s, s:I, s:s, s:s}", "op", "unsupported", "id", id,
+				 "bench", wl->name, "reason", why);
+	return vb_agent_error(id, why);
 }
 
 /* Apply the request's "params" to the instance; 0 or -1 with a message. */
@@ -50,6 +58,28 @@ static int apply_params(struct vb_inst *in, const json_t *params, char *why, siz
 		in->param[i] = json_integer_value(v);
 	}
 	return 0;
+}
+
+json_t *vb_agent_setup(const json_t *req, json_int_t id, struct vb_inst *in,
+		       const struct vb_env *env)
+{
+	const struct vb_workload *wl = vb_workload_find(vb_json_str(req, "bench", ""));
+	char why[VB_WHY_LEN] = "";
+	int rc;
+
+	if (!wl)
+		return vb_agent_error(id, "unknown workload");
+	vb_inst_init(in, wl, env);
+	if (apply_params(in, json_object_get(req, "params"), why, sizeof(why)))
+		return vb_agent_error(id, why);
+	if ((wl->needs & VB_NEED_ROOT) && geteuid() != 0)
+		return vb_agent_failed(id, wl, VB_UNSUPPORTED, "needs root");
+	rc = wl->setup ? wl->setup(in, why, sizeof(why)) : 0;
+	if (rc == 0)
+		return NULL;
+	if (wl->teardown)
+		wl->teardown(in);
+	return vb_agent_failed(id, wl, rc, why);
 }
 
 static json_t *samples_reply(json_int_t id, const struct vb_inst *in,
@@ -143,7 +173,6 @@ static json_t *handle_floor(struct session *ss, json_int_t id)
 
 static json_t *handle_run(struct session *ss, json_t *req, json_int_t id)
 {
-	const struct vb_workload *wl = vb_workload_find(vb_json_str(req, "bench", ""));
 	struct vb_env env = { .scratch = ss->o->scratch, .cpu = -1 };
 	struct vb_sample_plan plan = {
 		.samples = (unsigned)vb_json_int(req, "samples", 5),
@@ -157,33 +186,22 @@ static json_t *handle_run(struct session *ss, json_t *req, json_int_t id)
 	json_t *reply, *count = NULL;
 	int rc;
 
-	if (!wl)
-		return error_reply(id, "unknown workload");
 	/* more samples than VB_MAX_SAMPLES would not fit in the reply's line */
 	if (plan.samples < 1 || plan.samples > VB_MAX_SAMPLES || plan.warmup > VB_MAX_SAMPLES) {
 		snprintf(why, sizeof(why), "samples must be 1..%d, warmup 0..%d", VB_MAX_SAMPLES,
 			 VB_MAX_SAMPLES);
-		return error_reply(id, why);
+		return vb_agent_error(id, why);
 	}
-	vb_inst_init(&in, wl, &env);
-	if (apply_params(&in, json_object_get(req, "params"), why, sizeof(why)))
-		return error_reply(id, why);
-	if ((wl->needs & VB_NEED_ROOT) && geteuid() != 0)
-		return json_pack("{s:s, s:I, s:s, s:s}", "op", "unsupported", "id", id,
-				 "bench", wl->name, "reason", "needs root");
-	rc = wl->setup ? wl->setup(&in, why, sizeof(why)) : 0;
-	if (rc == 0)
-		rc = vb_measure(&in, &plan, &s, why, sizeof(why));
+	if ((reply = vb_agent_setup(req, id, &in, &env)))
+		return reply;
+	rc = vb_measure(&in, &plan, &s, why, sizeof(why));
 	/* half a sample's operations: enough to count, and cheaper than a sample */
 	if (rc == 0 && json_is_true(json_object_get(req, "count")))
 		count = count_pass(ss, id, &in, (s.iters + 1) / 2);
-	if (wl->teardown)
-		wl->teardown(&in);
-	if (rc == VB_UNSUPPORTED)
-		return json_pack("{s:s, s:I, s:s, s:s}", "op", "unsupported", "id", id,
-				 "bench", wl->name, "reason", why);
+	if (in.wl->teardown)
+		in.wl->teardown(&in);
 	if (rc)
-		return error_reply(id, why);
+		return vb_agent_failed(id, in.wl, rc, why);
 	reply = samples_reply(id, &in, &s);
 	if (count)
 		json_object_set_new(reply, "count", count);
@@ -204,7 +222,43 @@ static json_t *handle(struct session *ss, json_t *req)
 		return json_pack("{s:s, s:I}", "op", "pong", "id", id);
 	if (strcmp(op, "lab") == 0)
 		return vb_agent_lab(ss->o, &ss->lb, req, id);
-	return error_reply(id, "unknown op");
+	if (strcmp(op, "hog") == 0)
+		return vb_agent_hog(ss->o, &ss->lb, req, id);
+	if (strcmp(op, "crash") == 0)
+		return vb_agent_crash(ss->o, req, id);
+	/* one that crossed the end of its hog (max_ms) on the way: nothing to stop */
+	if (strcmp(op, "stop") == 0)
+		return NULL;
+	return vb_agent_error(id, "unknown op");
+}
+
+/*
+ * hello, with the boot clock where the agent is a VM's init: the guest's
+ * CLOCK_BOOTTIME starts with its kernel, so exec_ms ends the kernel's part
+ * of the start and hello_ms the init's and agent's. Elsewhere the clock is
+ * the host's, started long before the instance: meaningless, not said.
+ */
+static int say_hello(const struct vb_agent_opts *o)
+{
+	json_t *hello = json_pack("{s:s, s:i, s:s, s:s, s:o}", "op", "hello",
+				  "proto", VB_PROTO_VERSION, "agent", VB_VERSION,
+				  "role", o->role, "env", vb_agent_env());
+	int rc;
+
+	if (o->boot_exec_ms > 0) {
+		json_t *steps = json_array();
+
+		for (int i = 0; i < o->nboot_steps; i++)
+			json_array_append_new(steps, json_pack("{s:s, s:f}", "name",
+							       o->boot_steps[i].name, "ms",
+							       o->boot_steps[i].ms));
+		json_object_set_new(hello, "boot",
+				    json_pack("{s:f, s:o, s:f}", "exec_ms", o->boot_exec_ms,
+					      "steps", steps, "hello_ms", vb_agent_boottime_ms()));
+	}
+	rc = vb_proto_send(o->out_fd, hello);
+	json_decref(hello);
+	return rc;
 }
 
 int vb_agent_serve(const struct vb_agent_opts *o)
@@ -214,14 +268,8 @@ int vb_agent_serve(const struct vb_agent_opts *o)
 	size_t len;
 	int rc;
 
-	json_t *hello = json_pack("{s:s, s:i, s:s, s:s, s:o}", "op", "hello",
-				  "proto", VB_PROTO_VERSION, "agent", VB_VERSION,
-				  "role", o->role, "env", vb_agent_env());
-	if (vb_proto_send(o->out_fd, hello)) {
-		json_decref(hello);
+	if (say_hello(o))
 		return 1;
-	}
-	json_decref(hello);
 	ss.o = o;
 	vb_linebuf_init(&ss.lb, o->in_fd);
 	while ((rc = vb_line_read(&ss.lb, -1, &line, &len)) != VB_LINE_EOF) {
@@ -230,11 +278,11 @@ int vb_agent_serve(const struct vb_agent_opts *o)
 		if (rc == VB_LINE_ERR)
 			return 1;
 		if (rc == VB_LINE_TOO_LONG) {
-			reply = error_reply(-1, "line too long");
+			reply = vb_agent_error(-1, "line too long");
 		} else if (len == 0) {
 			continue;
 		} else if (!(req = vb_proto_parse(line, len, err, sizeof(err)))) {
-			reply = error_reply(-1, err);
+			reply = vb_agent_error(-1, err);
 		} else if (strcmp(vb_json_str(req, "op", ""), "bye") == 0) {
 			json_decref(req);
 			break;
@@ -242,6 +290,9 @@ int vb_agent_serve(const struct vb_agent_opts *o)
 			reply = handle(&ss, req);
 		}
 		json_decref(req);
+		/* nothing to say: a stray stop; the channel ended during a hog or crash */
+		if (!reply)
+			continue;
 		rc = vb_proto_send(o->out_fd, reply);
 		json_decref(reply);
 		if (rc)

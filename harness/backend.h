@@ -25,6 +25,7 @@ struct vb_image_file;
 
 struct vb_run_ctx {
 	const char *agent_path;     /* the static vbench-agent */
+	const char *floor_hello;    /* the static vbench-floor-hello (floor()'s payload), or NULL */
 	const char *workdir;        /* per-run private dir, removed at the end */
 	const char *cache_dir;      /* guest images, kept across runs (NULL: vb_cache_dir) */
 	const char *cgroup_parent;  /* vbench's own cgroup v2 dir, "" if none */
@@ -76,6 +77,10 @@ struct vb_backend {
 	 * Start the environment running the agent; set in->fd and in->pid
 	 * (and cgroup, scratch, info). The core then waits for hello.
 	 * Returns 0 or -1 with err set; stop() is called either way.
+	 * What start() can see of itself goes in in->info: "phases", its
+	 * steps in order as [{"name", "ms"}] (vb_phase_end), and "disk",
+	 * {"<role>": "<path>"} of the files and directories that make up the
+	 * instance's image ("kernel", "initramfs", "rootfs", "agent").
 	 */
 	int (*start)(struct vb_instance *in, const struct vb_run_ctx *ctx, char *err,
 		     size_t n);
@@ -88,6 +93,17 @@ struct vb_backend {
 	 * start and on the Ctrl-C path; idempotent.
 	 */
 	void (*stop)(struct vb_instance *in);
+	/*
+	 * The floor: one launch of the smallest payload this kind of
+	 * environment can start (ctx->floor_hello, which prints one line and
+	 * ends), timed from launch to that line, to compare start() against.
+	 * 0 with *ms and what it ran in `what` ("crun run of a static
+	 * hello-world"); 1 with why in `what` when this backend has no floor
+	 * here; -1 with why on failure or when the run is told to stop.
+	 * Leaves nothing behind, also then. May be NULL: no floor.
+	 */
+	int (*floor)(const struct vb_backend *be, const struct vb_run_ctx *ctx, double *ms,
+		     char *what, size_t n);
 };
 
 /* The registry, generated from harness/backends/list.h. */

@@ -4,6 +4,7 @@
 #include "kvmhost.h"
 #include "paths.h"
 #include "select.h"
+#include "life/life.h"
 
 #include <getopt.h>
 #include <limits.h>
@@ -121,6 +122,30 @@ static void print_text(json_t *kvm, json_t *bes, json_t *wls, int show_params)
 	}
 }
 
+/* The selected lifecycle and isolation experiments (life/life.h). */
+static json_t *experiments_json(unsigned selected)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < vb_nexperiments; i++)
+		if (selected >> i & 1)
+			json_array_append_new(a, json_pack("{s:s, s:s}", "name",
+							   vb_experiments[i]->name, "desc",
+							   vb_experiments[i]->desc));
+	return a;
+}
+
+static void print_experiments(const json_t *xs)
+{
+	size_t i;
+	json_t *x;
+
+	if (json_array_size(xs))
+		printf("Experiments (each starts and stops its own instances):\n");
+	json_array_foreach(xs, i, x)
+		printf("  %-14s %s\n", vb_json_str(x, "name", ""), vb_json_str(x, "desc", ""));
+}
+
 int vb_cmd_list(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -132,6 +157,7 @@ int vb_cmd_list(int argc, char **argv)
 	const struct vb_workload *wl[256];
 	const char *benches = NULL;
 	char agent[PATH_MAX], err[2048];
+	unsigned exps = 0;
 	int json = 0, c, nwl;
 
 	optind = 0;
@@ -150,7 +176,7 @@ int vb_cmd_list(int argc, char **argv)
 			return 2;
 		}
 	}
-	nwl = vb_select_benches(benches ? benches : "*", wl, 256, err, sizeof(err));
+	nwl = vb_select_benches(benches ? benches : "*", wl, 256, &exps, err, sizeof(err));
 	if (nwl < 0) {
 		fprintf(stderr, "vbench list: %s\n", err);
 		return 2;
@@ -159,10 +185,10 @@ int vb_cmd_list(int argc, char **argv)
 	if (vb_agent_path(agent, sizeof(agent), err, sizeof(err)))
 		snprintf(agent, sizeof(agent), "(not found)");
 	json_t *kvm = benches ? NULL : kvm_json(), *bes = benches ? NULL : backends_json(&ctx),
-	       *wls = workloads_json(wl, nwl);
+	       *wls = workloads_json(wl, nwl), *xs = experiments_json(exps);
 	if (json) {
-		json_t *all = json_pack("{s:o, s:o}", "backends", bes ? bes : json_array(),
-					"workloads", wls);
+		json_t *all = json_pack("{s:o, s:o, s:o}", "backends", bes ? bes : json_array(),
+					"workloads", wls, "experiments", xs);
 
 		if (kvm)
 			json_object_set_new(all, "kvm", kvm);
@@ -171,6 +197,8 @@ int vb_cmd_list(int argc, char **argv)
 		json_decref(all);
 	} else {
 		print_text(kvm, bes, wls, benches != NULL);
+		print_experiments(xs);
+		json_decref(xs);
 		json_decref(kvm);
 		json_decref(bes);
 		json_decref(wls);

@@ -7,6 +7,7 @@
 #include "hostinfo.h"
 #include "kvmhost.h"
 #include "lab/lab.h"
+#include "life/life.h"
 #include "paths.h"
 #include "pin.h"
 #include "precision.h"
@@ -63,9 +64,14 @@ static json_t *workload_json(const struct vb_workload *wl, json_t *overrides)
 
 static json_t *plan_json(const struct vb_run_opts *o, const struct vb_run_ctx *ctx,
 			 const struct vb_pick *be, int nbe,
-			 const struct vb_workload **wl, int nwl)
+			 const struct vb_workload **wl, int nwl, unsigned exps)
 {
 	json_t *pus = json_array(), *bes = json_array(), *wls = json_array();
+	json_t *experiments = json_array();
+
+	for (size_t i = 0; i < vb_nexperiments; i++)
+		if (exps >> i & 1)
+			json_array_append_new(experiments, json_string(vb_experiments[i]->name));
 
 	for (int i = 0; i < ctx->npus; i++)
 		json_array_append_new(pus, json_integer(ctx->pus[i]));
@@ -84,6 +90,11 @@ static json_t *plan_json(const struct vb_run_opts *o, const struct vb_run_ctx *c
 				 "benches", wls, "memory_mb", (json_int_t)o->memory_mb,
 				 "scratch_mib", (json_int_t)o->scratch_mib, "set", sets);
 
+	json_object_update_new(plan, json_pack("{s:o, s:i, s:I, s:s, s:i}", "experiments",
+					       experiments, "life_reps", o->life_reps,
+					       "budget_bytes", (json_int_t)o->budget_bytes,
+					       "budget", o->budget_desc, "density_max",
+					       o->density_max));
 	json_object_update_new(plan, json_pack("{s:f, s:o, s:i}", "precision", o->precision,
 					       "time_budget_s", o->time_budget_s
 					       ? json_real(o->time_budget_s) : json_null(),
@@ -122,8 +133,9 @@ static void print_summary(json_t *doc)
 	size_t i;
 	json_t *s;
 
-	printf("%-10s %-16s %14s %-6s %-8s %s\n", "backend", "workload", "median", "unit", "CI",
-	       "slowdown vs its baseline [95% CI; a range under 5 rounds]");
+	if (json_array_size(json_object_get(doc, "summary")))
+		printf("%-10s %-16s %14s %-6s %-8s %s\n", "backend", "workload", "median", "unit",
+		       "CI", "slowdown vs its baseline [95% CI; a range under 5 rounds]");
 	json_array_foreach(json_object_get(doc, "summary"), i, s) {
 		json_t *sd = json_object_get(s, "slowdown");
 		char ci[32];
@@ -161,6 +173,7 @@ static void print_summary(json_t *doc)
 	}
 	json_decref(seen);
 	vb_prec_print(stdout, doc);
+	vb_life_print(stdout, doc);
 }
 
 struct run;
@@ -170,7 +183,7 @@ static void free_params(struct run *r);
 struct run {
 	struct vb_run_opts o;
 	struct vb_run_ctx ctx;
-	char agent[PATH_MAX], workdir[PATH_MAX], cgparent[PATH_MAX];
+	char agent[PATH_MAX], floor_hello[PATH_MAX], workdir[PATH_MAX], cgparent[PATH_MAX];
 	char out[PATH_MAX];
 	struct vb_pick be[32];
 	struct vb_pick lab_be[VB_LAB_MAX_BACKENDS]; /* what runs in the emulated lab */
@@ -179,6 +192,7 @@ struct run {
 	const struct vb_workload *wl[256];
 	json_t *params[256];        /* per selected workload: --param overrides */
 	int nbe, nwl;
+	unsigned exps;              /* the experiments selected (life/life.h) */
 	struct vb_setting sets[32]; /* --set, checked */
 	/* per pick (be[]): its context, --set as recorded, its {bench: {param: value}} */
 	struct vb_run_ctx pick_ctx[32];
@@ -264,9 +278,15 @@ static int make_workdir(struct run *r, char *err, size_t n)
 
 static int prepare(struct run *r, char *err, size_t n)
 {
+	char why[512];
+
 	if (vb_agent_path(r->agent, sizeof(r->agent), err, n) ||
 	    vb_owner_of(getpid(), &r->owner, err, n) || make_workdir(r, err, n))
 		return -1;
+	/* only life.start's floors need it: without it they say why */
+	if (r->exps && vb_floor_hello_path(r->agent, r->floor_hello, sizeof(r->floor_hello), why,
+					   sizeof(why)))
+		fprintf(stderr, "vbench: %s\n", why);
 	const char *root = vb_cgroup2_root();
 	if (root && geteuid() == 0) {
 		char name[64];
@@ -277,6 +297,7 @@ static int prepare(struct run *r, char *err, size_t n)
 	}
 	r->ctx = (struct vb_run_ctx){
 		.agent_path = r->agent,
+		.floor_hello = r->floor_hello[0] ? r->floor_hello : NULL,
 		.workdir = r->workdir,
 		.cache_dir = r->o.cache, /* resolved where an image is needed */
 		.cgroup_parent = r->cgparent,
@@ -327,6 +348,11 @@ static void route_to_lab(struct run *r)
 		snprintf(r->lab_benches + strlen(r->lab_benches),
 			 sizeof(r->lab_benches) - strlen(r->lab_benches), "%s%s", i ? "," : "",
 			 r->wl[i]->name);
+	for (size_t i = 0; i < vb_nexperiments; i++)
+		if (r->exps >> i & 1)
+			snprintf(r->lab_benches + strlen(r->lab_benches),
+				 sizeof(r->lab_benches) - strlen(r->lab_benches), "%s%s",
+				 r->lab_benches[0] ? "," : "", vb_experiments[i]->name);
 }
 
 /* The plan names the lab's backends among the selected ones, and the --lab mode. */
@@ -363,6 +389,19 @@ static void run_lab(struct run *r)
 		snprintf(why, sizeof(why), "emulated lab: %s", err);
 		vb_results_add_backend(r->doc, &r->lab_be[i], "failed", why);
 	}
+}
+
+/* The lifecycle and isolation experiments on this host's instances, the host quiet. */
+static void run_experiments(struct run *r)
+{
+	struct vb_life_opts lo = {
+		.reps = r->o.life_reps, .budget_bytes = r->o.budget_bytes,
+		.budget_desc = r->o.budget_desc, .density_max = r->o.density_max,
+		.samples = r->o.samples, .min_sample_ms = r->o.min_sample_ms,
+	};
+	struct vb_life L = { &lo, r->doc, r->out, &stop_flag, r->o.seed };
+
+	vb_life_run(&L, r->exps, r->be, r->pick_ctx, r->nbe);
 }
 
 /* Pick i's entry in the results, with its own settings. */
@@ -573,7 +612,8 @@ static void open_doc(struct run *r, int argc, char **argv)
 		return;
 	}
 	r->doc = vb_results_new(argc, argv, vb_host_json(),
-				plan_json(&r->o, &r->ctx, r->be, r->nbe, r->wl, r->nwl));
+				plan_json(&r->o, &r->ctx, r->be, r->nbe, r->wl, r->nwl,
+					  r->exps));
 	json_object_set_new(json_object_get(r->doc, "meta"), "owner", vb_owner_json(&r->owner));
 	plan_lab(r);
 	for (int i = 0; i < r->nwl; i++)
@@ -604,7 +644,8 @@ int vb_cmd_run(int argc, char **argv)
 		fprintf(stderr, "vbench run: %s\n", err);
 		return 2;
 	}
-	r.nwl = vb_select_benches(r.o.all ? "*" : r.o.benches, r.wl, 256, err, sizeof(err));
+	r.nwl = vb_select_benches(r.o.all ? "*" : r.o.benches, r.wl, 256, &r.exps, err,
+				  sizeof(err));
 	if (r.nwl < 0) {
 		fprintf(stderr, "vbench run: %s\n", err);
 		return 2;
@@ -687,6 +728,8 @@ int vb_cmd_run(int argc, char **argv)
 	vb_probes_close(r.probes);
 	/* the host's environments are gone before the lab's L1 takes the CPUs */
 	stop_instances(&r);
+	if (r.exps && rc == 0 && !stop_flag)
+		run_experiments(&r);
 	if (r.nlab && rc == 0 && !stop_flag)
 		run_lab(&r);
 	stop_all(&r);

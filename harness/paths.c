@@ -41,6 +41,24 @@ int vb_agent_path(char *buf, size_t n, char *err, size_t errlen)
 	return -1;
 }
 
+int vb_floor_hello_path(const char *agent, char *buf, size_t n, char *err, size_t errlen)
+{
+	const char *slash = strrchr(agent, '/');
+	int dirlen = slash ? (int)(slash - agent) : 1;
+	int len = snprintf(buf, n, "%.*s/vbench-floor-hello", dirlen, slash ? agent : ".");
+
+	if (len < 0 || (size_t)len >= n) {
+		snprintf(err, errlen, "path too long: %s/vbench-floor-hello", agent);
+		return -1;
+	}
+	if (access(buf, X_OK)) {
+		snprintf(err, errlen, "%s (the floor's payload, beside the agent): %s", buf,
+			 strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int vb_cache_dir(const char *opt, char *buf, size_t n, char *err, size_t errlen)
 {
 	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");

@@ -11,6 +11,11 @@
  */
 int vb_agent_path(char *buf, size_t n, char *err, size_t errlen);
 /*
+ * The floor's payload, vbench-floor-hello (backend.h, floor()): beside the
+ * agent, wherever that was found. 0 when it is there to run, or -1 with err.
+ */
+int vb_floor_hello_path(const char *agent, char *buf, size_t n, char *err, size_t errlen);
+/*
  * The guest image cache: --cache, else $XDG_CACHE_HOME/vbench, else
  * $HOME/.cache/vbench, else (root only) /var/cache/vbench. Never a
  * directory everyone can write such as /var/tmp: whoever can write the

@@ -30,10 +30,10 @@ json_t *vb_results_new(int argc, char **argv, json_t *host, json_t *plan)
 			 vb_results_now(), "finished", json_null(), "user", "euid", (int)geteuid(),
 			 "root", geteuid() == 0, "host", host);
 	json_object_set_new(meta, "plan", plan);
-	return json_pack("{s:s, s:i, s:b, s:b, s:o, s:[], s:[], s:[], s:[]}", "schema",
+	return json_pack("{s:s, s:i, s:b, s:b, s:o, s:[], s:[], s:[], s:[], s:[]}", "schema",
 			 VB_RESULTS_SCHEMA, "version", VB_RESULTS_VERSION, "complete", 0,
 			 "interrupted", 0, "meta", meta, "backends", "workloads",
-			 "measurements", "summary");
+			 "measurements", "experiments", "summary");
 }
 
 json_t *vb_results_add_backend(json_t *doc, const struct vb_pick *pk, const char *status,
@@ -92,9 +92,9 @@ int vb_results_measured(const json_t *doc, char *why, size_t n)
 		snprintf(why, n, "nothing measured: no backend ran (each failed or is unavailable)");
 		return 0;
 	}
-	if (count_ok(doc, "measurements") == 0) {
-		snprintf(why, n, "nothing measured: no measurement is ok (%zu in all: each "
-			 "errored or is unsupported)", total);
+	if (count_ok(doc, "measurements") == 0 && count_ok(doc, "experiments") == 0) {
+		snprintf(why, n, "nothing measured: no measurement or experiment is ok (%zu "
+			 "measurements in all: each errored or is unsupported)", total);
 		return 0;
 	}
 	return 1;

@@ -55,16 +55,17 @@ static int str_arg(struct vb_resume *rs, const json_t *plan, const char *key, co
 	return arg(rs, "--%s=%s", name, json_string_value(v));
 }
 
-/* "--name=A,B,C" from an array of strings, none holding a comma. */
-static int list_arg(struct vb_resume *rs, const json_t *plan, const char *key, const char *name,
-		    char *err, size_t n)
+/* The names of array key (absent: none unless required) after list[len]; -1 with err. */
+static int add_names(const json_t *plan, const char *key, int required, char *list, size_t size,
+		     size_t *len, char *err, size_t n)
 {
 	const json_t *a = json_object_get(plan, key), *v;
-	char list[16384] = "";
-	size_t i, len = 0;
+	size_t i;
 
-	if (!json_is_array(a) || json_array_size(a) == 0) {
-		snprintf(err, n, "meta.plan.%s is missing or empty", key);
+	if (!a && !required)
+		return 0;
+	if (!json_is_array(a)) {
+		snprintf(err, n, "meta.plan.%s is missing or not a list", key);
 		return -1;
 	}
 	json_array_foreach(a, i, v) {
@@ -75,14 +76,44 @@ static int list_arg(struct vb_resume *rs, const json_t *plan, const char *key, c
 			snprintf(err, n, "meta.plan.%s[%zu] is not a name", key, i);
 			return -1;
 		}
-		w = snprintf(list + len, sizeof(list) - len, "%s%s", i ? "," : "", s);
-		if (w < 0 || (size_t)w >= sizeof(list) - len) {
+		w = snprintf(list + *len, size - *len, "%s%s", *len ? "," : "", s);
+		if (w < 0 || (size_t)w >= size - *len) {
 			snprintf(err, n, "meta.plan.%s is too long", key);
 			return -1;
 		}
-		len += (size_t)w;
+		*len += (size_t)w;
+	}
+	return 0;
+}
+
+/*
+ * "--name=A,B,C" from the arrays of strings key and, where the plan has
+ * it, more (none holding a comma): at least one name in all.
+ */
+static int list_arg(struct vb_resume *rs, const json_t *plan, const char *key, const char *more,
+		    const char *name, char *err, size_t n)
+{
+	char list[16384] = "";
+	size_t len = 0;
+
+	if (add_names(plan, key, 1, list, sizeof(list), &len, err, n) ||
+	    (more && add_names(plan, more, 0, list, sizeof(list), &len, err, n)))
+		return -1;
+	if (!len) {
+		snprintf(err, n, "meta.plan.%s is empty", key);
+		return -1;
 	}
 	return arg(rs, "--%s=%s", name, list);
+}
+
+/* The experiments' options, where the plan has experiments (files from before have none). */
+static int life_args(struct vb_resume *rs, const json_t *plan, char *err, size_t n)
+{
+	if (!json_array_size(json_object_get(plan, "experiments")))
+		return 0;
+	return int_arg(rs, plan, "life_reps", "life-reps", err, n) ||
+	       int_arg(rs, plan, "budget_bytes", "budget", err, n) ||
+	       int_arg(rs, plan, "density_max", "density-max", err, n) ? -1 : 0;
 }
 
 static int flag_arg(struct vb_resume *rs, const json_t *plan, const char *key, int want,
@@ -232,8 +263,9 @@ static int plan_args(struct vb_resume *rs, const json_t *doc, char *err, size_t 
 	return arg(rs, "run") || value_args(rs, plan, err, n) ||
 	       precision_args(rs, plan, err, n) ||
 	       arg(rs, "--cpus=%zu", json_array_size(pus)) ||
-	       list_arg(rs, plan, "backends", "backend", err, n) ||
-	       list_arg(rs, plan, "benches", "bench", err, n) ||
+	       list_arg(rs, plan, "backends", NULL, "backend", err, n) ||
+	       list_arg(rs, plan, "benches", "experiments", "bench", err, n) ||
+	       life_args(rs, plan, err, n) ||
 	       flag_arg(rs, plan, "quick", 1, "quick", err, n) ||
 	       flag_arg(rs, plan, "count", 0, "no-count", err, n) || probes_arg(rs, plan, err, n) ||
 	       param_args(rs, doc, err, n) || set_args(rs, plan, err, n) ? -1 : 0;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "run_opts.h"
+#include "life/budget.h"
 #include "../common/proto.h"
 
 #include <errno.h>
@@ -12,7 +13,7 @@ enum {
 	O_ROUNDS = 256, O_SAMPLES, O_WARMUP, O_MINMS, O_QUICK, O_ALL, O_CPUS, O_MEMORY,
 	O_SCRATCH, O_RUNTIME, O_KERNEL, O_MODULES, O_CACHE, O_TIMEOUT, O_HELLO, O_SEED,
 	O_PROBES, O_NOPROBES, O_NOCOUNT, O_WORKDIR, O_PARAM, O_LAB, O_RESUME, O_SET,
-	O_PRECISION, O_BUDGET, O_MAXROUNDS,
+	O_PRECISION, O_BUDGET, O_MAXROUNDS, O_LIFE_REPS, O_MEM_BUDGET, O_DENSITY_MAX,
 };
 
 /* Without --precision: what `--all` reaches on cpu and mem workloads of a quiet host. */
@@ -80,6 +81,12 @@ void vb_run_usage(FILE *f)
 		"      --no-count         no counting passes: time only (by default each\n"
 		"                         timed pass, which nothing observes, is followed by\n"
 		"                         half a sample's operations, counted by probes and agent)\n"
+		"      --life-reps N      launches per backend in life.start, rounds in\n"
+		"                         iso.neighbour (default 10; --quick 3)\n"
+		"      --budget SIZE      memory life.density fills: 2G, 512M, or 25%% of the\n"
+		"                         memory available (default 2G; --quick 256M)\n"
+		"      --density-max N    most instances life.density starts (default 1000;\n"
+		"                         --quick 32)\n"
 		"      --timeout S        per-request limit, seconds (default 300)\n"
 		"      --hello-timeout S  start-to-hello limit, seconds (default 120)\n"
 		"      --seed N           shuffle seed (default: time)\n"
@@ -197,9 +204,13 @@ int vb_run_parse(int argc, char **argv, struct vb_run_opts *o, char *err, size_t
 		{ "precision", required_argument, NULL, O_PRECISION },
 		{ "time-budget", required_argument, NULL, O_BUDGET },
 		{ "max-rounds", required_argument, NULL, O_MAXROUNDS },
+		{ "life-reps", required_argument, NULL, O_LIFE_REPS },
+		{ "budget", required_argument, NULL, O_MEM_BUDGET },
+		{ "density-max", required_argument, NULL, O_DENSITY_MAX },
 		{ 0 },
 	};
-	long long v, rounds = -1, samples = -1, minms = -1, max_rounds = -1;
+	long long v, rounds = -1, samples = -1, minms = -1, max_rounds = -1, life_reps = -1;
+	long long density_max = -1;
 	double precision = -1;
 	int c, planned = 0;
 
@@ -265,6 +276,11 @@ int vb_run_parse(int argc, char **argv, struct vb_run_opts *o, char *err, size_t
 				return 2;
 			}
 			break;
+		case O_MEM_BUDGET:
+			if (vb_life_budget(a, &o->budget_bytes, o->budget_desc,
+					   sizeof(o->budget_desc), err, n))
+				return 2;
+			break;
 		case O_KERNEL: o->kernel = a; break;
 		case O_MODULES: o->modules = a; break;
 		case O_CACHE: o->cache = a; break;
@@ -294,6 +310,8 @@ int vb_run_parse(int argc, char **argv, struct vb_run_opts *o, char *err, size_t
 		break;
 		NUM(O_ROUNDS, 1, 1000, rounds)
 		NUM(O_MAXROUNDS, 1, 1000, max_rounds)
+		NUM(O_LIFE_REPS, 1, 1000, life_reps)
+		NUM(O_DENSITY_MAX, 1, 100000, density_max)
 		NUM(O_SAMPLES, 1, VB_MAX_SAMPLES, samples)
 		NUM(O_WARMUP, 0, 1000, o->warmup)
 		NUM(O_MINMS, 1, 60000, minms)
@@ -359,6 +377,12 @@ int vb_run_parse(int argc, char **argv, struct vb_run_opts *o, char *err, size_t
 	}
 	o->samples = (unsigned)(samples > 0 ? samples : o->quick ? 3 : 5);
 	o->min_sample_ms = (unsigned)(minms > 0 ? minms : o->quick ? 20 : 100);
+	o->life_reps = (unsigned)(life_reps > 0 ? life_reps : o->quick ? 3 : 10);
+	o->density_max = (unsigned)(density_max > 0 ? density_max : o->quick ? 32 : 1000);
+	if (!o->budget_bytes &&
+	    vb_life_budget(o->quick ? "256M" : "2G", &o->budget_bytes, o->budget_desc,
+			   sizeof(o->budget_desc), err, n))
+		return 2;
 	if (!o->benches)
 		o->benches = "*";
 	return 0;

@@ -39,6 +39,10 @@ struct vb_run_opts {
 	uint64_t seed;
 	int quick, all, verbose;
 	enum vb_lab_mode lab;
+	/* the lifecycle experiments (harness/life/life.h) */
+	unsigned life_reps, density_max;
+	long long budget_bytes;
+	char budget_desc[96];
 };
 
 const char *vb_lab_mode_name(enum vb_lab_mode m);

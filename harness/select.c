@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "select.h"
+#include "life/life.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -41,15 +42,23 @@ static void choices(char *buf, size_t n, size_t count, const char *(*name)(size_
 
 static const char *backend_name(size_t i) { return vb_backends[i]->name; }
 static const char *bench_name(size_t i) { return vb_workloads[i]->name; }
+static const char *experiment_name(size_t i) { return vb_experiments[i]->name; }
+
+struct bench_pick {
+	unsigned char *picked;      /* per workload */
+	unsigned experiments;       /* bit per experiment (life/life.h) */
+};
 
 static int match_bench(const char *tok, void *arg)
 {
-	unsigned char *picked = arg;
-	int hit = 0;
+	struct bench_pick *bp = arg;
+	unsigned x = vb_experiment_match(tok);
+	int hit = x != 0;
 
+	bp->experiments |= x;
 	for (size_t i = 0; i < vb_nworkloads; i++)
 		if (fnmatch(tok, vb_workloads[i]->name, 0) == 0)
-			hit = picked[i] = 1;
+			hit = bp->picked[i] = 1;
 	return hit;
 }
 
@@ -157,10 +166,11 @@ int vb_select_backends(const char *spec, struct vb_pick *out, size_t max, char *
 }
 
 int vb_select_benches(const char *spec, const struct vb_workload **out, size_t max,
-		      char *err, size_t n)
+		      unsigned *experiments, char *err, size_t n)
 {
 	unsigned char *picked = calloc(vb_nworkloads + 1, 1);
-	char bad[128], valid[2048];
+	struct bench_pick bp = { picked, 0 };
+	char bad[128], valid[2048], exps[256];
 	size_t k = 0;
 	int rc = -1;
 
@@ -168,11 +178,14 @@ int vb_select_benches(const char *spec, const struct vb_workload **out, size_t m
 		snprintf(err, n, "out of memory");
 		return -1;
 	}
-	if (each_token(spec, match_bench, picked, bad, sizeof(bad))) {
+	if (each_token(spec, match_bench, &bp, bad, sizeof(bad))) {
 		choices(valid, sizeof(valid), vb_nworkloads, bench_name);
-		snprintf(err, n, "no workload matches '%s' (valid: %s)", bad, valid);
+		choices(exps, sizeof(exps), vb_nexperiments, experiment_name);
+		snprintf(err, n, "no workload or experiment matches '%s' (workloads: %s; "
+			 "experiments: %s)", bad, valid, exps);
 		goto out;
 	}
+	*experiments = bp.experiments;
 	for (size_t i = 0; i < vb_nworkloads; i++) {
 		if (!picked[i])
 			continue;
@@ -182,7 +195,7 @@ int vb_select_benches(const char *spec, const struct vb_workload **out, size_t m
 		}
 		out[k++] = vb_workloads[i];
 	}
-	if (!k)
+	if (!k && !bp.experiments)
 		snprintf(err, n, "no workload given");
 	else
 		rc = (int)k;

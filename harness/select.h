@@ -23,12 +23,14 @@ struct vb_pick {
 int vb_select_backends(const char *spec, struct vb_pick *out, size_t max, char *err,
 		       size_t n);
 /*
- * "cpu.*,mem.stream" (comma-separated fnmatch globs) -> workloads in
- * registry order. A pattern that matches nothing fails with err naming
- * the valid choices. Returns the count or -1.
+ * "cpu.*,mem.stream,life.*" (comma-separated fnmatch globs) -> workloads
+ * in registry order, and in *experiments a bit per experiment matched
+ * (harness/life/life.h). A pattern that matches nothing fails with err
+ * naming the valid choices. Returns the count of workloads (0 where only
+ * experiments match) or -1.
  */
 int vb_select_benches(const char *spec, const struct vb_workload **out, size_t max,
-		      char *err, size_t n);
+		      unsigned *experiments, char *err, size_t n);
 
 /*
  * Parse "cpu.int.n=4096": the workload (exact name), the index of its

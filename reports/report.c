@@ -153,6 +153,18 @@ const char *rp_num(double v, char *buf, size_t n)
 	return buf;
 }
 
+double rp_backend_counter(const struct rp_run *r, const char *be, const char *name)
+{
+	size_t i;
+	json_t *c;
+
+	json_array_foreach(json_object_get(rp_backend(r, be), "counters"), i, c)
+		if (!strcmp(vb_json_str(c, "name", ""), name) &&
+		    json_is_number(json_object_get(c, "value")))
+			return json_number_value(json_object_get(c, "value"));
+	return NAN;
+}
+
 FILE *rp_report_data(struct rp_report *rp, const char *name)
 {
 	FILE *f = rp_chart_data(rp->charts, name, rp->err, sizeof(rp->err));
@@ -345,8 +357,8 @@ int rp_report_write(const struct rp_run *runs, int nruns, const char *dir, char 
 	void (*const sections[])(struct rp_report *) = {
 		rp_sec_overhead, rp_sec_fullpv, rp_sec_absolute, rp_sec_exits,
 		rp_sec_exit_time, rp_sec_latency, rp_sec_traps, rp_sec_device_exits,
-		rp_sec_tlb, rp_sec_lifecycle, rp_sec_claims, rp_sec_coursework, rp_sec_glossary,
-		rp_sec_environment,
+		rp_sec_tlb, rp_sec_life_start, rp_sec_life_memory, rp_sec_isolation, rp_sec_claims,
+		rp_sec_coursework, rp_sec_glossary, rp_sec_environment,
 	};
 	int rc = 0;
 

@@ -102,7 +102,9 @@ void rp_sec_device_exits(struct rp_report *rp);
 void rp_sec_traps(struct rp_report *rp);
 void rp_sec_latency(struct rp_report *rp);
 void rp_sec_tlb(struct rp_report *rp);
-void rp_sec_lifecycle(struct rp_report *rp);
+void rp_sec_life_start(struct rp_report *rp);
+void rp_sec_life_memory(struct rp_report *rp);
+void rp_sec_isolation(struct rp_report *rp);
 void rp_sec_fullpv(struct rp_report *rp);
 void rp_sec_claims(struct rp_report *rp);
 

@@ -16,6 +16,7 @@
 #include "../common/stats.h"
 #include "approaches.h"
 #include "evidence.h"
+#include "experiments.h"
 #include "report.h"
 
 #define CLOSE_TO_BARE 1.10 /* "close to bare": median slowdown within 10% */
@@ -414,25 +415,55 @@ static void claim_device_model(const struct rp_report *rp, const struct rp_run *
 			 in_lab == n ? " in the emulated lab" : k ? "" : " here");
 }
 
-/* 7. Containers start in a fraction of a second, VMs boot: a container < 1 s and < every VM. */
+/* What claim 7 weighs of an approach, and where each figure comes from. */
+struct weight {
+	double start_ms, mem_mib;       /* NAN where not recorded */
+	const char *start_from, *mem_from;
+};
+
+/*
+ * life.start's median and life.footprint's PSS where the run measured
+ * them, else the one start of the approach's instance and its memory.peak.
+ */
+static void weigh(const struct rp_run *r, const char *be, struct weight *w)
+{
+	double med = rp_dist_median(rp_exp(r, be, RP_EXP_START), "start_ms");
+	double pss = rp_measure_mib(json_object_get(rp_exp(r, be, RP_EXP_FOOTPRINT), "memory"),
+				    "pss_bytes");
+	double peak = rp_backend_counter(r, be, "memory.peak");
+
+	w->start_ms = isfinite(med) ? med : rp_measure(rp_backend(r, be), "start_ms");
+	w->start_from = isfinite(med) ? "life.start median" : "one start";
+	w->mem_mib = isfinite(pss) ? pss : peak >= 0 ? peak / 1048576 : NAN;
+	w->mem_from = isfinite(pss) ? "PSS" : "memory.peak";
+}
+
+/*
+ * 7. Containers start in a fraction of a second and weigh less: the
+ * container's start < 1 s and < every VM's in its place; its memory below
+ * the smallest VM's where both are recorded.
+ */
 static void claim_containers(const struct rp_report *rp, const struct rp_run *r,
 			     struct claim_out *o)
 {
-	const char *ct;
-	double c, crss, vm_min = INFINITY, vrss = NAN;
+	struct weight c, v, vm_mem = {NAN, NAN, NULL, NULL};
+	const char *ct, *vm_mem_be = NULL;
+	double vm_min = INFINITY;
 	int elsewhere = 0;
+	char x[32], y[32];
 	size_t i;
 	json_t *b;
 
 	if (not_run(r, VB_KIND_CONTAINER, VB_ACCEL_NONE, VB_DEV_NATIVE, &ct, o))
 		return;
-	c = vb_json_num(rp_backend(r, ct), "start_ms", NAN);
-	crss = rp_backend_counter(r, ct, "memory.peak");
+	weigh(r, ct, &c);
 	json_array_foreach(rp->backends, i, b) {
 		const char *be = json_string_value(b);
-		double ms = vb_json_num(rp_backend(r, be), "start_ms", NAN);
 
-		if (!rp_is_kind(r, be, VB_KIND_VM) || !rp_backend_ok(r, be) || !isfinite(ms))
+		if (!rp_is_kind(r, be, VB_KIND_VM) || !rp_backend_ok(r, be))
+			continue;
+		weigh(r, be, &v);
+		if (!isfinite(v.start_ms))
 			continue;
 		/* a VM in the emulated lab boots inside an emulated machine: not compared */
 		if (!rp_same_place(r, be, ct)) {
@@ -440,16 +471,25 @@ static void claim_containers(const struct rp_report *rp, const struct rp_run *r,
 			elsewhere = 1;
 			continue;
 		}
-		vm_min = fmin(vm_min, ms);
-		if (isfinite(rp_backend_counter(r, be, "memory.peak")))
-			vrss = fmin(isfinite(vrss) ? vrss : INFINITY,
-				    rp_backend_counter(r, be, "memory.peak"));
-		cat(o->ev, sizeof(o->ev), "%s starts in %.0f ms; ", be, ms);
+		vm_min = fmin(vm_min, v.start_ms);
+		if (isfinite(v.mem_mib) && !(vm_mem.mem_mib <= v.mem_mib)) {
+			vm_mem = v;
+			vm_mem_be = be;
+		}
+		cat(o->ev, sizeof(o->ev), "%s starts in %s ms (%s); ", be,
+		    rp_num(v.start_ms, x, sizeof(x)), v.start_from);
 	}
-	cat(o->ev, sizeof(o->ev), "%s in %.1f ms", ct, c);
-	if (isfinite(crss) && isfinite(vrss))
-		cat(o->ev, sizeof(o->ev), "; memory: container %.1f MiB, smallest VM %.0f MiB",
-		    crss / 1048576, vrss / 1048576);
+	cat(o->ev, sizeof(o->ev), "%s in %s ms (%s)", ct, rp_num(c.start_ms, x, sizeof(x)),
+	    c.start_from);
+	if (isfinite(c.mem_mib) && vm_mem_be)
+		cat(o->ev, sizeof(o->ev), "; memory: %s %s MiB (%s), smallest VM %s %s MiB (%s)", ct,
+		    rp_num(c.mem_mib, x, sizeof(x)), c.mem_from, vm_mem_be,
+		    rp_num(vm_mem.mem_mib, y, sizeof(y)), vm_mem.mem_from);
+	cat(o->ev, sizeof(o->ev), "; see Lifecycle: start, Lifecycle: memory and density");
+	if (!isfinite(c.start_ms)) {
+		snprintf(o->verdict, sizeof(o->verdict), "not measured: no start time of %s", ct);
+		return;
+	}
 	if (!isfinite(vm_min)) {
 		snprintf(o->verdict, sizeof(o->verdict), "%s", elsewhere ?
 			 "not comparable: every VM that started ran in the emulated lab, whose "
@@ -457,29 +497,158 @@ static void claim_containers(const struct rp_report *rp, const struct rp_run *r,
 			 "not measured: no VM started in this run");
 		return;
 	}
-	if (!(c < 1000 && c < vm_min))
+	if (!(c.start_ms < 1000 && c.start_ms < vm_min))
 		snprintf(o->verdict, sizeof(o->verdict), "does not hold here");
-	else if (isfinite(crss) && isfinite(vrss))
-		snprintf(o->verdict, sizeof(o->verdict), "%s", crss < vrss ? "holds" :
-			 "holds for start time, not for memory");
+	else if (isfinite(c.mem_mib) && vm_mem_be)
+		snprintf(o->verdict, sizeof(o->verdict), "%s", c.mem_mib < vm_mem.mem_mib ?
+			 "holds" : "holds for start time, not for memory");
 	else
 		snprintf(o->verdict, sizeof(o->verdict), "holds for start time; memory not recorded");
 }
 
-/* 8. Isolation: needs noisy-neighbour workloads, which this version does not judge. */
+/* Claim 8's rule for limits: the cpu hog clearly hurts unlimited, and limited it does not. */
+#define HOG_HURTS 1.5
+#define LIMITS_HOLD 1.2
+
+/* One part of claim 8: of n approaches judged, k held; why none was judged. */
+struct part {
+	int n, k;
+	char why[300];
+};
+
+/* "holds" / "holds in part" / "does not hold" for a part that was judged. */
+static const char *part_word(const struct part *p)
+{
+	return p->k == p->n ? "holds" : p->k ? "holds in part" : "does not hold";
+}
+
+/*
+ * Part 1: a VM's fault stays inside it: its neighbour's kernel panicked
+ * (or its channel ended) and the victim went on.
+ */
+static void fault_part(const struct rp_report *rp, const struct rp_run *r, struct claim_out *o,
+		       struct part *p)
+{
+	size_t i;
+	json_t *b;
+
+	snprintf(p->why, sizeof(p->why), "no VM ran iso.neighbour to its fault");
+	json_array_foreach(rp->backends, i, b) {
+		const char *be = json_string_value(b);
+		const json_t *f = json_object_get(rp_exp(r, be, RP_EXP_NEIGHBOUR), "fault");
+		int panic = json_is_true(json_object_get(f, "kernel_panic"));
+		const json_t *nb = json_object_get(f, "neighbour");
+		int ended = !strcmp(vb_json_str(nb, "ended", ""), "yes");
+		int on = json_is_true(json_object_get(json_object_get(f, "victim"), "goes_on"));
+
+		if (!rp_is_kind(r, be, VB_KIND_VM) || !json_is_object(f) ||
+		    json_object_get(f, "unavailable"))
+			continue;
+		p->n++;
+		p->k += (panic || ended) && on;
+		cat(o->ev, sizeof(o->ev), "%s%s: the neighbour's %s, %s; the victim %s; ", be,
+		    rp_where(r, be), panic ? "kernel panicked" : "crash showed no panic",
+		    ended ? "it ended" : "it did not end", on ? "went on" : "did not go on");
+	}
+}
+
+/*
+ * Part 2: cgroups stop noisy neighbours: for the cpu hog, judged where it
+ * slows the victim > HOG_HURTS x without limits; holds where with limits
+ * on the neighbour the slowdown stays < LIMITS_HOLD x.
+ */
+static void limits_part(const struct rp_report *rp, const struct rp_run *r, struct claim_out *o,
+			struct part *p)
+{
+	int hogs = 0, unlimited = 0;
+	char x[32], y[32];
+	size_t i, k;
+	json_t *b, *h;
+
+	json_array_foreach(rp->backends, i, b) {
+		const char *be = json_string_value(b);
+
+		json_array_foreach(json_object_get(rp_exp(r, be, RP_EXP_NEIGHBOUR), "hogs"), k, h) {
+			double with = rp_dist_median(h, "slowdown");
+			double lim = rp_dist_median(h, "slowdown_limited");
+
+			if (strcmp(vb_json_str(h, "resource", ""), "cpu") || !isfinite(with))
+				continue;
+			hogs++;
+			cat(o->ev, sizeof(o->ev), "%s%s cpu hog: %sx without limits", be,
+			    rp_where(r, be), rp_num(with, x, sizeof(x)));
+			if (!isfinite(lim))
+				cat(o->ev, sizeof(o->ev), "; limits unavailable: %s; ",
+				    vb_json_str(json_object_get(h, "limits"), "unavailable",
+						"not measured"));
+			else
+				cat(o->ev, sizeof(o->ev), ", %sx with; ", rp_num(lim, y, sizeof(y)));
+			if (with <= HOG_HURTS)
+				continue;
+			unlimited += !isfinite(lim);
+			p->n += isfinite(lim);
+			p->k += lim < LIMITS_HOLD;
+		}
+	}
+	if (p->n)
+		cat(o->ev, sizeof(o->ev), "rule: limits stop a cpu hog that slows its victim "
+		    "> %.1fx when, limited, it slows it < %.1fx; ", HOG_HURTS, LIMITS_HOLD);
+	if (unlimited)
+		snprintf(p->why, sizeof(p->why), "no limits could be put on a neighbour whose cpu "
+			 "hog slowed its victim");
+	else if (hogs)
+		snprintf(p->why, sizeof(p->why), "no cpu hog slowed its victim by more than %.1fx: "
+			 "nothing for limits to stop", HOG_HURTS);
+	else
+		snprintf(p->why, sizeof(p->why), "no cpu hog ran beside a victim");
+}
+
+/* "holds for faults (2 of 2 VMs)" or "faults not measured: why". */
+static void part_text(const struct part *p, const char *what, const char *of, char *buf,
+		      size_t n)
+{
+	if (p->n)
+		snprintf(buf, n, "%s for %s (%d of %d %s)", part_word(p), what, p->k, p->n, of);
+	else
+		snprintf(buf, n, "%s not measured: %s", what, p->why);
+}
+
+/*
+ * 8. A VM's fault stays inside it, and cgroups stop noisy neighbours
+ * (iso.neighbour): "holds" when both parts hold wherever judged, "does
+ * not hold here" when neither holds anywhere, else "holds in part"; where
+ * only one part could be judged, its verdict leads and the other says why not.
+ */
 static void claim_isolation(const struct rp_report *rp, const struct rp_run *r,
 			    struct claim_out *o)
 {
-	size_t i;
-	json_t *w;
+	struct part fault = {0, 0, ""}, limits = {0, 0, ""};
+	char a[360], b[360]; /* both fit in a verdict */
 
-	(void)r;
-	json_array_foreach(rp->benches, i, w)
-		if (!strncmp(json_string_value(w), "noisy.", 6))
-			cat(o->ev, sizeof(o->ev), "%s ran; ", json_string_value(w));
-	snprintf(o->verdict, sizeof(o->verdict), "not measured: %s", o->ev[0] ?
-		 "the report has no rule yet to judge noisy.* workloads" :
-		 "no noisy-neighbour workload (noisy.*) in this run");
+	if (!rp_exp_in_run(r, RP_EXP_NEIGHBOUR)) {
+		snprintf(o->verdict, sizeof(o->verdict), "not measured: no noisy-neighbour "
+			 "experiment (iso.neighbour) in this run; select iso.* or run --all");
+		return;
+	}
+	fault_part(rp, r, o, &fault);
+	limits_part(rp, r, o, &limits);
+	cat(o->ev, sizeof(o->ev), "see Isolation: noisy neighbours");
+	part_text(&fault, "faults", "VMs", a, sizeof(a));
+	part_text(&limits, "limits", "approaches", b, sizeof(b));
+	if (!fault.n && !limits.n)
+		snprintf(o->verdict, sizeof(o->verdict), "not measured: %s; %s", fault.why,
+			 limits.why);
+	else if (!fault.n || !limits.n) /* the part judged first: its words lead */
+		snprintf(o->verdict, sizeof(o->verdict), "%s; %s", fault.n ? a : b,
+			 fault.n ? b : a);
+	else if (fault.k == fault.n && limits.k == limits.n)
+		snprintf(o->verdict, sizeof(o->verdict), "holds (%d of %d VMs' faults stayed "
+			 "inside; limits stopped the cpu hog for %d of %d approaches)", fault.k,
+			 fault.n, limits.k, limits.n);
+	else if (!fault.k && !limits.k)
+		snprintf(o->verdict, sizeof(o->verdict), "does not hold here: %s; %s", a, b);
+	else
+		snprintf(o->verdict, sizeof(o->verdict), "holds in part: %s; %s", a, b);
 }
 
 static const struct {

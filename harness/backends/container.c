@@ -10,9 +10,12 @@
  */
 #include "container_common.h"
 #include "container_driver.h"
+#include "floor_util.h"
+#include "phases.h"
 #include "../cgroup.h"
 #include "../envutil.h"
 #include "../exec.h"
+#include "../../common/clock.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -96,30 +99,17 @@ static int container_available(const struct vb_backend *be, const struct vb_run_
 	return 1;
 }
 
-static int container_start(struct vb_instance *in, const struct vb_run_ctx *ctx,
-			   char *err, size_t n)
+/*
+ * Fill c for a container named after `instance` (the runtime found, the
+ * cgroups, its id) and count it among the v1 users on a hybrid host
+ * (release_v1 undoes that). 0 or -1 with err.
+ */
+static int container_init(struct vb_container *c, const struct runtime *rt,
+			  const struct vb_run_ctx *ctx, const char *instance, char *err, size_t n)
 {
-	const struct runtime *rt = find_runtime(ctx, err, n);
-	struct container *ct = calloc(1, sizeof(*ct));
 	const char *root = vb_cgroup2_root();
-	struct vb_container *c;
 	char *at;
-	int sv[2], rc;
 
-	if (!ct) {
-		snprintf(err, n, "out of memory");
-		return -1;
-	}
-	in->priv = ct;
-	if (!rt)
-		return -1;
-	c = &ct->c;
-	c->priv = calloc(1, rt->drv->priv_size);
-	if (!c->priv) {
-		snprintf(err, n, "out of memory");
-		return -1;
-	}
-	ct->drv = rt->drv;
 	c->runtime = rt->name;
 	if (!vb_which(rt->name, c->rt, sizeof(c->rt))) {
 		snprintf(err, n, "%s not found", rt->name);
@@ -140,13 +130,43 @@ static int container_start(struct vb_instance *in, const struct vb_run_ctx *ctx,
 	 * runc and podman take no '@' in names: container@new is
 	 * vbench-<pid>-<start>-container-new.
 	 */
-	snprintf(c->id, sizeof(c->id), "%s-%s", c->parent + 1, in->name);
+	snprintf(c->id, sizeof(c->id), "%s-%s", c->parent + 1, instance);
 	at = strchr(c->id, '@');
 	if (at)
 		*at = '-';
+	return 0;
+}
+
+static int container_start(struct vb_instance *in, const struct vb_run_ctx *ctx,
+			   char *err, size_t n)
+{
+	const struct runtime *rt = find_runtime(ctx, err, n);
+	struct container *ct = calloc(1, sizeof(*ct));
+	struct vb_container *c;
+	int sv[2], rc;
+	double t;
+
+	if (!ct) {
+		snprintf(err, n, "out of memory");
+		return -1;
+	}
+	in->priv = ct;
+	if (!rt)
+		return -1;
+	c = &ct->c;
+	c->priv = calloc(1, rt->drv->priv_size);
+	if (!c->priv) {
+		snprintf(err, n, "out of memory");
+		return -1;
+	}
+	ct->drv = rt->drv;
+	if (container_init(c, rt, ctx, in->name, err, n))
+		return -1;
 	snprintf(c->log, sizeof(c->log), "%s/%s.log", ctx->workdir, in->name);
+	t = vb_now_ms();
 	if (vb_env_scratch(in, ctx, err, n))
 		return -1;
+	vb_phase_end(in->info, "scratch image", t);
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv)) {
 		snprintf(err, n, "socketpair: %s", strerror(errno));
 		return -1;
@@ -293,6 +313,13 @@ static void remove_v1_groups(const struct vb_container *c)
 	closedir(d);
 }
 
+/* The end of c's use of the v1 groups (container_init): the last one removes them. */
+static void release_v1(const struct vb_container *c)
+{
+	if (c->hybrid && --v1_instances == 0)
+		remove_v1_groups(c);
+}
+
 static void container_stop(struct vb_instance *in)
 {
 	struct container *ct = in->priv;
@@ -300,14 +327,40 @@ static void container_stop(struct vb_instance *in)
 	if (ct) {
 		if (ct->drv)
 			ct->drv->stop(in, &ct->c);
-		if (ct->c.hybrid && --v1_instances == 0)
-			remove_v1_groups(&ct->c);
+		release_v1(&ct->c);
 		free(ct->c.priv);
 	}
 	in->pid = 0;
 	vb_env_cleanup(in);
 	free(ct);
 	in->priv = NULL;
+}
+
+/* The driver's floor, on a container of its own beside the instances. */
+static int container_floor(const struct vb_backend *be, const struct vb_run_ctx *ctx,
+			   double *ms, char *what, size_t n)
+{
+	const struct runtime *rt = find_runtime(ctx, what, n);
+	struct vb_container c = { .created = 0 };
+	int rc;
+
+	(void)be;
+	if (!rt)
+		return -1;
+	if (!rt->drv->floor) {
+		snprintf(what, n,
+			 "the floor is defined for an OCI runtime (crun, runc), not for %s",
+			 rt->name);
+		return 1;
+	}
+	if (vb_floor_payload(ctx, what, n))
+		return -1;
+	/* "floor": no instance has that name, so neither id nor cgroup can collide */
+	rc = container_init(&c, rt, ctx, "floor", what, n);
+	if (rc == 0)
+		rc = rt->drv->floor(&c, ctx, ms, what, n);
+	release_v1(&c);
+	return rc;
 }
 
 const struct vb_backend vb_backend_container = {
@@ -319,4 +372,5 @@ const struct vb_backend vb_backend_container = {
 	.collect = container_collect,
 	.log_tail = container_log_tail,
 	.stop = container_stop,
+	.floor = container_floor,
 };

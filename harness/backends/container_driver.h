@@ -28,6 +28,13 @@ struct vb_container_driver {
 		     int io_fd, char *err, size_t n);
 	/* Stop the container and remove what start() made; safe after a failed start. */
 	void (*stop)(struct vb_instance *in, struct vb_container *c);
+	/*
+	 * The backend's floor (backend.h) on c (filled in as for start(), its
+	 * id and cgroup the floor's own): 0 with *ms, or -1 with err; leaves
+	 * nothing behind. NULL: the driver has no floor.
+	 */
+	int (*floor)(struct vb_container *c, const struct vb_run_ctx *ctx, double *ms, char *err,
+		     size_t n);
 };
 
 /* crun and runc on vbench's OCI bundle (container_oci.c). */

@@ -15,6 +15,7 @@
 #include "container_common.h"
 #include "container_driver.h"
 #include "oci.h"
+#include "phases.h"
 #include "podman_cmd.h"
 #include "../../common/clock.h"
 #include "../envutil.h"
@@ -207,6 +208,7 @@ static int podman_start(struct vb_instance *in, struct vb_container *c,
 		return -1;
 	}
 	c->created = 1; /* from here on stop() removes the container */
+	t0 = vb_now_ms();
 	p->client = vb_container_spawn(c, cmd.argv, io_fd);
 	if (p->client < 0) {
 		p->client = 0;
@@ -218,12 +220,18 @@ static int podman_start(struct vb_instance *in, struct vb_container *c,
 		in->pid = 0;
 		return -1;
 	}
+	/* `run` itself shows no steps: only when `inspect` sees its init running */
+	t0 = vb_phase_end(in->info, "run to running init", t0);
 	if (container_cgroup(in->pid, c->hybrid, c->cgpath, sizeof(c->cgpath))) {
 		snprintf(err, n, "/proc/%d/cgroup: no container cgroup", (int)in->pid);
 		return -1;
 	}
 	vb_container_describe(in, c);
-	return vb_container_join_v2(in, c, ctx, err, n);
+	t0 = vb_phase_end(in->info, "runtime version", t0);
+	if (vb_container_join_v2(in, c, ctx, err, n))
+		return -1;
+	vb_phase_end(in->info, "cgroup join", t0);
+	return 0;
 }
 
 static void podman_stop(struct vb_instance *in, struct vb_container *c)

@@ -44,15 +44,17 @@ static json_t *strings(const char *const *v, size_t n)
 
 #define STRINGS(v) strings(v, sizeof(v) / sizeof(v[0]))
 
-static json_t *process_json(void)
+static json_t *process_json(int floor)
 {
 	const char *args[] = { VB_OCI_AGENT, "--role", "container", "--scratch",
 			       VB_OCI_SCRATCH };
+	const char *floor_args[] = { VB_OCI_FLOOR };
 	/* container=: the systemd convention the agent's virt detection reads */
 	const char *env[] = { "PATH=/", "container=oci" };
 
 	return json_pack("{s:b, s:{s:i, s:i}, s:o, s:o, s:s, s:{s:o, s:o, s:o}, s:b}",
-			 "terminal", 0, "user", "uid", 0, "gid", 0, "args", STRINGS(args),
+			 "terminal", 0, "user", "uid", 0, "gid", 0, "args",
+			 floor ? STRINGS(floor_args) : STRINGS(args),
 			 "env", STRINGS(env), "cwd", "/", "capabilities", "bounding",
 			 STRINGS(caps), "effective", STRINGS(caps), "permitted", STRINGS(caps),
 			 "noNewPrivileges", 1);
@@ -60,9 +62,8 @@ static json_t *process_json(void)
 
 static json_t *mounts_json(const char *scratch)
 {
-	return json_pack(
+	json_t *m = json_pack(
 		"[{s:s, s:s, s:s},"
-		" {s:s, s:s, s:s, s:[s,s,s,s]},"
 		" {s:s, s:s, s:s, s:[s,s,s,s]},"
 		" {s:s, s:s, s:s, s:[s,s,s,s]},"
 		" {s:s, s:s, s:s, s:[s,s,s,s]}]",
@@ -72,9 +73,14 @@ static json_t *mounts_json(const char *scratch)
 		"destination", "/sys", "type", "sysfs", "source", "sysfs", "options",
 		"nosuid", "noexec", "nodev", "ro",
 		"destination", "/tmp", "type", "tmpfs", "source", "tmpfs", "options",
-		"nosuid", "nodev", "mode=1777", "size=65536k",
-		"destination", VB_OCI_SCRATCH, "type", "bind", "source", scratch, "options",
-		"bind", "rw", "nosuid", "nodev");
+		"nosuid", "nodev", "mode=1777", "size=65536k");
+
+	if (scratch)
+		json_array_append_new(m, json_pack("{s:s, s:s, s:s, s:[s,s,s,s]}", "destination",
+						   VB_OCI_SCRATCH, "type", "bind", "source",
+						   scratch, "options", "bind", "rw", "nosuid",
+						   "nodev"));
+	return m;
 }
 
 void vb_oci_cpuset(const int *pus, int npus, char *buf, size_t n)
@@ -120,7 +126,7 @@ json_t *vb_oci_config(const struct vb_oci_spec *s)
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		json_array_append_new(ns, json_pack("{s:s}", "type", kinds[i]));
 	return json_pack("{s:s, s:o, s:{s:s, s:b}, s:s, s:o, s:{s:o, s:s, s:o, s:o, s:o}}",
-			 "ociVersion", "1.0.2", "process", process_json(), "root", "path",
+			 "ociVersion", "1.0.2", "process", process_json(s->floor), "root", "path",
 			 "rootfs", "readonly", 1, "hostname", "vbench", "mounts",
 			 mounts_json(s->scratch_host), "linux", "namespaces", ns,
 			 "cgroupsPath", s->cgroups_path, "resources", resources_json(s),
@@ -128,16 +134,16 @@ json_t *vb_oci_config(const struct vb_oci_spec *s)
 }
 
 /* Hard link when on the same filesystem, else a copy (mode 0755). */
-static int place_agent(const char *agent, const char *dst, char *err, size_t n)
+static int place_program(const char *prog, const char *dst, char *err, size_t n)
 {
 	int in, out, rc = 0;
 	struct stat st;
 
-	if (link(agent, dst) == 0)
+	if (link(prog, dst) == 0)
 		return 0;
-	in = open(agent, O_RDONLY | O_CLOEXEC);
+	in = open(prog, O_RDONLY | O_CLOEXEC);
 	if (in < 0 || fstat(in, &st)) {
-		snprintf(err, n, "open %s: %s", agent, strerror(errno));
+		snprintf(err, n, "open %s: %s", prog, strerror(errno));
 		if (in >= 0)
 			close(in);
 		return -1;
@@ -152,7 +158,7 @@ static int place_agent(const char *agent, const char *dst, char *err, size_t n)
 		ssize_t w = sendfile(out, in, NULL, (size_t)left);
 
 		if (w <= 0) {
-			snprintf(err, n, "copy %s to %s: %s", agent, dst,
+			snprintf(err, n, "copy %s to %s: %s", prog, dst,
 				 w < 0 ? strerror(errno) : "short read");
 			rc = -1;
 		}
@@ -166,7 +172,9 @@ static int place_agent(const char *agent, const char *dst, char *err, size_t n)
 	return rc;
 }
 
-int vb_oci_rootfs(const char *dir, const char *agent, char *err, size_t n)
+/* Rootfs dir: the mount points (the scratch image's with `scratch`), and prog at `at`. */
+static int make_rootfs(const char *dir, const char *prog, const char *at, int scratch,
+		       char *err, size_t n)
 {
 	char p[PATH_MAX];
 	int fd;
@@ -182,18 +190,25 @@ int vb_oci_rootfs(const char *dir, const char *agent, char *err, size_t n)
 			return -1;
 		}
 	}
-	snprintf(p, sizeof(p), "%s%s", dir, VB_OCI_SCRATCH);
-	fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		snprintf(err, n, "create %s: %s", p, strerror(errno));
-		return -1;
+	if (scratch) {
+		snprintf(p, sizeof(p), "%s%s", dir, VB_OCI_SCRATCH);
+		fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			snprintf(err, n, "create %s: %s", p, strerror(errno));
+			return -1;
+		}
+		close(fd);
 	}
-	close(fd);
-	snprintf(p, sizeof(p), "%s%s", dir, VB_OCI_AGENT);
-	return place_agent(agent, p, err, n);
+	snprintf(p, sizeof(p), "%s%s", dir, at);
+	return place_program(prog, p, err, n);
 }
 
-int vb_oci_bundle(const char *dir, const char *agent, const struct vb_oci_spec *s,
+int vb_oci_rootfs(const char *dir, const char *agent, char *err, size_t n)
+{
+	return make_rootfs(dir, agent, VB_OCI_AGENT, 1, err, n);
+}
+
+int vb_oci_bundle(const char *dir, const char *prog, const struct vb_oci_spec *s,
 		  char *err, size_t n)
 {
 	char p[PATH_MAX];
@@ -205,7 +220,8 @@ int vb_oci_bundle(const char *dir, const char *agent, const struct vb_oci_spec *
 		return -1;
 	}
 	snprintf(p, sizeof(p), "%s/rootfs", dir);
-	if (vb_oci_rootfs(p, agent, err, n))
+	if (make_rootfs(p, prog, s->floor ? VB_OCI_FLOOR : VB_OCI_AGENT, s->scratch_host != NULL,
+			err, n))
 		return -1;
 	cfg = vb_oci_config(s);
 	if (!cfg) {

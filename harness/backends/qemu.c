@@ -4,6 +4,8 @@
  * whose /init is the agent). The channel and the QMP monitor are socket
  * pairs QEMU inherits (chardev socket,fd=N): no paths, no connect race.
  */
+#include "floor_util.h"
+#include "phases.h"
 #include "qemu.h"
 #include "qmp.h"
 #include "../envutil.h"
@@ -161,18 +163,47 @@ static void record_version(struct vb_instance *in)
 	json_decref(v);
 }
 
+int vb_qemu_launch_argv(const struct vb_qemu_variant *v, const struct vb_run_ctx *ctx,
+			struct vb_qemu_cfg *cfg, struct vb_qemu_argv *a)
+{
+	cfg->chan_fd = CHAN_FD;
+	cfg->qmp_fd = QMP_FD;
+	cfg->cpus = ctx->npus > 0 ? ctx->npus : 1;
+	cfg->mem_mb = ctx->memory_mb > 0 ? ctx->memory_mb : DEFAULT_MEM_MB;
+	cfg->qemu = ctx->qemu;
+	cfg->cpu = ctx->cpu_model;
+	cfg->extra = ctx->qemu_args;
+	return vb_qemu_build_argv(v, cfg, a);
+}
+
+/* The guest image the run's options ask for. */
+static struct vb_image_req image_req(const struct vb_run_ctx *ctx)
+{
+	return (struct vb_image_req){ ctx->cache_dir, ctx->agent_path, ctx->kernel, ctx->modules,
+				      ctx->verbose, ctx->image_extra, ctx->nimage_extra };
+}
+
+/* Two connected sockets, for the channel or QMP: 0, or -1 with err. */
+static int sockets(int sv[2], char *err, size_t n)
+{
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv)) {
+		snprintf(err, n, "socketpair: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static int qemu_start(struct vb_instance *in, const struct vb_run_ctx *ctx, char *err,
 		      size_t n)
 {
 	const struct vb_qemu_variant *v = vb_qemu_variant_of(in->be, err, n);
-	struct vb_image_req req = { ctx->cache_dir, ctx->agent_path, ctx->kernel, ctx->modules,
-				    ctx->verbose, ctx->image_extra, ctx->nimage_extra };
+	struct vb_image_req req = image_req(ctx);
 	static struct vb_qemu_argv a; /* large: not on the stack */
 	struct qemu_priv *p;
 	struct vb_image img;
 	char cmdline[VB_QEMU_ARG_BYTES + 512];
 	int chan[2], qmp[2];
-	double t0 = vb_now_ms();
+	double t0 = vb_now_ms(), t;
 
 	if (!v)
 		return -1;
@@ -186,8 +217,11 @@ static int qemu_start(struct vb_instance *in, const struct vb_run_ctx *ctx, char
 	if (vb_image_ensure(&req, v->flavor, &img, err, n))
 		return -1;
 	/* building the image is not booting: keep it out of start-to-hello */
-	in->setup_ms = vb_now_ms() - t0;
+	t = vb_now_ms();
+	in->setup_ms = t - t0;
 	json_object_set_new(in->info, "image_ms", json_real(in->setup_ms));
+	json_object_set_new(in->info, "disk", json_pack("{s:s, s:s}", "kernel", img.k.vmlinux,
+							"initramfs", img.initrd));
 	snprintf(p->dir, sizeof(p->dir), "%s/%s.XXXXXX", ctx->workdir, in->name);
 	if (!mkdtemp(p->dir)) {
 		snprintf(err, n, "mkdtemp %s: %s", p->dir, strerror(errno));
@@ -207,14 +241,12 @@ static int qemu_start(struct vb_instance *in, const struct vb_run_ctx *ctx, char
 		return -1;
 	}
 	close(probe);
+	vb_phase_end(in->info, "scratch image", t);
 	struct vb_qemu_cfg cfg = {
 		.vmlinux = img.k.vmlinux, .initrd = img.initrd, .console_log = p->console,
-		.disk = in->scratch, .chan_fd = CHAN_FD, .qmp_fd = QMP_FD,
-		.cpus = ctx->npus > 0 ? ctx->npus : 1,
-		.mem_mb = ctx->memory_mb > 0 ? ctx->memory_mb : DEFAULT_MEM_MB,
-		.qemu = ctx->qemu, .cpu = ctx->cpu_model, .extra = ctx->qemu_args,
+		.disk = in->scratch,
 	};
-	if (vb_qemu_build_argv(v, &cfg, &a)) {
+	if (vb_qemu_launch_argv(v, ctx, &cfg, &a)) {
 		snprintf(err, n, "QEMU command line too long");
 		return -1;
 	}
@@ -223,18 +255,16 @@ static int qemu_start(struct vb_instance *in, const struct vb_run_ctx *ctx, char
 	json_object_set_new(in->info, "guest_kernel", json_string(img.k.release));
 	json_object_set_new(in->info, "initrd", json_string(img.initrd));
 	json_object_set_new(in->info, "accel", json_string(vb_accel_name(in->be->traits.accel)));
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, chan)) {
-		snprintf(err, n, "socketpair: %s", strerror(errno));
+	if (sockets(chan, err, n))
 		return -1;
-	}
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, qmp)) {
-		snprintf(err, n, "socketpair: %s", strerror(errno));
+	if (sockets(qmp, err, n)) {
 		close(chan[0]);
 		close(chan[1]);
 		return -1;
 	}
 	pid_t self = getpid();
 
+	t = vb_now_ms();
 	in->pid = fork();
 	if (in->pid == 0)
 		child_exec(&a, self, chan[1], qmp[1], p->qemu_log);
@@ -252,9 +282,152 @@ static int qemu_start(struct vb_instance *in, const struct vb_run_ctx *ctx, char
 	/* QEMU answers QMP once the machine (and its vCPU threads) exists */
 	if (vb_qmp_open(&p->qmp, p->qmp_fd, QMP_TIMEOUT_MS, err, n))
 		return -1;
+	t = vb_phase_end(in->info, "QEMU to QMP", t);
 	pin_vcpus(in, ctx);
 	record_version(in);
+	vb_phase_end(in->info, "vCPU pinning and version", t);
 	return 0;
+}
+
+/* The floor's files, in a private dir of the workdir. */
+struct floor_files {
+	char dir[PATH_MAX];
+	char initrd[PATH_MAX];      /* /init alone: the payload */
+	char console[PATH_MAX];     /* a FIFO: the line arrives as the guest writes it */
+	char disk[PATH_MAX];        /* sparse, as big as the scratch image: never touched */
+	char log[PATH_MAX];         /* QEMU's stderr */
+};
+
+/* Make the floor's dir and files in it: 0, or -1 with err (then remove f->dir). */
+static int floor_files(const struct vb_backend *be, const struct vb_run_ctx *ctx,
+		       struct floor_files *f, char *err, size_t n)
+{
+	int fd;
+
+	snprintf(f->dir, sizeof(f->dir), "%.4000s/%s-floor.XXXXXX", ctx->workdir, be->name);
+	if (!mkdtemp(f->dir)) {
+		snprintf(err, n, "mkdtemp %s: %s", f->dir, strerror(errno));
+		f->dir[0] = '\0';
+		return -1;
+	}
+	snprintf(f->initrd, sizeof(f->initrd), "%.4000s/init.cpio", f->dir);
+	snprintf(f->console, sizeof(f->console), "%.4000s/console.log", f->dir);
+	snprintf(f->disk, sizeof(f->disk), "%.4000s/disk.img", f->dir);
+	snprintf(f->log, sizeof(f->log), "%.4000s/qemu.log", f->dir);
+	if (vb_initramfs_init_only(f->initrd, ctx->floor_hello, err, n))
+		return -1;
+	if (mkfifo(f->console, 0600)) {
+		snprintf(err, n, "mkfifo %s: %s", f->console, strerror(errno));
+		return -1;
+	}
+	fd = open(f->disk, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 || ftruncate(fd, (off_t)ctx->scratch_mib << 20)) {
+		snprintf(err, n, "create %s: %s", f->disk, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/* QEMU for the floor, as start() runs it (child_exec), on the run's PUs. */
+struct floor_qemu {
+	const struct vb_run_ctx *ctx;
+	struct vb_qemu_argv *a;
+	int chan, qmp;
+	const char *log;
+	pid_t parent;
+};
+
+static pid_t spawn_qemu(void *arg)
+{
+	struct floor_qemu *q = arg;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (vb_floor_pin_self(q->ctx))
+			_exit(127);
+		child_exec(q->a, q->parent, q->chan, q->qmp, q->log);
+	}
+	if (pid > 0)
+		setpgid(pid, pid); /* as the child does: whichever runs first */
+	return pid;
+}
+
+/* Boot f's trivial guest with start()'s command line but for -initrd: 0 with *ms, or -1. */
+static int floor_launch(const struct vb_qemu_variant *v, const struct vb_run_ctx *ctx,
+			const char *vmlinux, const struct floor_files *f, double *ms, char *err,
+			size_t n)
+{
+	static struct vb_qemu_argv a; /* large: not on the stack */
+	struct vb_qemu_cfg cfg = { .vmlinux = vmlinux, .initrd = f->initrd,
+				   .console_log = f->console, .disk = f->disk };
+	struct floor_qemu q = { .ctx = ctx, .a = &a, .log = f->log, .parent = getpid() };
+	int chan[2] = { -1, -1 }, qmp[2] = { -1, -1 }, console, rc = -1;
+
+	if (vb_qemu_launch_argv(v, ctx, &cfg, &a)) {
+		snprintf(err, n, "QEMU command line too long");
+		return -1;
+	}
+	/* with no writer yet it opens at once, and reads no end before QEMU has come and gone */
+	console = open(f->console, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (console < 0) {
+		snprintf(err, n, "open %s: %s", f->console, strerror(errno));
+		return -1;
+	}
+	if (sockets(chan, err, n) == 0 && sockets(qmp, err, n) == 0) {
+		q.chan = chan[1];
+		q.qmp = qmp[1];
+		struct vb_floor_launch l = { .what = a.argv[0], .spawn = spawn_qemu, .arg = &q,
+					     .rfd = console, .wfd = -1,
+					     .timeout_ms = ctx->hello_timeout_ms };
+
+		rc = vb_floor_time(&l, ms, err, n);
+		if (rc)
+			vb_env_log_tail(f->log, "qemu", err, n, strlen(err));
+	}
+	for (int i = 0; i < 2; i++) {
+		if (chan[i] >= 0)
+			close(chan[i]);
+		if (qmp[i] >= 0)
+			close(qmp[i]);
+	}
+	close(console);
+	return rc;
+}
+
+int vb_qemu_floor_boot(const struct vb_backend *be, const struct vb_run_ctx *ctx,
+		       const char *vmlinux, double *ms, char *what, size_t n)
+{
+	const struct vb_qemu_variant *v = vb_qemu_variant_of(be, what, n);
+	struct floor_files f = { .dir = "" };
+	int rc;
+
+	if (!v || vb_floor_payload(ctx, what, n))
+		return -1;
+	rc = floor_files(be, ctx, &f, what, n);
+	if (rc == 0)
+		rc = floor_launch(v, ctx, vmlinux, &f, ms, what, n);
+	if (f.dir[0])
+		vb_rmtree(f.dir);
+	if (rc == 0)
+		snprintf(what, n, "QEMU %s boot of the same kernel to a trivial /init",
+			 vb_accel_name(be->traits.accel));
+	return rc;
+}
+
+static int qemu_floor(const struct vb_backend *be, const struct vb_run_ctx *ctx, double *ms,
+		      char *what, size_t n)
+{
+	const struct vb_qemu_variant *v = vb_qemu_variant_of(be, what, n);
+	struct vb_image_req req = image_req(ctx);
+	struct vb_image img;
+
+	/* the kernel start() boots; finding or building it is not timed */
+	if (!v || vb_image_ensure(&req, v->flavor, &img, what, n))
+		return -1;
+	return vb_qemu_floor_boot(be, ctx, img.k.vmlinux, ms, what, n);
 }
 
 static void qemu_collect(struct vb_instance *in, json_t *counters)
@@ -326,6 +499,7 @@ static void qemu_stop(struct vb_instance *in)
 		.collect = qemu_collect, \
 		.log_tail = qemu_log_tail, \
 		.stop = qemu_stop, \
+		.floor = qemu_floor, \
 	};
 QEMU_VARIANTS(QEMU_BACKEND)
 #undef QEMU_BACKEND

@@ -97,6 +97,29 @@ int vb_initramfs_write(const char *path, const unsigned char *agent, size_t agen
 	return vb_safe_commit(&out, rc != 0, err, n);
 }
 
+int vb_initramfs_init_only(const char *path, const char *init, char *err, size_t n)
+{
+	struct vb_safe_file out;
+	unsigned char *data;
+	struct vb_cpio c;
+	size_t len;
+	FILE *f;
+	int rc;
+
+	if (vb_read_file(init, MAX_AGENT_BYTES, &data, &len, err, n))
+		return -1;
+	f = vb_safe_open(&out, path, 0644, err, n);
+	if (!f) {
+		free(data);
+		return -1;
+	}
+	vb_cpio_init(&c, f);
+	rc = vb_cpio_file(&c, "init", 0755, data, len);
+	rc |= vb_cpio_finish(&c);
+	free(data);
+	return vb_safe_commit(&out, rc != 0, err, n);
+}
+
 /*
  * The extra files' part of the cache key: their names and what stat says
  * of them (device, inode, size, mtime), as make decides, not their bytes:

@@ -35,4 +35,10 @@ int vb_initramfs_write(const char *path, const unsigned char *agent, size_t agen
 		       const struct vb_modset *s, const struct vb_image_file *extra,
 		       size_t nextra, char *err, size_t n);
 
+/*
+ * Write an initramfs holding /init alone (mode 0755), the bytes of file
+ * init: the floor's trivial guest (backend.h, floor()). 0 or -1 with err.
+ */
+int vb_initramfs_init_only(const char *path, const char *init, char *err, size_t n);
+
 #endif

@@ -144,6 +144,9 @@ int vb_l1_files(const struct vb_run_ctx *ctx, struct vb_l1_files *l, char *err, 
 	/* the running binary itself, even if a rebuild has replaced its file since */
 	if (add_program(l, "/proc/self/exe", "/usr/bin/vbench", &deps, err, n) ||
 	    add(l, ctx->agent_path, "/usr/bin/vbench-agent", err, n) ||
+	    /* beside the agent, where life.start's floors look for it */
+	    (ctx->floor_hello &&
+	     add(l, ctx->floor_hello, "/usr/bin/vbench-floor-hello", err, n)) ||
 	    add_tool(l, "qemu-system-x86_64", "/usr/bin/qemu-system-x86_64", &deps, err, n) ||
 	    add_tool(l, "mke2fs", "/usr/sbin/mke2fs", &deps, err, n))
 		return -1;

@@ -65,6 +65,9 @@ static json_t *nested_args(const struct vb_lab *lab, const struct vb_l1_files *l
 	argf(a, "--cpus", o->cpus);
 	argf(a, "--memory", o->memory_mb);
 	argf(a, "--scratch-mib", o->scratch_mib);
+	argf(a, "--life-reps", o->life_reps);
+	argf(a, "--budget", o->budget_bytes);
+	argf(a, "--density-max", o->density_max);
 	argf(a, "--timeout", o->timeout_s);
 	argf(a, "--hello-timeout", o->hello_timeout_s);
 	arg(a, "--lab");

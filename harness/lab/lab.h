@@ -39,7 +39,8 @@ int vb_lab_run(const struct vb_lab *lab, json_t *doc, char *err, size_t n);
 
 /*
  * Merge a nested run's checked document: its bare as VB_LAB_BARE, its
- * entries for names under their own names with the lab's note in traits
+ * entries for names (backends, measurements, experiments the host
+ * selected) under their own names with the lab's note in traits
  * and the lab's bare as baseline; anything else it holds is dropped and
  * counted. Returns the number of measurements taken.
  */

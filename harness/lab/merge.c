@@ -78,6 +78,44 @@ static void merge_backend(json_t *doc, const json_t *b, const char *name, const 
 	json_array_append_new(json_object_get(doc, "backends"), e);
 }
 
+/* An experiment entry the readers can take: one the host selected, with its status. */
+static int experiment_ok(const json_t *doc, const json_t *e)
+{
+	const char *st = vb_json_str(e, "status", "");
+	const json_t *r = json_object_get(e, "reason");
+	size_t i;
+	json_t *x;
+
+	if (!json_is_object(e) || (!json_is_null(r) && !json_is_string(r)) ||
+	    (strcmp(st, "ok") && strcmp(st, "failed") && strcmp(st, "unavailable") &&
+	     strcmp(st, "interrupted")))
+		return 0;
+	json_array_foreach(json_object_get(json_object_get(json_object_get(doc, "meta"), "plan"),
+					   "experiments"), i, x)
+		if (json_is_string(x) && !strcmp(json_string_value(x), vb_json_str(e, "name", "")))
+			return 1;
+	return 0;
+}
+
+/* The nested run's experiment entries, renamed as its backends are. */
+static void merge_experiments(json_t *doc, const json_t *nested, const char *const *names,
+			      size_t n, size_t *dropped)
+{
+	size_t i;
+	json_t *x, *e;
+
+	json_array_foreach(json_object_get(nested, "experiments"), i, x) {
+		const char *name = host_name(vb_json_str(x, "backend", ""), names, n);
+
+		if (!name || !experiment_ok(doc, x) || !(e = json_deep_copy(x))) {
+			(*dropped)++;
+			continue;
+		}
+		json_object_set_new(e, "backend", json_string(name));
+		json_array_append_new(json_object_get(doc, "experiments"), e);
+	}
+}
+
 size_t vb_lab_merge(json_t *doc, const json_t *nested, const char *const *names, size_t n,
 		    const char *note, size_t *dropped)
 {
@@ -109,5 +147,6 @@ size_t vb_lab_merge(json_t *doc, const json_t *nested, const char *const *names,
 		json_array_append_new(json_object_get(doc, "measurements"), e);
 		taken++;
 	}
+	merge_experiments(doc, nested, names, n, dropped);
 	return taken;
 }

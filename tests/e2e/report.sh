@@ -30,7 +30,8 @@ check "charts embedded as data: URIs" grep -q 'data:image/svg+xml;base64,' "$R/i
 missing=""
 for s in "Findings" "Contents" "Environment" "Overhead vs bare" "VM exits by reason" \
 	"Absolute results" "I/O: latency per request" "I/O: device accesses per request" \
-	"TLB and page walks" "Lifecycle" "Full vs para-virtualization" \
+	"TLB and page walks" "Lifecycle: start" "Lifecycle: memory and density" \
+	"Isolation: noisy neighbours" "Full vs para-virtualization" \
 	"Textbook claims, tested" "For coursework" "Glossary"; do
 	grep -q "^## $s" "$R/report.md" && grep -q "<h2[^>]*>$s</h2>" "$R/index.html" ||
 		missing="$missing '$s'"

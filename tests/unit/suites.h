@@ -8,6 +8,7 @@
 	X(safefile)  \
 	X(cli)       \
 	X(workloads) \
+	X(agentops)  \
 	X(image)     \
 	X(modules)   \
 	X(textsafe)  \
@@ -27,4 +28,7 @@
 	X(debris)    \
 	X(resume)    \
 	X(set)       \
-	X(precision)
+	X(precision) \
+	X(floor)     \
+	X(limits)    \
+	X(lifecycle)

@@ -5,6 +5,7 @@
 
 #include "../../harness/run_opts.h"
 #include "../../harness/select.h"
+#include "../../harness/life/life.h"
 
 static int parse(struct vb_run_opts *o, char *err, size_t n, int argc, char **argv)
 {
@@ -27,6 +28,35 @@ START_TEST(defaults_and_quick)
 	ck_assert_uint_eq(o.samples, 3);
 	ck_assert_uint_eq(o.min_sample_ms, 20);
 	ck_assert_str_eq(o.out, "x.json");
+	ck_assert_uint_eq(o.life_reps, 3);
+	ck_assert_int_eq(o.budget_bytes, 256LL << 20);
+	ck_assert_uint_eq(o.density_max, 32);
+}
+END_TEST
+
+START_TEST(life_options)
+{
+	struct vb_run_opts o;
+	char err[256];
+	char *a1[] = { "run" }, *a2[] = { "run", "--budget", "1.5G", "--life-reps", "4" };
+	char *a3[] = { "run", "--budget", "50%" }, *bad[] = { "run", "--budget", "2Q" };
+	char *tiny[] = { "run", "--budget", "100K" }, *over[] = { "run", "--budget", "101%" };
+
+	ck_assert_int_eq(parse(&o, err, sizeof(err), 1, a1), 0);
+	ck_assert_int_eq(o.budget_bytes, 2LL << 30);
+	ck_assert_str_eq(o.budget_desc, "2G");
+	ck_assert_uint_eq(o.life_reps, 10);
+	ck_assert_uint_eq(o.density_max, 1000);
+	ck_assert_int_eq(parse(&o, err, sizeof(err), 5, a2), 0);
+	ck_assert_int_eq(o.budget_bytes, 3LL << 29);
+	ck_assert_uint_eq(o.life_reps, 4);
+	ck_assert_int_eq(parse(&o, err, sizeof(err), 3, a3), 0);
+	ck_assert_ptr_nonnull(strstr(o.budget_desc, "50% of "));
+	ck_assert_int_eq(parse(&o, err, sizeof(err), 3, bad), 2);
+	ck_assert_ptr_nonnull(strstr(err, "K, M, G or T"));
+	ck_assert_int_eq(parse(&o, err, sizeof(err), 3, tiny), 2);
+	ck_assert_int_eq(parse(&o, err, sizeof(err), 3, over), 2);
+	ck_assert_ptr_nonnull(strstr(err, "more than 100%"));
 }
 END_TEST
 
@@ -57,6 +87,7 @@ START_TEST(select_backends_and_benches)
 {
 	struct vb_pick be[8];
 	const struct vb_workload *wl[256];
+	unsigned exps;
 	char err[4096];
 	int n;
 
@@ -80,15 +111,20 @@ START_TEST(select_backends_and_benches)
 	ck_assert_int_eq(vb_select_backends("bare,nosuch", be, 8, err, sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, "unknown backend 'nosuch'"));
 	ck_assert_ptr_nonnull(strstr(err, "valid: bare"));
-	n = vb_select_benches("cpu.*", wl, 256, err, sizeof(err));
+	n = vb_select_benches("cpu.*", wl, 256, &exps, err, sizeof(err));
 	ck_assert_int_ge(n, 2);
 	for (int i = 0; i < n; i++)
 		ck_assert(strncmp(wl[i]->name, "cpu.", 4) == 0);
-	ck_assert_int_eq(vb_select_benches("mem.stream,nosuch*", wl, 256, err, sizeof(err)), -1);
-	ck_assert_ptr_nonnull(strstr(err, "no workload matches 'nosuch*'"));
+	ck_assert_int_eq(vb_select_benches("mem.stream,nosuch*", wl, 256, &exps, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "no workload or experiment matches 'nosuch*'"));
 	ck_assert_ptr_nonnull(strstr(err, "mem.stream"));
-	ck_assert_int_eq(vb_select_benches("*", wl, 256, err, sizeof(err)), (int)vb_nworkloads);
-	ck_assert_int_eq(vb_select_benches("*", wl, 2, err, sizeof(err)), -1);
+	ck_assert_int_eq(vb_select_benches("*", wl, 256, &exps, err, sizeof(err)), (int)vb_nworkloads);
+	ck_assert_uint_eq(exps, (1u << vb_nexperiments) - 1);
+	/* experiments alone: no workload, not an error */
+	ck_assert_int_eq(vb_select_benches("life.start,iso.*", wl, 256, &exps, err, sizeof(err)), 0);
+	ck_assert_uint_eq(exps, vb_experiment_match("life.start") | vb_experiment_match("iso.neighbour"));
+	ck_assert_int_eq(vb_select_benches("cpu.*", wl, 256, &exps, err, sizeof(err)) > 0 && !exps, 1);
+	ck_assert_int_eq(vb_select_benches("*", wl, 2, &exps, err, sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, "more than 2"));
 }
 END_TEST
@@ -154,6 +190,7 @@ Suite *suite_cli(void)
 
 	tcase_add_test(t, defaults_and_quick);
 	tcase_add_test(t, usage_errors);
+	tcase_add_test(t, life_options);
 	tcase_add_test(t, select_backends_and_benches);
 	tcase_add_test(t, select_param);
 	tcase_add_test(t, param_out_of_range_refused_at_parse);

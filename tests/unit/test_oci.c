@@ -186,6 +186,60 @@ START_TEST(bundle_layout)
 }
 END_TEST
 
+/*
+ * The floor's bundle: config.json runs the hello-world, with the
+ * instances' limits and mounts but no scratch image, on a rootfs holding
+ * nothing but it and the empty mount points.
+ */
+START_TEST(floor_bundle_runs_the_hello)
+{
+	struct vb_oci_spec fs = spec;
+	char dir[] = "/tmp/vbench-oci-test-XXXXXX", bundle[256], p[PATH_MAX], err[256];
+	char hello[PATH_MAX], out[1024] = "";
+	json_t *cfg, *args;
+	struct stat st, hs;
+	FILE *f, *ls;
+	size_t got;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(hello, sizeof(hello), "%s/hello", dir);
+	f = fopen(hello, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("#!/bin/sh\necho vbench-floor-hello\n", f);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(chmod(hello, 0755), 0);
+	fs.floor = 1;
+	fs.scratch_host = NULL;
+	snprintf(bundle, sizeof(bundle), "%s/b", dir);
+	ck_assert_msg(vb_oci_bundle(bundle, hello, &fs, err, sizeof(err)) == 0, "%s", err);
+	snprintf(p, sizeof(p), "%s/config.json", bundle);
+	cfg = json_load_file(p, 0, NULL);
+	ck_assert_ptr_nonnull(cfg);
+	args = json_object_get(json_object_get(cfg, "process"), "args");
+	ck_assert_int_eq(json_array_size(args), 1);
+	ck_assert_str_eq(json_string_value(json_array_get(args, 0)), "/vbench-floor-hello");
+	ck_assert_ptr_null(find_mount(cfg, "/scratch.img"));
+	ck_assert_ptr_nonnull(find_mount(cfg, "/proc"));
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(json_object_get(
+				 json_object_get(cfg, "linux"), "resources"), "memory"), "limit")),
+			 64LL << 20);
+	json_decref(cfg);
+	/* the rootfs: the hello (the same file) and the empty mount points, nothing else */
+	snprintf(p, sizeof(p), "cd '%s/rootfs' && find . | sort", bundle);
+	ls = popen(p, "r");
+	ck_assert_ptr_nonnull(ls);
+	got = fread(out, 1, sizeof(out) - 1, ls);
+	out[got] = '\0';
+	ck_assert_int_eq(pclose(ls), 0);
+	ck_assert_str_eq(out, ".\n./dev\n./proc\n./sys\n./tmp\n./vbench-floor-hello\n");
+	snprintf(p, sizeof(p), "%s/rootfs/vbench-floor-hello", bundle);
+	ck_assert_int_eq(stat(p, &st), 0);
+	ck_assert_int_eq(stat(hello, &hs), 0);
+	ck_assert(st.st_ino == hs.st_ino && (st.st_mode & S_IXUSR));
+	vb_rmtree(dir);
+}
+END_TEST
+
 /* The index of arg in the command, or -1. */
 static int arg_at(const struct vb_podman_cmd *c, const char *arg)
 {
@@ -302,6 +356,7 @@ Suite *suite_oci(void)
 	tcase_add_test(tc, config_root_and_process);
 	tcase_add_test(tc, config_mounts);
 	tcase_add_test(tc, bundle_layout);
+	tcase_add_test(tc, floor_bundle_runs_the_hello);
 	tcase_add_test(tc, podman_run_limits);
 	tcase_add_test(tc, podman_run_no_limits_docker);
 	tcase_add_test(tc, podman_cmd_full);

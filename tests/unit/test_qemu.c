@@ -201,6 +201,47 @@ START_TEST(unknown_variant_is_refused)
 }
 END_TEST
 
+/*
+ * start() and the floor launch the same command line with the run's
+ * settings but for -initrd: build both, as each does, and compare them.
+ */
+START_TEST(floor_argv_differs_in_initrd_only)
+{
+	static struct vb_qemu_argv start, floor;
+	const char *names[] = { "type1", "paravirt", "type2", "type2-pv" };
+	struct vb_run_ctx ctx = { .pus = { 1, 3 }, .npus = 2, .memory_mb = 512,
+				  .cpu_model = "max", .qemu_args = "-s -S" };
+	char l[VB_QEMU_ARG_BYTES];
+
+	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+		struct vb_qemu_cfg s = { .vmlinux = "/c/vmlinux", .initrd = "/c/initrd.cpio",
+					 .console_log = "/w/console.log", .disk = "/w/disk.img" };
+		struct vb_qemu_cfg f = s;
+		int differ = 0;
+
+		f.initrd = "/w/floor/init.cpio";
+		ck_assert_int_eq(vb_qemu_launch_argv(variant(names[k]), &ctx, &s, &start), 0);
+		ck_assert_int_eq(vb_qemu_launch_argv(variant(names[k]), &ctx, &f, &floor), 0);
+		ck_assert_int_eq(start.argc, floor.argc);
+		for (int i = 0; i < start.argc; i++) {
+			if (strcmp(start.argv[i], floor.argv[i]) == 0)
+				continue;
+			differ++;
+			ck_assert_str_eq(start.argv[i - 1], "-initrd");
+			ck_assert_str_eq(floor.argv[i], "/w/floor/init.cpio");
+		}
+		ck_assert_int_eq(differ, 1);
+		/* the run's settings, in both */
+		vb_qemu_argv_string(&floor, l, sizeof(l));
+		HAS(l, "-cpu max -");
+		HAS(l, "-smp 2 -m 512 ");
+		HAS(l, "-chardev socket,id=chan,fd=3 ");
+		HAS(l, "-chardev socket,id=qmp,fd=4 ");
+		ck_assert_str_eq(floor.argv[floor.argc - 1], "-S");
+	}
+}
+END_TEST
+
 static double counter(json_t *counters, const char *name)
 {
 	size_t i;
@@ -267,6 +308,7 @@ Suite *suite_qemu(void)
 	tcase_add_test(tc, variant_traits);
 	tcase_add_test(tc, lab_l1_line);
 	tcase_add_test(tc, unknown_variant_is_refused);
+	tcase_add_test(tc, floor_argv_differs_in_initrd_only);
 	tcase_add_test(tc, jit_text_counters);
 	tcase_add_test(tc, kvm_stats_counters);
 	suite_add_tcase(s, tc);

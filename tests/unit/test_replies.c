@@ -404,7 +404,7 @@ START_TEST(run_exit_status_when_all_failed)
 	ck_assert_int_eq(vb_results_measured(none_ran, why, sizeof(why)), 0);
 	ck_assert_msg(strstr(why, "no backend ran") != NULL, "%s", why);
 	ck_assert_int_eq(vb_results_measured(none_ok, why, sizeof(why)), 0);
-	ck_assert_msg(strstr(why, "no measurement is ok (2 in all") != NULL, "%s", why);
+	ck_assert_msg(strstr(why, "no measurement or experiment is ok (2 measurements in all") != NULL, "%s", why);
 	ck_assert_int_eq(vb_results_measured(one_ok, why, sizeof(why)), 1);
 	json_decref(none_ran);
 	json_decref(none_ok);

@@ -279,7 +279,7 @@ START_TEST(whole_report)
 	/* Verdicts come from the numbers; absent data says why. */
 	contains_all(md, (const char *const[]){"holds for type2 vs type2-pv",
 		     "holds for type1 vs paravirt", "Trapped device accesses differ most",
-		     "not measured: no noisy-neighbour workload",
+		     "not measured: no noisy-neighbour experiment",
 		     "not comparable: paravirt ran in the emulated lab",
 		     "not compared: ran in the emulated lab, its baseline bare on this host",
 		     "unavailable: dTLB-load-misses", NULL});

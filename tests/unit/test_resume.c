@@ -87,6 +87,29 @@ START_TEST(resume_refuses_complete_file)
 }
 END_TEST
 
+/* A run of experiments alone: resumed with them and their settings. */
+START_TEST(resume_takes_experiments)
+{
+	static struct vb_resume rs;
+	json_t *doc = doc_with("meta.plan.benches", json_array());
+	json_t *plan = json_object_get(json_object_get(doc, "meta"), "plan");
+	char err[512], argv[2048] = "";
+
+	json_object_set_new(plan, "experiments", json_pack("[s, s]", "life.start",
+							   "iso.neighbour"));
+	json_object_set_new(plan, "life_reps", json_integer(4));
+	json_object_set_new(plan, "budget_bytes", json_integer(1 << 30));
+	json_object_set_new(plan, "density_max", json_integer(9));
+	ck_assert_int_eq(vb_resume_take(&rs, doc, "r.json", err, sizeof(err)), 0);
+	for (int i = 0; i < rs.argc; i++)
+		snprintf(argv + strlen(argv), sizeof(argv) - strlen(argv), " %s", rs.argv[i]);
+	ck_assert_msg(strstr(argv, " --bench=life.start,iso.neighbour ") &&
+		      strstr(argv, " --life-reps=4 ") && strstr(argv, " --budget=1073741824 ") &&
+		      strstr(argv, " --density-max=9"), "%s", argv);
+	vb_resume_free(&rs);
+}
+END_TEST
+
 START_TEST(resume_refuses_unreadable_plans)
 {
 	static const struct {
@@ -100,7 +123,10 @@ START_TEST(resume_refuses_unreadable_plans)
 		{ "meta.plan.kernel", NULL, "meta.plan.kernel is missing" },
 		{ "meta.plan.probes", NULL, "meta.plan.probes is missing" },
 		{ "meta.plan.backends", "[\"bare,type2\"]", "meta.plan.backends[0] is not a name" },
-		{ "meta.plan.benches", "[]", "meta.plan.benches is missing or empty" },
+		{ "meta.plan.benches", "[]", "meta.plan.benches is empty" },
+		{ "meta.plan.benches", NULL, "meta.plan.benches is missing or not a list" },
+		{ "meta.plan.experiments", "[\"life.start\"]",
+		  "meta.plan.life_reps is missing or not an integer" },
 		{ "meta.plan.count", "1", "meta.plan.count is missing or not true/false" },
 	};
 	char err[512];
@@ -287,12 +313,13 @@ START_TEST(resume_checks_selection)
 	static struct vb_resume rs;
 	struct vb_pick be[2];
 	const struct vb_workload *wl[2];
+	unsigned exps;
 	char err[512];
 
 	ck_assert_int_eq(vb_resume_take(&rs, json_loads(cut_off, 0, NULL), "r.json", err,
 					sizeof(err)), 0);
 	ck_assert_int_eq(vb_select_backends("bare,container", be, 2, err, sizeof(err)), 2);
-	ck_assert_int_eq(vb_select_benches("cpu.int,mem.stream", wl, 2, err, sizeof(err)), 2);
+	ck_assert_int_eq(vb_select_benches("cpu.int,mem.stream", wl, 2, &exps, err, sizeof(err)), 2);
 	ck_assert_int_eq(vb_resume_check(&rs, be, 2, NULL, 0, wl, 2, err, sizeof(err)), 0);
 	/* container went to the lab: the plan's list no longer comes out */
 	ck_assert_int_eq(vb_resume_check(&rs, be, 1, be + 1, 1, wl, 2, err, sizeof(err)), 0);
@@ -310,6 +337,7 @@ Suite *suite_resume(void)
 
 	tcase_add_test(t, resume_refuses_complete_file);
 	tcase_add_test(t, resume_refuses_unreadable_plans);
+	tcase_add_test(t, resume_takes_experiments);
 	tcase_add_test(t, resume_plan_checked_as_options);
 	tcase_add_test(t, resume_reads_plan);
 	tcase_add_test(t, resume_reads_precision);

@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,6 +24,7 @@
 #include "../../bench/mem/ring.h"
 #include "../../common/proto.h"
 #include "../../guest-agent/agent.h"
+#include "tagent.h"
 
 /* Small parameters, so that every workload runs in milliseconds. */
 static const struct { const char *name; long long value; } small[] = {
@@ -644,17 +644,13 @@ static long agent_rss_kib(pid_t pid)
 	return kib;
 }
 
-static void agent_request(int fd, struct vb_linebuf *lb, const char *req)
+/* A run request that must get a result. */
+static void agent_run(struct ut_agent *a, const char *req)
 {
-	char err[256], *line;
-	size_t len;
-	json_t *m;
+	json_t *m = ut_agent_ask(a, req);
 
-	ck_assert_int_eq(write(fd, req, strlen(req)), (ssize_t)strlen(req));
-	ck_assert_int_eq(vb_line_read(lb, 30000, &line, &len), VB_LINE_OK);
-	m = vb_proto_parse(line, len, err, sizeof(err));
-	ck_assert_msg(m && strcmp(vb_json_str(m, "op", ""), "result") == 0, "%.*s", (int)len,
-		      line);
+	ck_assert_msg(strcmp(vb_json_str(m, "op", ""), "result") == 0, "%s: %s",
+		      vb_json_str(m, "op", ""), vb_json_str(m, "msg", ""));
 	json_decref(m);
 }
 
@@ -666,44 +662,19 @@ static void agent_request(int fd, struct vb_linebuf *lb, const char *req)
  */
 START_TEST(agent_footprint_does_not_remember_earlier_workloads)
 {
-	const char *agent = getenv("VBENCH_AGENT");
-	struct vb_linebuf lb;
-	char *line;
-	size_t len;
+	struct ut_agent a;
 	long before, after;
-	int sv[2], st;
-	pid_t pid;
 
-	if (!agent) {
-		fprintf(stderr, "SKIP agent footprint: VBENCH_AGENT is not set\n");
+	if (ut_agent_start(&a, "agent footprint", NULL))
 		return;
-	}
-	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		if (dup2(sv[1], 0) < 0 || dup2(sv[1], 1) < 0)
-			_exit(127);
-		execl(agent, agent, "--role", "bare", (char *)NULL);
-		_exit(127);
-	}
-	close(sv[1]);
-	vb_linebuf_init(&lb, sv[0]);
-	ck_assert_int_eq(vb_line_read(&lb, 10000, &line, &len), VB_LINE_OK); /* hello */
-	agent_request(sv[0], &lb,
-		      "{\"op\":\"run\",\"id\":1,\"bench\":\"cpu.fp\",\"params\":{\"n\":600},"
-		      "\"samples\":1,\"warmup\":0,\"iters\":1,\"min_sample_ms\":0}\n");
-	before = agent_rss_kib(pid);
-	agent_request(sv[0], &lb,
-		      "{\"op\":\"run\",\"id\":2,\"bench\":\"mem.latency\","
+	agent_run(&a, "{\"op\":\"run\",\"id\":1,\"bench\":\"cpu.fp\",\"params\":{\"n\":600},"
+		      "\"samples\":1,\"warmup\":0,\"iters\":1,\"min_sample_ms\":0}");
+	before = agent_rss_kib(a.pid);
+	agent_run(&a, "{\"op\":\"run\",\"id\":2,\"bench\":\"mem.latency\","
 		      "\"params\":{\"size_kib\":2048},"
-		      "\"samples\":1,\"warmup\":0,\"iters\":1,\"min_sample_ms\":0}\n");
-	after = agent_rss_kib(pid);
-	ck_assert_int_eq(write(sv[0], "{\"op\":\"bye\"}\n", 13), 13);
-	ck_assert_int_eq(vb_line_read(&lb, 10000, &line, &len), VB_LINE_OK); /* bye */
-	close(sv[0]);
-	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
-	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+		      "\"samples\":1,\"warmup\":0,\"iters\":1,\"min_sample_ms\":0}");
+	after = agent_rss_kib(a.pid);
+	ut_agent_bye(&a);
 	ck_assert_int_gt(before, 0);
 	ck_assert_msg(after - before < 512, "agent RSS %ld kB after cpu.fp, %ld kB after mem.latency",
 		      before, after);
