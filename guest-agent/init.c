@@ -62,30 +62,33 @@ static void mount_one(const char *src, const char *dir, const char *type)
 
 static void step_done(struct vb_agent_opts *o, const char *name);
 
+/* /modules/NNN-name.ko: name into out. */
+static void module_name(const char *file, char *out, size_t n)
+{
+	const char *dash = strchr(file, '-');
+
+	snprintf(out, n, "%.*s", (int)strcspn(dash ? dash + 1 : file, "."), dash ? dash + 1 : file);
+}
+
 static void load_modules(struct vb_agent_opts *o)
 {
 	struct dirent **ents;
 	int n = scandir("/modules", &ents, NULL, alphasort);
-	char path[300];
+	char path[300], name[64], step[32];
 
 	for (int i = 0; i < n; i++) {
 		int fd;
 
-		snprintf(path, sizeof(path), "/modules/%s", ents[i]->d_name);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (ents[i]->d_name[0] != '.' && fd >= 0 &&
-		    syscall(SYS_finit_module, fd, "", 0) && errno != EEXIST)
-			say("finit_module %s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
 		if (ents[i]->d_name[0] != '.') {
-			/* NNN-name.ko: "module name", timed one by one */
-			char step[32];
-			const char *dash = strchr(ents[i]->d_name, '-');
-
-			snprintf(step, sizeof(step), "module %.*s",
-				 (int)strcspn(dash ? dash + 1 : ents[i]->d_name, "."),
-				 dash ? dash + 1 : ents[i]->d_name);
+			snprintf(path, sizeof(path), "/modules/%s", ents[i]->d_name);
+			module_name(ents[i]->d_name, name, sizeof(name));
+			fd = open(path, O_RDONLY | O_CLOEXEC);
+			if (fd < 0 || (syscall(SYS_finit_module, fd, "", 0) && errno != EEXIST))
+				say("load %s: %s", path, strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			/* timed one by one: life.start shows each */
+			snprintf(step, sizeof(step), "module %.24s", name);
 			step_done(o, step);
 		}
 		free(ents[i]);

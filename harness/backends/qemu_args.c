@@ -80,13 +80,8 @@ int vb_qemu_build_argv(const struct vb_qemu_variant *v, const struct vb_qemu_cfg
 	add(a, "-initrd");
 	add(a, "%s", c->initrd);
 	add(a, "-append");
-	/*
-	 * The disk is on the AHCI's port 0 (ide.0): probing the other five
-	 * empty ports of q35's ICH9 AHCI is most of the ahci module's load.
-	 */
-	add(a, "console=ttyS0 quiet panic=-1 vbench.channel=%s vbench.scratch=%s%s",
-	    emulated ? "/dev/ttyS1" : "vbench.0", emulated ? "/dev/sda" : "/dev/vda",
-	    emulated ? " ahci.mask_port_map=0x1" : "");
+	add(a, "console=ttyS0 quiet panic=-1 vbench.channel=%s vbench.scratch=%s",
+	    emulated ? "/dev/ttyS1" : "vbench.0", emulated ? "/dev/sda" : "/dev/vda");
 	add(a, "-chardev");
 	add(a, "file,id=console,path=%s", c->console_log);
 	add(a, "-serial");
