@@ -17,41 +17,11 @@
 #include "../../reports/experiments.h"
 #include "../../reports/report.h"
 #include "tfiles.h"
+#include "treport.h"
 
 #define LIFE "tests/data/life-v1.json"
 
 static char tmpdir[64];
-
-/* The report of doc (taken) into tmpdir, its Markdown (free it); NULL without gnuplot. */
-static char *report_of(json_t *doc, const char *test)
-{
-	struct rp_run r;
-	char err[1024], *md;
-
-	if (!ut_have_gnuplot(test)) {
-		json_decref(doc);
-		return NULL;
-	}
-	ut_tmpdir(tmpdir, sizeof(tmpdir), "life");
-	ck_assert_msg(!rp_run_adopt(&r, doc, LIFE, 0, err, sizeof(err)), "%s", err);
-	ck_assert_msg(!rp_report_write(&r, 1, tmpdir, err, sizeof(err)), "%s", err);
-	md = ut_slurp(tmpdir, "report.md");
-	rp_run_free(&r);
-	return md;
-}
-
-/* The text of md from "## title" up to the next level-2 heading (free it). */
-static char *section(const char *md, const char *title)
-{
-	char head[160];
-	const char *at, *end;
-
-	snprintf(head, sizeof(head), "\n## %s\n", title);
-	at = strstr(md, head);
-	ck_assert_msg(at != NULL, "no section '%s'", title);
-	end = strstr(at + strlen(head), "\n## ");
-	return strndup(at, end ? (size_t)(end - at) : strlen(at));
-}
 
 static void contains_all(const char *text, const char *const *want)
 {
@@ -105,7 +75,8 @@ START_TEST(sections_in_order_before_the_claims)
 	static const char *const order[] = {"\n## TLB and page walks\n",
 		"\n## Lifecycle: start\n", "\n## Lifecycle: memory and density\n",
 		"\n## Isolation: noisy neighbours\n", "\n## Textbook claims, tested\n"};
-	char *md = report_of(ut_load_json(LIFE), "sections_in_order_before_the_claims");
+	char *md = ut_report_of(ut_load_json(LIFE), "sections_in_order_before_the_claims",
+				tmpdir, sizeof(tmpdir));
 	const char *prev = NULL;
 
 	if (!md)
@@ -133,11 +104,12 @@ END_TEST
 /* life.start: medians, phases, the floor and the ratio against the kind's target. */
 START_TEST(start_figures_and_floor_ratios)
 {
-	char *md = report_of(ut_load_json(LIFE), "start_figures_and_floor_ratios"), *s;
+	char *md = ut_report_of(ut_load_json(LIFE), "start_figures_and_floor_ratios",
+				tmpdir, sizeof(tmpdir)), *s;
 
 	if (!md)
 		return;
-	s = section(md, "Lifecycle: start");
+	s = ut_section(md, "Lifecycle: start");
 	contains_all(s, (const char *const[]){
 		"| approach | launches | start median (ms) | p95 (ms) | phases (median ms) | floor |",
 		/* the host: its floor shown, no target */
@@ -162,11 +134,12 @@ END_TEST
 /* life.footprint and life.density: PSS, RSS, the charge, the image, the fit. */
 START_TEST(memory_and_density_figures)
 {
-	char *md = report_of(ut_load_json(LIFE), "memory_and_density_figures"), *s;
+	char *md = ut_report_of(ut_load_json(LIFE), "memory_and_density_figures",
+				tmpdir, sizeof(tmpdir)), *s;
 
 	if (!md)
 		return;
-	s = section(md, "Lifecycle: memory and density");
+	s = ut_section(md, "Lifecycle: memory and density");
 	contains_all(s, (const char *const[]){
 		"| bare | 0.895 | 0.898 | 1 | unavailable: no memory controller in its cgroup v2 "
 		"group | 1.24 | agent 1.24 |",
@@ -188,11 +161,12 @@ END_TEST
 /* iso.neighbour: slowdowns with and without limits, placement, the fault. */
 START_TEST(isolation_figures_and_fault)
 {
-	char *md = report_of(ut_load_json(LIFE), "isolation_figures_and_fault"), *s;
+	char *md = ut_report_of(ut_load_json(LIFE), "isolation_figures_and_fault",
+				tmpdir, sizeof(tmpdir)), *s;
 
 	if (!md)
 		return;
-	s = section(md, "Isolation: noisy neighbours");
+	s = ut_section(md, "Isolation: noisy neighbours");
 	contains_all(s, (const char *const[]){
 		"| bare | cpu (cpu.int) | cpu.int (us/op) | 2.04x (2.04 to 2.05, 3 rounds) | "
 		"1.06x (1.05 to 1.06, 3 rounds) | CPU quota (us per period) 50000 100000; PUs 0; "
@@ -235,10 +209,10 @@ START_TEST(absent_experiments_say_why)
 
 	json_object_del(doc, "experiments");
 	json_object_del(json_object_get(json_object_get(doc, "meta"), "plan"), "experiments");
-	md = report_of(doc, "absent_experiments_say_why");
+	md = ut_report_of(doc, "absent_experiments_say_why", tmpdir, sizeof(tmpdir));
 	if (!md)
 		return;
-	s = section(md, "Lifecycle: start");
+	s = ut_section(md, "Lifecycle: start");
 	contains_all(s, (const char *const[]){
 		"\n- life.start not in this run: select life.* and iso.* or run --all\n\n",
 		"lifecycle.svg", NULL});
@@ -248,13 +222,13 @@ START_TEST(absent_experiments_say_why)
 	contains_all(dat, (const char *const[]){"1\tcontainer\t17\t17 ms (1 start)\t?\t?\n",
 		     NULL});
 	free(dat);
-	s = section(md, "Lifecycle: memory and density");
+	s = ut_section(md, "Lifecycle: memory and density");
 	contains_all(s, (const char *const[]){
 		"\n- life.footprint not in this run: select life.* and iso.* or run --all\n\n",
 		"\n- life.density not in this run: select life.* and iso.* or run --all\n", NULL});
 	ck_assert_ptr_null(strstr(s, "life-density.svg"));
 	free(s);
-	s = section(md, "Isolation: noisy neighbours");
+	s = ut_section(md, "Isolation: noisy neighbours");
 	contains_all(s, (const char *const[]){"No hog ran beside a victim in this run.",
 		     "\n- iso.neighbour not in this run: select life.* and iso.* or run --all\n",
 		     "No neighbour crashed in this run", NULL});
@@ -285,7 +259,7 @@ START_TEST(approach_that_did_not_start_says_why)
 	for (size_t i = json_array_size(x); i-- > 0;)
 		if (!strcmp(vb_json_str(json_array_get(x, i), "backend", ""), "type2-pv"))
 			json_array_remove(x, i);
-	md = report_of(doc, "approach_that_did_not_start_says_why");
+	md = ut_report_of(doc, "approach_that_did_not_start_says_why", tmpdir, sizeof(tmpdir));
 	if (!md)
 		return;
 	contains_all(md, (const char *const[]){"- type2-pv: life.start unavailable: no /dev/kvm",
@@ -304,7 +278,8 @@ START_TEST(claim7_from_the_experiments)
 	json_t *doc = ut_load_json(LIFE);
 	char *md, *c;
 
-	md = report_of(json_deep_copy(doc), "claim7_from_the_experiments");
+	md = ut_report_of(json_deep_copy(doc), "claim7_from_the_experiments",
+				tmpdir, sizeof(tmpdir));
 	if (!md) {
 		json_decref(doc);
 		return;
@@ -320,7 +295,7 @@ START_TEST(claim7_from_the_experiments)
 	/* its launches took 1.5 s, though its one instance started in 17 ms */
 	json_object_set_new(json_object_get(entry(doc, "container", RP_EXP_START), "start_ms"),
 			    "median", json_real(1500));
-	md = report_of(doc, "claim7_from_the_experiments");
+	md = ut_report_of(doc, "claim7_from_the_experiments", tmpdir, sizeof(tmpdir));
 	c = claim_row(md, 7);
 	contains_all(c, (const char *const[]){"| does not hold here |", NULL});
 	free(c);
@@ -332,7 +307,7 @@ END_TEST
 /* Claim 8 of a document with some changes: its verdict row (free it). */
 static char *claim8_of(json_t *doc)
 {
-	char *md = report_of(doc, "claim8_rules"), *c;
+	char *md = ut_report_of(doc, "claim8_rules", tmpdir, sizeof(tmpdir)), *c;
 
 	if (!md)
 		return NULL;
@@ -398,7 +373,8 @@ START_TEST(charts_made)
 {
 	static const char *const ext[] = {"dat", "gp", "png", "svg"};
 	static const char *const charts[] = {"lifecycle", "life-density", "iso-neighbour"};
-	char *md = report_of(ut_load_json(LIFE), "charts_made"), *gp, *dat, name[64], path[128];
+	char *md = ut_report_of(ut_load_json(LIFE), "charts_made",
+				tmpdir, sizeof(tmpdir)), *gp, *dat, name[64], path[128];
 
 	if (!md)
 		return;
@@ -491,7 +467,7 @@ START_TEST(hostile_entries_are_text)
 	json_array_append_new(x, json_integer(3));
 	json_array_append_new(x, json_null());
 	json_array_append_new(x, json_pack("{s:i, s:[]}", "name", 5, "backend"));
-	md = report_of(doc, "hostile_entries_are_text");
+	md = ut_report_of(doc, "hostile_entries_are_text", tmpdir, sizeof(tmpdir));
 	if (!md)
 		return;
 	html = ut_slurp(tmpdir, "index.html");
@@ -502,7 +478,7 @@ START_TEST(hostile_entries_are_text)
 	ck_assert_ptr_null(strstr(html, "<script"));
 	ck_assert_ptr_null(strstr(html, "<img src=x"));
 	ck_assert_ptr_null(strstr(html, "<b>"));
-	s = section(md, "Lifecycle: start");
+	s = ut_section(md, "Lifecycle: start");
 	contains_all(s, (const char *const[]){
 		/* p95 and the floor's median are no numbers: "-", and no ratio from them */
 		"| container | 10 | 16 | - | scratch image 0.102; \\<script>alert(1)\\</script> "
@@ -514,7 +490,7 @@ START_TEST(hostile_entries_are_text)
 		"pppp 1.5; ... | QEMU TCG boot of the same kernel", NULL});
 	ck_assert_ptr_null(strstr(s, "-12.5"));
 	free(s);
-	s = section(md, "Lifecycle: memory and density");
+	s = ut_section(md, "Lifecycle: memory and density");
 	contains_all(s, (const char *const[]){
 		"type2-pv: life.footprint failed: \\<img src=x onerror=alert(2)> \\x1b[2J",
 		"- container: life.footprint ok, but with no figure",
@@ -522,7 +498,7 @@ START_TEST(hostile_entries_are_text)
 		"- bare: life.density ok, but with no figure",
 		"| container | 256M (256 MiB) | 32 | 32 | budget\\</td>\\<td>x | 74.1 |", NULL});
 	free(s);
-	s = section(md, "Isolation: noisy neighbours");
+	s = ut_section(md, "Isolation: noisy neighbours");
 	contains_all(s, (const char *const[]){"| bare | cpu\\</b> (?) | ? (?) | - | - | not "
 		     "recorded | - / - |", "share the run's PUs (none)",
 		     "kernel panic on its console: Kernel panic - \\<b>x\xe2\x82\xac |", NULL});

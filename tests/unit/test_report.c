@@ -18,6 +18,7 @@
 #include "../../reports/hist.h"
 #include "../../reports/report.h"
 #include "tfiles.h"
+#include "treport.h"
 
 #define DATA "tests/data/run-v1.json"
 #define LAB "tests/data/run-lab-v1.json"
@@ -372,24 +373,6 @@ START_TEST(missing_gnuplot_is_a_clear_error)
 }
 END_TEST
 
-/* The whole report of one document, as Markdown (free it); NULL without gnuplot. */
-static char *report_of(json_t *doc, const char *name)
-{
-	struct rp_run r;
-	char err[1024], *md;
-
-	if (!ut_have_gnuplot(name)) {
-		json_decref(doc);
-		return NULL;
-	}
-	ut_tmpdir(tmpdir, sizeof(tmpdir), "report");
-	ck_assert_msg(!rp_run_adopt(&r, doc, name, 0, err, sizeof(err)), "%s", err);
-	ck_assert_msg(!rp_report_write(&r, 1, tmpdir, err, sizeof(err)), "%s", err);
-	md = ut_slurp(tmpdir, "report.md");
-	rp_run_free(&r);
-	return md;
-}
-
 /*
  * The lab's counts per I/O request and per exit: paravirt's one kick per
  * request is a trapped access and a device exit; type1's emulated disk
@@ -453,7 +436,7 @@ START_TEST(lab_report_marks_and_verdicts)
 {
 	static const char *const charts[] = {"exittime-cpu.cpuid.svg", "exittime-io.randread.svg",
 					     "exits.svg", "traps.svg"};
-	char *md = report_of(ut_load_json(REAL_LAB), "lab");
+	char *md = ut_report_of(ut_load_json(REAL_LAB), "lab", tmpdir, sizeof(tmpdir));
 
 	if (!md)
 		return;
@@ -555,7 +538,7 @@ START_TEST(lab_beside_host_is_not_compared)
 		copy_measurements(doc, "bare@lab", benches[i], "bare", benches[i]);
 		copy_measurements(doc, "type1", benches[i], "type2", benches[i]);
 	}
-	md = report_of(doc, "lab+host");
+	md = ut_report_of(doc, "lab+host", tmpdir, sizeof(tmpdir));
 	if (!md)
 		return;
 	contains_all(md, (const char *const[]){
@@ -579,7 +562,7 @@ END_TEST
  */
 START_TEST(lab_against_host_bare_is_refused)
 {
-	char *md = report_of(ut_load_json(LAB), "old lab");
+	char *md = ut_report_of(ut_load_json(LAB), "old lab", tmpdir, sizeof(tmpdir));
 
 	if (!md)
 		return;
@@ -620,7 +603,7 @@ START_TEST(lab_with_portio_measured)
 			json_integer_value(json_object_get(count, "iters")), "name", "kvm.exits",
 			"value", json_integer_value(json_object_get(count, "iters"))));
 	}
-	md = report_of(doc, "portio");
+	md = ut_report_of(doc, "portio", tmpdir, sizeof(tmpdir));
 	if (!md)
 		return;
 	contains_all(md, (const char *const[]){
@@ -656,7 +639,7 @@ START_TEST(report_md_escapes_html)
 		if (strcmp(vb_json_str(e, "status", ""), "ok"))
 			json_object_set_new(e, "reason", json_string(evil_why));
 	}
-	md = report_of(doc, "hostile names");
+	md = ut_report_of(doc, "hostile names", tmpdir, sizeof(tmpdir));
 	if (!md)
 		return;
 	html = ut_slurp(tmpdir, "index.html");
@@ -701,19 +684,6 @@ static char *report_of_files(const char *const *paths, int n, const char *name)
 	return md;
 }
 
-/* The text of report.md from the level-2 heading title up to the next one. */
-static char *section(const char *md, const char *title)
-{
-	char head[160];
-	const char *at, *end;
-
-	snprintf(head, sizeof(head), "\n## %s\n", title);
-	at = strstr(md, head);
-	ck_assert_msg(at != NULL, "no section '%s'", title);
-	end = strstr(at + strlen(head), "\n## ");
-	return strndup(at, end ? (size_t)(end - at) : strlen(at));
-}
-
 /* A bare-only run has no ratio, but its absolute numbers: per group, in the unit. */
 START_TEST(absolute_results_of_bare_only)
 {
@@ -722,7 +692,7 @@ START_TEST(absolute_results_of_bare_only)
 
 	if (!md)
 		return;
-	abs = section(md, "Absolute results");
+	abs = ut_section(md, "Absolute results");
 	contains_all(abs, (const char *const[]){
 		"A cell holds n=25 samples from 5 rounds",
 		"### cpu workloads", "### mem workloads", "### io workloads",
@@ -754,7 +724,7 @@ START_TEST(numbers_without_exponents)
 	if (!md)
 		return;
 	ck_assert_msg(!strstr(md, "e+0"), "exponent in: %.80s", strstr(md, "e+0") - 40);
-	abs = section(md, "Absolute results");
+	abs = ut_section(md, "Absolute results");
 	contains_all(abs, (const char *const[]){
 		"| workload | unit | bare | type2 | type2-pv |",
 		"| cpu.fp | us/op, lower is better | 2428" PM "623 | 78492" PM "50467 | 45426" PM
@@ -776,7 +746,7 @@ START_TEST(io_latency_from_the_agent)
 
 	if (!md)
 		return;
-	io = section(md, "I/O: latency per request");
+	io = ut_section(md, "I/O: latency per request");
 	contains_all(io, (const char *const[]){
 		"| approach | workload | p50 (us) | p99 (us) | rounds | requests per sample |",
 		"| bare | io.randread | 116 | 1579 | 2 | 189 |",
@@ -854,7 +824,7 @@ START_TEST(io_device_accesses_per_request)
 	char *md, *io;
 
 	keep_only(doc, tcg, "io.randread");
-	md = report_of(json_incref(doc), "tcg io.randread");
+	md = ut_report_of(json_incref(doc), "tcg io.randread", tmpdir, sizeof(tmpdir));
 	if (!md) {
 		json_decref(doc);
 		return;
@@ -862,7 +832,7 @@ START_TEST(io_device_accesses_per_request)
 	ck_assert_ptr_nonnull(strstr(md, "## I/O: latency per request"));
 	ck_assert(strstr(md, "## I/O: latency per request") <
 		  strstr(md, "## I/O: device accesses per request"));
-	io = section(md, "I/O: device accesses per request");
+	io = ut_section(md, "I/O: device accesses per request");
 	contains_all(io, (const char *const[]){
 		"| approach | workload | requests | device reads | device writes | virtio kicks | "
 		"accesses/request |",
@@ -870,15 +840,15 @@ START_TEST(io_device_accesses_per_request)
 		"| type2-pv | io.randread | 120000 | 0.351 | 0.998 | 0.996 | 1.35 |", "traps.svg",
 		NULL});
 	free(io);
-	io = section(md, "I/O: device exits per request (KVM)");
+	io = ut_section(md, "I/O: device exits per request (KVM)");
 	contains_all(io, (const char *const[]){"No KVM guest ran in this run", NULL});
 	free(io);
 	free(md);
 	ut_rmtree(tmpdir);
 	/* type2-pv without block.requests: still a row for type2, and why not for type2-pv */
 	drop_counter(doc, "type2-pv", "io.randread", "block.requests");
-	md = report_of(doc, "no requests");
-	io = section(md, "I/O: device accesses per request");
+	md = ut_report_of(doc, "no requests", tmpdir, sizeof(tmpdir));
+	io = ut_section(md, "I/O: device accesses per request");
 	contains_all(io, (const char *const[]){
 		"| type2 | io.randread | 120000 | 12 | 14 | 0 | 26 |",
 		"- R1 crafted-lab1 2026-11-22: type2-pv: no block.requests counter", NULL});
@@ -891,11 +861,11 @@ END_TEST
 /* KVM guests in the lab: device exits per request under their own I/O heading. */
 START_TEST(io_device_exits_per_request)
 {
-	char *md = report_of(ut_load_json(REAL_LAB), "lab"), *io;
+	char *md = ut_report_of(ut_load_json(REAL_LAB), "lab", tmpdir, sizeof(tmpdir)), *io;
 
 	if (!md)
 		return;
-	io = section(md, "I/O: device exits per request (KVM)");
+	io = ut_section(md, "I/O: device exits per request (KVM)");
 	contains_all(io, (const char *const[]){
 		"| type1 (lab) | io.randread | 16 | 10.4 | 0.312 | 0 | 10.8 |",
 		"| paravirt (lab) | io.randread | 16 | 1 | 0 | 1 | 1 |", NULL});
@@ -916,7 +886,7 @@ START_TEST(runs_side_by_side)
 
 	if (!md)
 		return;
-	part = section(md, "Absolute results");
+	part = ut_section(md, "Absolute results");
 	contains_all(part, (const char *const[]){
 		"| workload | unit | R1 bare | R2 bare | R1 container | R2 type1 (lab) | "
 		"R2 paravirt (lab) | R1 type2 | R1 type2-pv |",
@@ -925,7 +895,7 @@ START_TEST(runs_side_by_side)
 		"Columns marked (lab) ran in the emulated lab",
 		"- R2 crafted-l1lab 2026-11-23: container failed: crun", NULL});
 	free(part);
-	part = section(md, "Environment");
+	part = ut_section(md, "Environment");
 	contains_all(part, (const char *const[]){"### Differences between the runs",
 		"| what | R1 crafted-lab1 2026-11-22 | R2 crafted-l1lab 2026-11-23 |",
 		"| host | crafted-lab1 | crafted-l1lab |",
@@ -936,7 +906,7 @@ START_TEST(runs_side_by_side)
 	ut_rmtree(tmpdir);
 	md = report_of_files((const char *const[]){"tests/data/real-bare-a-v1.json",
 						   "tests/data/real-bare-b-v1.json"}, 2, "one host");
-	part = section(md, "Environment");
+	part = ut_section(md, "Environment");
 	contains_all(part, (const char *const[]){
 		"R1 vm 2026-11-22, R2 vm 2026-11-22 ran on a host named \"vm\"",
 		"| command line | run --all -o /tmp/aa-a.json | run --all -o /tmp/aa-b.json |", NULL});
