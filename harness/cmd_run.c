@@ -172,7 +172,8 @@ static void print_summary(json_t *doc)
 		       VB_TERM(vb_json_str(m, "reason", "")));
 	}
 	json_decref(seen);
-	vb_prec_print(stdout, doc);
+	if (json_array_size(json_object_get(doc, "workloads")))
+		vb_prec_print(stdout, doc);
 	vb_life_print(stdout, doc);
 }
 

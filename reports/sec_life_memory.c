@@ -16,7 +16,7 @@
 #include "report.h"
 
 #define FP_COLS 7
-#define DN_COLS 9
+#define DN_COLS 10
 #define MAX_PARTS 8
 
 /* A MiB figure from bytes at obj.key, as text ("-" where none). */
@@ -125,7 +125,8 @@ static void density_row(struct rp_report *rp, int run, const char *be, const jso
 {
 	static const char *const head[DN_COLS] = {
 		"approach", "budget", "fit", "started", "ended by", "total PSS (MiB)",
-		"start of the first (ms)", "start of the last (ms)", "stop all (ms)"};
+		"host memory in use (MiB)", "start of the first (ms)", "start of the last (ms)",
+		"stop all (ms)"};
 	char series[160], b[DN_COLS][1200], num[32];
 	const char *cells[DN_COLS];
 	double start1, start_n;
@@ -141,9 +142,10 @@ static void density_row(struct rp_report *rp, int run, const char *be, const jso
 	cells[3] = rp_num(rp_measure(e, "started"), b[3], sizeof(b[3]));
 	cells[4] = vb_json_str(e, "ended_by", "not recorded");
 	cells[5] = mib(e, "total_pss_bytes", b[5], sizeof(b[5]));
-	cells[6] = rp_num(start1, b[6], sizeof(b[6]));
-	cells[7] = rp_num(start_n, b[7], sizeof(b[7]));
-	cells[8] = rp_num(rp_measure(e, "stop_all_ms"), b[8], sizeof(b[8]));
+	cells[6] = mib(e, "total_host_used_bytes", b[6], sizeof(b[6]));
+	cells[7] = rp_num(start1, b[7], sizeof(b[7]));
+	cells[8] = rp_num(start_n, b[8], sizeof(b[8]));
+	cells[9] = rp_num(rp_measure(e, "stop_all_ms"), b[9], sizeof(b[9]));
 	rp_doc_row(&rp->doc, DN_COLS, cells, NULL);
 }
 
@@ -215,9 +217,12 @@ void rp_sec_life_memory(struct rp_report *rp)
 	rp_exp_table(rp, &(const struct rp_exp_table){RP_EXP_FOOTPRINT, has_footprint,
 						      footprint_row});
 	rp_doc_para(&rp->doc, "life.density starts idle instances one after another until what "
-		    "they hold together (their summed PSS) passes the budget, one fails to "
-		    "start, or the cap is reached, then stops them all together. \"fit\" is "
-		    "how many were up while the total stayed within the budget.");
+		    "they hold together passes the budget, one fails to start, or the cap is "
+		    "reached, then stops them all together. What they hold is weighed two "
+		    "ways, and the larger counts: their summed PSS, and the host's memory in "
+		    "use (MemAvailable's drop since before the first start), which also holds "
+		    "what no process maps, such as a container's namespaces, cgroups and page "
+		    "tables. \"fit\" is how many were up while both stayed within the budget.");
 	rp_exp_table(rp, &(const struct rp_exp_table){RP_EXP_DENSITY, has_density, density_row});
 	density_chart(rp);
 }

@@ -10,8 +10,7 @@
 #define MIN_BUDGET (1LL << 20)
 #define MAX_BUDGET (1LL << 50)
 
-/* MemAvailable in bytes, or -1. */
-static long long mem_available(void)
+long long vb_mem_available(void)
 {
 	char line[128];
 	long long kb = -1;
@@ -40,7 +39,7 @@ int vb_life_budget(const char *s, long long *bytes, char *desc, size_t dn, char 
 		return -1;
 	}
 	if (!strcmp(end, "%")) {
-		long long avail = mem_available();
+		long long avail = vb_mem_available();
 
 		if (v > 100 || avail < 0) {
 			snprintf(err, n, v > 100 ? "--budget %s: more than 100%%" :

@@ -12,4 +12,7 @@
  */
 int vb_life_budget(const char *s, long long *bytes, char *desc, size_t dn, char *err, size_t n);
 
+/* The host's MemAvailable (/proc/meminfo) in bytes, or -1. */
+long long vb_mem_available(void);
+
 #endif

@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * life.density: idle instances started one after another until what they
- * hold together (the sum of their processes' PSS, memuse.h) passes the
- * budget, one fails to start, or the cap is reached; then all stopped.
- * "fit" is how many were up while the total stayed within the budget.
- * Each instance's PSS is read once, when it is up; shared pages then
- * count once more for every sharer started later, so that running sum
- * is an upper bound, and the decision to stop is made on the exact sum
- * over all instances, read again.
+ * hold passes the budget, one fails to start, or the cap is reached; then
+ * all stopped. What they hold is weighed two ways, and the larger counts:
+ * the sum of their processes' PSS (memuse.h), and the host's memory in
+ * use, MemAvailable's drop since before the first start, which also holds
+ * what no process maps (a container's namespaces and cgroups, page
+ * tables): on a quiet host, the truer of the two. "fit" is how many were
+ * up while both stayed within the budget. Each instance's PSS is read
+ * once, when it is up; shared pages then count once more for every sharer
+ * started later, so that running sum is an upper bound, and the decision
+ * to stop is made on the exact sum over all instances, read again.
  */
+#include "budget.h"
 #include "life.h"
 #include "memuse.h"
 #include "../../common/clock.h"
@@ -68,6 +72,8 @@ struct tally {
 	size_t fit;               /* ... of which within the budget */
 	long long running_pss;    /* upper bound, see above */
 	long long exact_pss;      /* last exact sum, -1 none */
+	long long avail0;         /* MemAvailable before the first start, -1 unknown */
+	long long host_used;      /* its drop since, after the last start */
 	char ended[1200];
 };
 
@@ -75,7 +81,14 @@ struct tally {
 static int within_budget(const struct vb_life *L, struct vb_instance *in, struct tally *t,
 			 long long pss)
 {
+	long long avail = vb_mem_available();
+
 	t->running_pss += pss;
+	t->host_used = t->avail0 >= 0 && avail >= 0 ? t->avail0 - avail : 0;
+	if (t->host_used > L->o->budget_bytes) {
+		snprintf(t->ended, sizeof(t->ended), "budget (the host's memory in use)");
+		return 0;
+	}
 	if (t->running_pss <= L->o->budget_bytes) {
 		t->fit = t->up;
 		return 1;
@@ -91,7 +104,7 @@ static int within_budget(const struct vb_life *L, struct vb_instance *in, struct
 		t->fit = t->up;
 		return 1;
 	}
-	snprintf(t->ended, sizeof(t->ended), "budget");
+	snprintf(t->ended, sizeof(t->ended), "budget (the PSS sum)");
 	return 0;
 }
 
@@ -101,8 +114,8 @@ static void density_run(const struct vb_life *L, const struct vb_pick *pk,
 	unsigned max = L->o->density_max;
 	struct vb_instance *in = calloc(max, sizeof(*in));
 	double *start = calloc(max, sizeof(double));
-	json_t *pss_each = json_array();
-	struct tally t = { .exact_pss = -1 };
+	json_t *pss_each = json_array(), *used_each = json_array();
+	struct tally t = { .exact_pss = -1, .avail0 = vb_mem_available() };
 	char err[1024];
 
 	if (!in || !start) {
@@ -113,6 +126,7 @@ static void density_run(const struct vb_life *L, const struct vb_pick *pk,
 	while (!*L->stop) {
 		struct vb_memuse m;
 		char suffix[32];
+		int go;
 
 		if (t.up == max) {
 			snprintf(t.ended, sizeof(t.ended), "cap: --density-max %u", max);
@@ -133,7 +147,9 @@ static void density_run(const struct vb_life *L, const struct vb_pick *pk,
 		if (t.up % 10 == 0)
 			fprintf(stderr, "vbench: life.density %s: %zu up, %lld MiB\n", pk->name, t.up,
 				t.running_pss >> 20);
-		if (!within_budget(L, in, &t, m.pss_bytes))
+		go = within_budget(L, in, &t, m.pss_bytes);
+		json_array_append_new(used_each, json_integer(t.host_used));
+		if (!go)
 			break;
 	}
 	if (*L->stop)
@@ -149,6 +165,9 @@ static void density_run(const struct vb_life *L, const struct vb_pick *pk,
 	json_object_set_new(entry, "total_pss_bytes", t.exact_pss >= 0
 			    ? json_integer(t.exact_pss) : json_null());
 	json_object_set(entry, "pss_bytes", pss_each);
+	json_object_set(entry, "host_used_bytes", used_each);
+	json_object_set_new(entry, "total_host_used_bytes", t.avail0 >= 0
+			    ? json_integer(t.host_used) : json_null());
 	json_object_set_new(entry, "start_ms", vb_life_dist(start, t.up));
 	json_object_set_new(entry, "stop_all_ms", json_real(stop_all(in, t.up)));
 	if (*L->stop)
@@ -157,6 +176,7 @@ static void density_run(const struct vb_life *L, const struct vb_pick *pk,
 		vb_life_fail(L, entry, err);
 out:
 	json_decref(pss_each);
+	json_decref(used_each);
 	free(in);
 	free(start);
 }
@@ -164,9 +184,11 @@ out:
 /* Its line in the run's closing summary. */
 static void density_print(FILE *f, const json_t *e)
 {
-	fprintf(f, "%lld fit in %s (ended by %s), start of the last %.1f ms",
-		vb_json_int(e, "fit", 0), VB_TERM(vb_json_str(e, "budget", "")),
+	fprintf(f, "%lld fit in %s (ended by %s; PSS %.0f MiB, host %.0f MiB), slowest "
+		"start %.1f ms", vb_json_int(e, "fit", 0), VB_TERM(vb_json_str(e, "budget", "")),
 		VB_TERM(vb_json_str(e, "ended_by", "")),
+		vb_json_num(e, "total_pss_bytes", NAN) / 1048576,
+		vb_json_num(e, "total_host_used_bytes", NAN) / 1048576,
 		vb_json_num(json_object_get(e, "start_ms"), "max", NAN));
 }
 

@@ -648,6 +648,28 @@ typedef int setter(const struct vb_lgroup *g, const struct vb_lgdir *d, const st
 		   char *val, size_t vn, char *why, size_t n);
 static setter *const setters[VB_LG_KNOBS] = { set_cpu, set_cpuset, set_memory, set_io };
 
+/* The file that holds knob k's limit (v1: the quota; its period is the kernel's default). */
+static const char *limit_file(const struct vb_lgroup *g, int k)
+{
+	static const char *const v2[VB_LG_KNOBS] = { "cpu.max", "cpuset.cpus", "memory.max", NULL };
+	static const char *const v1[VB_LG_KNOBS] = { "cpu.cfs_quota_us", "cpuset.cpus",
+						     "memory.limit_in_bytes", NULL };
+
+	return g->v1 ? v1[k] : v2[k];
+}
+
+/* Before knob k's first limit: what its group had, for lift to put back. */
+static void remember(struct vb_lgroup *g, int k)
+{
+	const char *f = limit_file(g, k);
+
+	g->was[k][0] = '\0';
+	if (f && read_at(g->dirs[g->at[k]].fd, f, g->was[k], sizeof(g->was[k])) > 0)
+		g->was[k][strcspn(g->was[k], "\n")] = '\0';
+	else
+		g->was[k][0] = '\0';
+}
+
 void vb_lgroup_apply(struct vb_lgroup *g, const struct vb_limits *l, json_t *applied)
 {
 	for (int k = 0; k < VB_LG_KNOBS; k++) {
@@ -655,6 +677,8 @@ void vb_lgroup_apply(struct vb_lgroup *g, const struct vb_limits *l, json_t *app
 
 		if (!asked(l, k))
 			continue;
+		if (g->at[k] >= 0 && !g->set[k])
+			remember(g, k);
 		if (g->at[k] < 0)
 			say(why, sizeof(why), "%s", g->why[k]);
 		else if (setters[k](g, &g->dirs[g->at[k]], l, val, sizeof(val), why, sizeof(why)) == 0) {
@@ -710,7 +734,12 @@ void vb_lgroup_lift(struct vb_lgroup *g)
 
 		if (!g->set[k])
 			continue;
-		if (lifters[k](g, &g->dirs[g->at[k]], why, sizeof(why)) == 0)
+		const struct vb_lgdir *d = &g->dirs[g->at[k]];
+		int v2_empty_cpuset = k == K_CPUSET && !g->v1; /* "" is the parent's: written too */
+
+		if ((g->was[k][0] || v2_empty_cpuset) && limit_file(g, k)
+		    ? write_at(d->fd, d->path, limit_file(g, k), g->was[k], why, sizeof(why)) == 0
+		    : lifters[k](g, d, why, sizeof(why)) == 0)
 			g->set[k] = 0;
 		else
 			say(g->unlifted, sizeof(g->unlifted), "%s: %s", knobs[k].name, why);

@@ -69,6 +69,7 @@ struct vb_lgroup {
 	int at[VB_LG_KNOBS];              /* each knob's dirs[] index, -1: see why */
 	char why[VB_LG_KNOBS][VB_LG_WHY]; /* why a knob cannot be used */
 	int set[VB_LG_KNOBS];             /* applied: lift undoes it */
+	char was[VB_LG_KNOBS][64];        /* before the first apply ("" unread): what lift puts back */
 	char disk[32];                    /* "MAJ:MIN" of the scratch's disk, "" see disk_why */
 	char disk_why[VB_LG_WHY];
 	char unlifted[VB_LG_WHY];         /* after lift: "" or the limit it could not lift */
@@ -90,8 +91,10 @@ int vb_lgroup_open(struct vb_lgroup *g, const struct vb_lroots *r, const struct 
  */
 void vb_lgroup_apply(struct vb_lgroup *g, const struct vb_limits *l, json_t *applied);
 /*
- * Lift every limit apply set (back to unlimited: max / -1 / the parent's
- * cpus and mems). Where one stays, g->unlifted says which and why.
+ * Lift every limit apply set: back to what the group had before (a
+ * container's runtime may have put its own quota, cpuset or memory limit
+ * there), else to unlimited (max / -1 / the parent's cpus and mems).
+ * Where one stays, g->unlifted says which and why.
  */
 void vb_lgroup_lift(struct vb_lgroup *g);
 /* Memory charged to it now (bytes), or -1 with why. */

@@ -152,7 +152,12 @@ START_TEST(v2_apply_and_lift)
 	char err[512] = "", io[64], lifted[64];
 
 	fake_v2("cpuset cpu io memory pids\n");
+	/* a container's runtime put its own limits there: lift puts them back */
+	make("v2/" RUN "/c/cpu.max", "200000 100000\n");
+	make("v2/" RUN "/c/memory.max", "1073741824\n");
 	ck_assert_msg(open_group(&g, err, sizeof(err)) == 0, "%s", err);
+	vb_lgroup_apply(&g, &all, applied);
+	/* a second apply does not take the first's limits for the group's own */
 	vb_lgroup_apply(&g, &all, applied);
 	snprintf(io, sizeof(io), "%s rbps=4194304 wbps=4194304", disk);
 	ck_assert_str_eq(applied_str(applied, "cpu"), "50000 100000");
@@ -167,9 +172,9 @@ START_TEST(v2_apply_and_lift)
 
 	vb_lgroup_lift(&g);
 	ck_assert_str_eq(g.unlifted, "");
-	assert_text("v2/" RUN "/c/cpu.max", "max\n");
+	assert_text("v2/" RUN "/c/cpu.max", "200000 100000\n");
 	assert_text("v2/" RUN "/c/cpuset.cpus", "\n");
-	assert_text("v2/" RUN "/c/memory.max", "max\n");
+	assert_text("v2/" RUN "/c/memory.max", "1073741824\n");
 	snprintf(lifted, sizeof(lifted), "%s rbps=max wbps=max\n", disk);
 	assert_text("v2/" RUN "/c/io.max", lifted);
 	vb_lgroup_close(&g);
@@ -347,6 +352,8 @@ START_TEST(v1_apply_and_lift)
 	fake_hybrid();
 	ck_assert_msg(open_group(&g, err, sizeof(err)) == 0, "%s", err);
 	make("cpuset/" RUN "/c/cpuset.mems", "\n");
+	make("cpu/" RUN "/c/cpu.cfs_quota_us", "200000\n");
+	make("memory/" RUN "/c/memory.limit_in_bytes", "1073741824\n");
 	vb_lgroup_apply(&g, &all, applied);
 	ck_assert_str_eq(applied_str(applied, "cpu"), "50000 100000");
 	ck_assert_str_eq(applied_str(applied, "cpuset"), "1");
@@ -368,9 +375,9 @@ START_TEST(v1_apply_and_lift)
 
 	vb_lgroup_lift(&g);
 	ck_assert_str_eq(g.unlifted, "");
-	assert_text("cpu/" RUN "/c/cpu.cfs_quota_us", "-1\n");
+	assert_text("cpu/" RUN "/c/cpu.cfs_quota_us", "200000\n");
 	assert_text("cpuset/" RUN "/c/cpuset.cpus", "0-3\n");
-	assert_text("memory/" RUN "/c/memory.limit_in_bytes", "-1\n");
+	assert_text("memory/" RUN "/c/memory.limit_in_bytes", "1073741824\n");
 	snprintf(rule, sizeof(rule), "%s 0\n", disk);
 	assert_text("blkio/" RUN "/c/blkio.throttle.read_bps_device", rule);
 	assert_text("blkio/" RUN "/c/blkio.throttle.write_bps_device", rule);
