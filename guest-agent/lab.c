@@ -91,6 +91,15 @@ static int work_disk(const char *dev, char *why, size_t n)
 	if (mount("cgroup2", "/sys/fs/cgroup", "cgroup2", MS_NOSUID | MS_NODEV, NULL) &&
 	    errno != EBUSY)
 		fprintf(stderr, "vbench-agent: mount cgroup2: %s\n", strerror(errno));
+	/*
+	 * ... with the controllers a host's init enables at the root (systemd
+	 * does): iso.neighbour's limits need them in the run's groups.
+	 */
+	fd = open("/sys/fs/cgroup/cgroup.subtree_control", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || dprintf(fd, "+cpuset +cpu +io +memory +pids") < 0)
+		fprintf(stderr, "vbench-agent: cgroup controllers: %s\n", strerror(errno));
+	if (fd >= 0)
+		close(fd);
 	return 0;
 }
 

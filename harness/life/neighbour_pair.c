@@ -92,6 +92,18 @@ void vb_nb_close(struct vb_nb *nb)
 	nb->roots = NULL;
 }
 
+/* 1 when some knob of applied was written (its value is not "unavailable: ..."). */
+static int any_applied(const json_t *applied)
+{
+	const char *k;
+	json_t *v;
+
+	json_object_foreach((json_t *)applied, k, v)
+		if (json_is_string(v) && strncmp(json_string_value(v), "unavailable", 11))
+			return 1;
+	return 0;
+}
+
 int vb_nb_limit(struct vb_nb *nb, json_t *applied)
 {
 	struct vb_limits victim = { .pus = nb->ctx->pus, .npus = nb->ctx->npus };
@@ -108,6 +120,17 @@ int vb_nb_limit(struct vb_nb *nb, json_t *applied)
 	if (held >= 0)
 		hog.mem_bytes = held + LIMIT_MEM_ROOM;
 	vb_lgroup_apply(&nb->g[1], &hog, applied);
+	if (!any_applied(applied)) {
+		/* "limited" without a limit would be a second "with": not measured */
+		snprintf(nb->limits_why, sizeof(nb->limits_why), "no limit could be put on the "
+			 "neighbour (%s)", vb_json_str(applied, "cpu", "cpu: not asked"));
+		nb->limits = 0;
+		json_object_set_new(nb->placement, "limits", json_string(nb->limits_why));
+		json_object_clear(applied);
+		json_object_set_new(applied, "unavailable", json_string(nb->limits_why));
+		json_decref(va);
+		return 1;
+	}
 	if (!nb->nother)
 		json_object_set_new(applied, "cpuset", json_string("unavailable: no PU outside "
 								   "the victim's"));

@@ -35,14 +35,6 @@ cgroot=/sys/fs/cgroup
 # the cgroup of the run of vbench PID, named vbench-PID or vbench-PID-START
 run_cgroup() { ls -d "$cgroot/vbench-$1" "$cgroot/vbench-$1"-* 2>/dev/null | head -1; }
 
-# "$@" becomes true within 5 s (a process takes a moment to go after SIGKILL)
-eventually() {
-	n=0
-	until "$@"; do
-		n=$((n + 1)); [ $n -lt 25 ] || return 1
-		sleep 0.2
-	done
-}
 # Nothing of this test's runs is left: lib.sh's checks, and no vbench, fault
 # agent or QEMU of ours, no mount under $T, no more BPF links than before.
 gone_now() {

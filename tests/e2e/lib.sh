@@ -35,3 +35,12 @@ nothing_left() {
 	done
 	! ls "$VBENCH_WORKDIR" | grep -q . && ! pgrep -f "vbench-agent .*$T" >/dev/null
 }
+# "$@" becomes true within 10 s (a process takes a moment to go after SIGKILL,
+# a container's runtime to delete it)
+eventually() {
+	n=0
+	until "$@"; do
+		n=$((n + 1)); [ $n -lt 50 ] || return 1
+		sleep 0.2
+	done
+}

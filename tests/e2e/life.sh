@@ -14,13 +14,6 @@ gone_now() {
 	nothing_left && ! pgrep -f "qemu-system-x86_64.*$T" >/dev/null &&
 		! ls -d /run/crun/vbench-* 2>/dev/null | grep -q .
 }
-eventually() {
-	n=0
-	until "$@"; do
-		n=$((n + 1)); [ $n -lt 50 ] || return 1
-		sleep 0.2
-	done
-}
 # exp NAME BACKEND: the entry's jq path
 exp() { echo ".experiments[] | select(.name == \"$1\" and .backend == \"$2\")"; }
 

@@ -147,9 +147,9 @@ START_TEST(memory_and_density_figures)
 		"| type2 | 182 | 176 | 1 | 195 (the backend's memory.peak) | 12.2 | kernel 9.8; "
 		"initramfs 2.4; rootfs: unavailable: No such file or directory |",
 		"- type2-pv: life.footprint failed: type2-pv-footprint: no hello within 120 s",
-		"| container | 256M (256 MiB) | 32 | 32 | cap: --density-max 32 | 74.1 | 16.7 | "
+		"| container | 256M (256 MiB) | 32 | 32 | cap: --density-max 32 | 74.1 | 757 | 16.7 | "
 		"24.2 |",
-		"| type2 | 256M (256 MiB) | 1 | 2 | budget | 326 | 3310 | 3480 | 240 |",
+		"| type2 | 256M (256 MiB) | 1 | 2 | budget | 326 | - | 3310 | 3480 | 240 |",
 		"- type2-pv: life.density no entry: the run ended before life.density reached "
 		"this approach", NULL});
 	free(s);
@@ -471,12 +471,7 @@ START_TEST(hostile_entries_are_text)
 	if (!md)
 		return;
 	html = ut_slurp(tmpdir, "index.html");
-	ck_assert_ptr_null(strchr(md, '\x1b'));
-	ck_assert_ptr_null(strchr(html, '\x1b'));
-	for (const char *p = strchr(md, '<'); p; p = strchr(p + 1, '<'))
-		ck_assert_msg(p > md && p[-1] == '\\', "raw '<' in: %.60s", p);
-	ck_assert_ptr_null(strstr(html, "<script"));
-	ck_assert_ptr_null(strstr(html, "<img src=x"));
+	ut_assert_inert(md, html);
 	ck_assert_ptr_null(strstr(html, "<b>"));
 	s = ut_section(md, "Lifecycle: start");
 	contains_all(s, (const char *const[]){

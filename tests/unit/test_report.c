@@ -643,15 +643,10 @@ START_TEST(report_md_escapes_html)
 	if (!md)
 		return;
 	html = ut_slurp(tmpdir, "index.html");
-	ck_assert_ptr_null(strchr(md, '\x1b'));
-	ck_assert_ptr_null(strchr(html, '\x1b'));
 	/* every '<' escaped: no raw HTML, no autolink */
-	for (const char *p = strchr(md, '<'); p; p = strchr(p + 1, '<'))
-		ck_assert_msg(p > md && p[-1] == '\\', "raw '<' in: %.60s", p);
+	ut_assert_inert(md, html);
 	ck_assert_ptr_null(strstr(md, "](http://evil)"));
 	ck_assert_ptr_null(strstr(md, "\n# heading"));
-	ck_assert_ptr_null(strstr(html, "<script"));
-	ck_assert_ptr_null(strstr(html, "<img src=x"));
 	contains_all(md, (const char *const[]){"\\<script>alert(1)\\</script>\\x1b[2J",
 		     "cpu.\\<img src=x onerror=alert(2)>\\x1b]0;x\\x07",
 		     "\\<b>bold\\</b> [click]\\(http://evil) \\x1b[31mred # heading", NULL});

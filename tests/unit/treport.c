@@ -35,3 +35,13 @@ char *ut_section(const char *md, const char *title)
 	end = strstr(at + strlen(head), "\n## ");
 	return strndup(at, end ? (size_t)(end - at) : strlen(at));
 }
+
+void ut_assert_inert(const char *md, const char *html)
+{
+	ck_assert_ptr_null(strchr(md, '\x1b'));
+	ck_assert_ptr_null(strchr(html, '\x1b'));
+	for (const char *p = strchr(md, '<'); p; p = strchr(p + 1, '<'))
+		ck_assert_msg(p > md && p[-1] == '\\', "raw '<' in: %.60s", p);
+	ck_assert_ptr_null(strstr(html, "<script"));
+	ck_assert_ptr_null(strstr(html, "<img src=x"));
+}

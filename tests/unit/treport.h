@@ -15,4 +15,11 @@ char *ut_report_of(json_t *doc, const char *name, char *dir, size_t n);
 /* The text of md from the level-2 heading title up to the next one (free it). */
 char *ut_section(const char *md, const char *title);
 
+/*
+ * Nothing from a hostile file came through raw: no escape byte in the
+ * Markdown md or the HTML html, every '<' of md escaped, no script or
+ * img element in html.
+ */
+void ut_assert_inert(const char *md, const char *html);
+
 #endif
