@@ -399,6 +399,7 @@ static void run_experiments(struct run *r)
 		.reps = r->o.life_reps, .budget_bytes = r->o.budget_bytes,
 		.budget_desc = r->o.budget_desc, .density_max = r->o.density_max,
 		.samples = r->o.samples, .min_sample_ms = r->o.min_sample_ms,
+		.timeout_ms = r->o.timeout_s * 1000,
 	};
 	struct vb_life L = { &lo, r->doc, r->out, &stop_flag, r->o.seed };
 

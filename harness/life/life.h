@@ -33,6 +33,7 @@ struct vb_life_opts {
 	unsigned density_max;     /* life.density: the most instances it starts */
 	unsigned neighbour_rounds; /* iso.neighbour: alone/with/limited rounds */
 	unsigned min_sample_ms, samples; /* iso.neighbour: the victim's samples */
+	unsigned timeout_ms;      /* per request (--timeout): a workload's setup may be slow */
 };
 
 /* What experiments need of the run. */

@@ -48,7 +48,7 @@ int vb_nb_measure(struct vb_instance *v, const struct vb_life *L, const char *be
 	json_t *req = json_pack("{s:s, s:s, s:i, s:i, s:i, s:I}", "op", "run", "bench", bench,
 				"samples", samples, "warmup", *iters ? 0 : 1, "min_sample_ms",
 				L->o->min_sample_ms, "iters", (json_int_t)*iters);
-	json_t *rep = vb_instance_request(v, req, 300000, why, n), *s = NULL;
+	json_t *rep = vb_instance_request(v, req, L->o->timeout_ms, why, n), *s = NULL;
 	double x[VB_MAX_SAMPLES];
 	size_t i, k = 0;
 
@@ -71,11 +71,13 @@ int vb_nb_measure(struct vb_instance *v, const struct vb_life *L, const char *be
 }
 
 /* Start the neighbour's hog; 0 once it says "hogging", or -1 with why. */
-static int hog_start(struct vb_instance *nb, const char *bench, char *why, size_t n)
+static int hog_start(struct vb_instance *nb, const struct vb_life *L, const char *bench,
+		     char *why, size_t n)
 {
 	json_t *req = json_pack("{s:s, s:s, s:i}", "op", "hog", "bench", bench, "max_ms",
 				HOG_MAX_MS);
-	json_t *rep = vb_instance_request(nb, req, 60000, why, n);
+	/* its setup (an I/O workload's file) comes first: the run's per-request limit */
+	json_t *rep = vb_instance_request(nb, req, L->o->timeout_ms, why, n);
 	int ok = rep && !strcmp(vb_json_str(rep, "op", ""), "hogging");
 
 	if (rep && !ok)
@@ -88,11 +90,11 @@ static int hog_start(struct vb_instance *nb, const char *bench, char *why, size_
 }
 
 /* Stop it: the neighbour's operations per second while it hogged, or NAN. */
-static double hog_stop(struct vb_instance *nb)
+static double hog_stop(struct vb_instance *nb, const struct vb_life *L)
 {
 	json_t *stop = json_pack("{s:s}", "op", "stop");
 	char why[256];
-	json_t *rep = vb_instance_exchange(nb, stop, 60000, why, sizeof(why));
+	json_t *rep = vb_instance_exchange(nb, stop, L->o->timeout_ms, why, sizeof(why));
 	double ops = vb_json_num(rep, "ops", NAN), ns = vb_json_num(rep, "elapsed_ns", NAN);
 
 	json_decref(stop);
@@ -120,14 +122,14 @@ static int one_mode(struct vb_nb *nb, struct hog_run *hr, enum mode m, unsigned 
 	/* no limits here: the other two modes go on, and the limited one says why */
 	if (m == LIMITED && vb_nb_limit(nb, hr->applied))
 		return 0;
-	if (m != ALONE && hog_start(&nb->in[1], hr->h->hog, hr->why, sizeof(hr->why))) {
+	if (m != ALONE && hog_start(&nb->in[1], nb->L, hr->h->hog, hr->why, sizeof(hr->why))) {
 		vb_nb_unlimit(nb);
 		return -1;
 	}
 	rc = vb_nb_measure(&nb->in[0], nb->L, hr->h->victim, &hr->iters, nb->L->o->samples, &med,
 			   hr->why, sizeof(hr->why));
 	if (m != ALONE)
-		hr->ops[m][r] = hog_stop(&nb->in[1]);
+		hr->ops[m][r] = hog_stop(&nb->in[1], nb->L);
 	if (m == LIMITED)
 		vb_nb_unlimit(nb);
 	hr->x[m][r] = med;

@@ -14,8 +14,6 @@
 
 /* Headroom over what the neighbour holds before it allocates without bound. */
 #define OOM_ROOM_MIB 64
-/* How long a crashing neighbour may take to end. */
-#define CRASH_WAIT_MS 60000
 
 /* A container or a process: a memory limit just above what it holds. 0, or -1 with why. */
 static int limit_memory(struct vb_nb *nb, long long *limit_mb, char *why, size_t n)
@@ -47,7 +45,7 @@ static void crash(struct vb_nb *nb, const char *how, long long limit_mb, json_t 
 	json_t *req = json_pack("{s:s, s:s, s:I}", "op", "crash", "how", how, "limit_mb",
 				(json_int_t)limit_mb);
 	char why[512] = "";
-	json_t *rep = vb_instance_request(in, req, CRASH_WAIT_MS, why, sizeof(why));
+	json_t *rep = vb_instance_request(in, req, nb->L->o->timeout_ms, why, sizeof(why));
 
 	json_decref(req);
 	if (rep && strcmp(vb_json_str(rep, "op", ""), "crashing")) {
@@ -58,7 +56,8 @@ static void crash(struct vb_nb *nb, const char *how, long long limit_mb, json_t 
 	}
 	json_decref(rep);
 	/* "crashing" said: now its channel must end, with nothing more from it */
-	rep = rep ? vb_instance_exchange(in, NULL, CRASH_WAIT_MS, why, sizeof(why)) : NULL;
+	rep = rep ? vb_instance_exchange(in, NULL, nb->L->o->timeout_ms, why,
+						 sizeof(why)) : NULL;
 	json_object_set_new(f, "neighbour", json_pack("{s:s, s:s}", "ended", rep ? "no" : "yes",
 						     "how", rep ? vb_json_str(rep, "op", "?") : why));
 	json_decref(rep);
@@ -97,7 +96,8 @@ static void victim_goes_on(struct vb_nb *nb, json_t *f)
 	char why[512];
 	int ok = vb_nb_measure(&nb->in[0], nb->L, "cpu.int", &iters, 1, &med, why, sizeof(why)) == 0;
 
-	pong = ok ? vb_instance_request(&nb->in[0], ping, 10000, why, sizeof(why)) : NULL;
+	pong = ok ? vb_instance_request(&nb->in[0], ping, nb->L->o->timeout_ms, why,
+						  sizeof(why)) : NULL;
 	ok = pong && !strcmp(vb_json_str(pong, "op", ""), "pong");
 	json_object_set_new(f, "victim", ok ? json_pack("{s:b, s:s, s:f}", "goes_on", 1, "bench",
 							 "cpu.int", "median", med)
@@ -113,6 +113,12 @@ json_t *vb_nb_fault(struct vb_nb *nb)
 	long long limit_mb = 0;
 	char why[600];
 
+	if (nb->in[1].dead) {
+		/* a hog that timed out ended it: a crash now would prove nothing */
+		json_object_set_new(f, "unavailable", json_string("the neighbour had stopped "
+								  "answering before its crash"));
+		return f;
+	}
 	if (!panic && limit_memory(nb, &limit_mb, why, sizeof(why))) {
 		json_object_set_new(f, "unavailable", json_string(why));
 		return f;
