@@ -243,10 +243,17 @@ static void neighbour_print(FILE *f, const json_t *e)
 	size_t i;
 	json_t *h;
 
-	json_array_foreach(json_object_get(e, "hogs"), i, h)
-		fprintf(f, "%s%s hog %.2fx, limited %.2fx", i ? "; " : "",
-			VB_TERM(vb_json_str(h, "resource", "")), vb_life_median(h, "slowdown"),
-			vb_life_median(h, "slowdown_limited"));
+	json_array_foreach(json_object_get(e, "hogs"), i, h) {
+		char with[32] = "not measured", limited[32] = "not measured";
+		double w = vb_life_median(h, "slowdown"), l = vb_life_median(h, "slowdown_limited");
+
+		if (isfinite(w))
+			snprintf(with, sizeof(with), "%.2fx", w);
+		if (isfinite(l))
+			snprintf(limited, sizeof(limited), "%.2fx", l);
+		fprintf(f, "%s%s hog %s, limited %s", i ? "; " : "",
+			VB_TERM(vb_json_str(h, "resource", "")), with, limited);
+	}
 	if (fault)
 		fprintf(f, "; neighbour's %s: victim %s", VB_TERM(vb_json_str(fault, "crash", "")),
 			json_object_get(fault, "unavailable") ? "not tried"
