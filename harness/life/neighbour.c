@@ -37,39 +37,6 @@ static const char *const mode_name[NMODES] = { "alone", "with", "limited" };
 /* How long the neighbour hogs at most: longer than any victim measurement. */
 #define HOG_MAX_MS 600000
 
-/*
- * One victim measurement: the median of its samples, in the workload's
- * unit. *iters is calibrated on the first call (0) and kept. 0, or -1
- * with why.
- */
-int vb_nb_measure(struct vb_instance *v, const struct vb_life *L, const char *bench,
-		  uint64_t *iters, unsigned samples, double *median, char *why, size_t n)
-{
-	json_t *req = json_pack("{s:s, s:s, s:i, s:i, s:i, s:I}", "op", "run", "bench", bench,
-				"samples", samples, "warmup", *iters ? 0 : 1, "min_sample_ms",
-				L->o->min_sample_ms, "iters", (json_int_t)*iters);
-	json_t *rep = vb_instance_request(v, req, L->o->timeout_ms, why, n), *s = NULL;
-	double x[VB_MAX_SAMPLES];
-	size_t i, k = 0;
-
-	json_decref(req);
-	if (rep && strcmp(vb_json_str(rep, "op", ""), "result"))
-		snprintf(why, n, "%s: %s", vb_json_str(rep, "op", "?"),
-			 vb_json_str(rep, "reason", vb_json_str(rep, "msg", "no reason")));
-	else if (rep)
-		json_array_foreach(json_object_get(rep, "samples"), i, s)
-			if (k < VB_MAX_SAMPLES && json_is_number(s) && json_number_value(s) > 0)
-				x[k++] = json_number_value(s);
-	if (rep && k && vb_json_int(rep, "iters", 0) > 0) {
-		*iters = (uint64_t)vb_json_int(rep, "iters", 0);
-		*median = vb_median(x, k);
-	} else if (rep && !strcmp(vb_json_str(rep, "op", ""), "result")) {
-		snprintf(why, n, "%s: a result without samples", bench);
-	}
-	json_decref(rep);
-	return rep && k ? 0 : -1;
-}
-
 /* Start the neighbour's hog; 0 once it says "hogging", or -1 with why. */
 static int hog_start(struct vb_instance *nb, const struct vb_life *L, const char *bench,
 		     char *why, size_t n)

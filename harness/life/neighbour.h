@@ -34,7 +34,10 @@ void vb_nb_close(struct vb_nb *nb);
  */
 int vb_nb_limit(struct vb_nb *nb, json_t *applied);
 void vb_nb_unlimit(struct vb_nb *nb);
-/* The victim's measurement of bench (see neighbour.c). */
+/*
+ * One victim measurement of bench: the median of its samples, in its unit;
+ * *iters calibrated on the first call (0) and kept. 0, or -1 with why.
+ */
 int vb_nb_measure(struct vb_instance *v, const struct vb_life *L, const char *bench,
 		  uint64_t *iters, unsigned samples, double *median, char *why, size_t n);
 /*
