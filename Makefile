@@ -4,6 +4,7 @@
 #                   then end-to-end tests
 #   make fuzz       run each libFuzzer target for FUZZ_TIME seconds (default 600)
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make dist       $(BUILD)/vbench-VERSION.tar.gz: the sources, for a lab's hosts
 #   make clean
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -64,7 +65,7 @@ FUZZ_BIN := $(addprefix $(BUILD)/fuzz/,$(FUZZERS))
 # common/ is an archive: each program takes only the objects it uses.
 COMMON_LIB := $(BUILD)/obj/libcommon.a
 
-.PHONY: all check unit e2e fuzz fuzz-smoke install clean FORCE
+.PHONY: all check unit e2e fuzz fuzz-smoke install dist clean FORCE
 all: $(BUILD)/vbench $(BUILD)/vbench-agent $(BUILD)/vbench-floor-hello
 
 $(COMMON_LIB): $(call obj,obj,$(COMMON_SRC))
@@ -231,6 +232,12 @@ install: all
 	install -m 755 $(BUILD)/vbench-agent $(DESTDIR)$(PREFIX)/libexec/vbench/vbench-agent
 	install -m 755 $(BUILD)/vbench-floor-hello \
 		$(DESTDIR)$(PREFIX)/libexec/vbench/vbench-floor-hello
+
+# The tree as scripts/source-id names it, with that id inside (SOURCE_ID):
+# what contrib/ansible installs on a lab's hosts.
+dist:
+	@mkdir -p $(BUILD)
+	$(Q)scripts/dist $(BUILD)/vbench-$(VERSION).tar.gz vbench-$(VERSION)
 
 clean:
 	rm -rf $(BUILD)
