@@ -2,11 +2,13 @@
 #include "hostinfo.h"
 #include "kvmhost.h"
 #include "pin.h"
+#include "../common/sha256.h"
 #include "../common/textsafe.h"
 #include "../common/virtdetect.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <glob.h>
 #include <limits.h>
 #include <stdio.h>
@@ -169,6 +171,127 @@ json_t *vb_host_tuning_json(const char *root)
 			 "smt_active", first_line(root, "/sys/devices/system/cpu/smt/active"));
 }
 
+/*
+ * vbench's application id for the machine id: a random 128-bit constant,
+ * chosen once (uuid4). Never change it: every host's recorded id would
+ * change with it, and files of before and after would no longer match.
+ */
+static const unsigned char vbench_app_id[16] = {
+	0x06, 0xca, 0x47, 0xad, 0xf4, 0xcb, 0x48, 0xf7,
+	0xaf, 0x37, 0x52, 0x6c, 0x31, 0x68, 0x2c, 0x6b,
+};
+
+/* A machine id file's text is 32 hex digits and a newline: what is read of it, at most. */
+#define MACHINE_ID_READ 34
+
+/*
+ * The first n bytes of path at most, their count in *len; 0, or -1 with
+ * errno. O_NONBLOCK: a FIFO in its place reads as empty, not forever.
+ */
+static int read_head(const char *path, char *buf, size_t n, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK), err;
+	ssize_t k;
+
+	*len = 0;
+	if (fd < 0)
+		return -1;
+	do {
+		k = read(fd, buf + *len, n - *len);
+		if (k > 0)
+			*len += (size_t)k;
+	} while ((k > 0 && *len < n) || (k < 0 && errno == EINTR));
+	err = errno;
+	close(fd);
+	if (k < 0 && err != EAGAIN) {
+		errno = err;
+		return -1;
+	}
+	return 0;
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* The 16 bytes of a machine id's text (32 hex digits, a newline or not); 0, or -1. */
+static int parse_machine_id(const char *text, size_t len, unsigned char id[16])
+{
+	if (len != 32 && !(len == 33 && text[32] == '\n'))
+		return -1;
+	for (int i = 0; i < 16; i++) {
+		int hi = hex_digit(text[2 * i]), lo = hex_digit(text[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return -1;
+		id[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+/* The machine id in root + path; 0, or -1 with why it is none in why. */
+static int read_machine_id(const char *root, const char *path, unsigned char id[16], char *why,
+			   size_t n)
+{
+	static const unsigned char zero[16];
+	char full[PATH_MAX], text[MACHINE_ID_READ];
+	size_t len;
+
+	under(root, path, full, sizeof(full));
+	if (read_head(full, text, sizeof(text), &len)) {
+		snprintf(why, n, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (parse_machine_id(text, len, id)) {
+		snprintf(why, n, "%s is not 32 hex digits", path);
+		return -1;
+	}
+	/* what an image holds before its first boot gives it an id */
+	if (!memcmp(id, zero, sizeof(zero))) {
+		snprintf(why, n, "%s is all zeros (not initialized)", path);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * What systemd's sd_id128_get_machine_app_specific() gives for vbench's
+ * app id: HMAC-SHA256(key: the machine id, message: the app id), its first
+ * 16 bytes made a version 4 UUID; as 32 lowercase hex digits.
+ */
+static void app_specific(const unsigned char machine[16], char out[33])
+{
+	unsigned char mac[VB_SHA256_LEN];
+
+	vb_hmac_sha256(machine, 16, vbench_app_id, sizeof(vbench_app_id), mac);
+	mac[6] = (mac[6] & 0x0f) | 0x40;
+	mac[8] = (mac[8] & 0x3f) | 0x80;
+	for (int i = 0; i < 16; i++)
+		snprintf(out + 2 * i, 3, "%02x", mac[i]);
+}
+
+json_t *vb_host_machine_id_json(const char *root)
+{
+	char why[2][PATH_MAX + 64], buf[sizeof(why) + 32], hex[33];
+	unsigned char id[16];
+
+	/* where systemd keeps it, else where D-Bus does (a container without systemd) */
+	if (read_machine_id(root, "/etc/machine-id", id, why[0], sizeof(why[0])) &&
+	    read_machine_id(root, "/var/lib/dbus/machine-id", id, why[1], sizeof(why[1]))) {
+		snprintf(buf, sizeof(buf), "unavailable: %s; %s", why[0], why[1]);
+		return fact(buf);
+	}
+	app_specific(id, hex);
+	return json_string(hex);
+}
+
 json_t *vb_host_json(void)
 {
 	struct utsname u;
@@ -180,8 +303,9 @@ json_t *vb_host_json(void)
 	uname(&u);
 	vb_cpu_model(cpu, sizeof(cpu));
 	vb_kvm_host_probe("/", &kvm);
-	h = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:o, s:o, s:o}", "hostname", host, "kernel",
-		      u.release, "machine", u.machine, "cpu_model", cpu, "cpus",
+	h = json_pack("{s:s, s:o, s:s, s:s, s:s, s:I, s:I, s:o, s:o, s:o}", "hostname", host,
+		      "machine_id", vb_host_machine_id_json("/"), "kernel", u.release, "machine",
+		      u.machine, "cpu_model", cpu, "cpus",
 		      (json_int_t)sysconf(_SC_NPROCESSORS_ONLN), "mem_bytes",
 		      (json_int_t)sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGESIZE), "virt",
 		      vb_detect_virt(), "kvm", vb_kvm_host_json(&kvm), "topology",

@@ -26,6 +26,7 @@ struct field {
 /* The host before the mitigations, then after them. */
 static const struct field host_first[] = {
 	{ "host", "host.hostname" },
+	{ "machine id", "host.machine_id" },
 	{ "host kernel", "host.kernel" },
 	{ "host kernel command line", "host.kernel_cmdline" },
 	{ "CPU model", "host.cpu_model" },

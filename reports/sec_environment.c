@@ -73,14 +73,29 @@ static void kvm(const json_t *host, char *out, size_t n)
 		 vb_json_str(k, "reason", "no reason recorded"));
 }
 
+/* Whether s is a machine id as vbench records them: 32 lowercase hex digits. */
+static int is_machine_id(const char *s)
+{
+	return strlen(s) == 32 && strspn(s, "0123456789abcdef") == 32;
+}
+
+/* "name (kernel K, machine 1a2b3c4d)": the machine id's first digits, where there is one. */
+static void host_field(const json_t *host, char *out, size_t n)
+{
+	const char *id = vb_json_str(host, "machine_id", "");
+
+	snprintf(out, n, "%s (kernel %s%s%.8s)", vb_json_str(host, "hostname", "?"),
+		 vb_json_str(host, "kernel", "?"), is_machine_id(id) ? ", machine " : "",
+		 is_machine_id(id) ? id : "");
+}
+
 /* A field of a machine's description (meta.host, or meta.lab.host for L1); 1 if known. */
 static int machine_field(const json_t *host, const char *what, char *out, size_t n)
 {
 	const json_t *virt = json_object_get(host, "virt");
 
 	if (!strcmp(what, "host"))
-		snprintf(out, n, "%s (kernel %s)", vb_json_str(host, "hostname", "?"),
-			 vb_json_str(host, "kernel", "?"));
+		host_field(host, out, n);
 	else if (!strcmp(what, "cpu"))
 		snprintf(out, n, "%s; %lld CPUs, %.1f GiB; %s", vb_json_str(host, "cpu_model", "?"),
 			 vb_json_int(host, "cpus", 0),
@@ -334,35 +349,130 @@ static void lab_table(struct rp_report *rp)
 	rp_doc_table_end(&rp->doc);
 }
 
-/* The runs whose host has the same name as run r's, from r on, said once (at the first). */
-static void same_host(struct rp_report *rp, int r)
+/*
+ * meta.host.<key> of r, key "hostname" or "machine_id"; NULL where the
+ * file has none, or no machine id but "unavailable: ..." in its place.
+ */
+static const char *ident(const struct rp_run *r, const char *key)
 {
-	const char *name = vb_json_str(json_object_get(json_object_get(rp->runs[r].root, "meta"),
-						       "host"), "hostname", NULL);
-	char list[600];
-	size_t used = 0;
-	int n = 0;
+	const char *v = vb_json_str(json_object_get(json_object_get(r->root, "meta"), "host"),
+				    key, NULL);
+
+	return v && !strcmp(key, "machine_id") && !is_machine_id(v) ? NULL : v;
+}
+
+/* Whether run k's `key` is `value`. */
+static int has(const struct rp_report *rp, int k, const char *key, const char *value)
+{
+	const char *v = ident(&rp->runs[k], key);
+
+	return v && !strcmp(v, value);
+}
+
+/*
+ * Whether no run from `from` to k, whose `group` is g, has run k's `key`
+ * already (or lacks it, as k does).
+ */
+static int first_with(const struct rp_report *rp, int from, int k, const char *group,
+		      const char *g, const char *key)
+{
+	const char *v = ident(&rp->runs[k], key);
+
+	for (int j = from; j < k; j++)
+		if (has(rp, j, group, g) && (v ? has(rp, j, key, v) : !ident(&rp->runs[j], key)))
+			return 0;
+	return 1;
+}
+
+/* Add item to the ", "-separated list in out (n bytes), as far as it fits. */
+static void list_add(char *out, size_t n, const char *item)
+{
+	size_t used = strlen(out);
+
+	snprintf(out + used, n - used, "%s%s", used ? ", " : "", item);
+}
+
+/* The runs listed in a note: 16 labels fit (vbench report takes 16 files at most). */
+#define RUN_LIST 2048
+/* What a note shows of a hostname: a host's is 64 bytes at most, a hostile file's anything. */
+#define NAME_SHOWN 64
+
+/*
+ * The runs whose machine id is run r's, from r on, said once (at the
+ * first), with their hostnames; the first such note says once what else
+ * makes one id: clones of a VM image that kept it.
+ */
+static void same_machine(struct rp_report *rp, int r, int *clones_said)
+{
+	const char *id = ident(&rp->runs[r], "machine_id");
+	char runs[RUN_LIST] = "", names[RUN_LIST] = "", name[NAME_SHOWN + 1];
+	int n = 0, nnames = 0;
+
+	if (!id)
+		return;
+	for (int k = 0; k < rp->nruns; k++) {
+		if (!has(rp, k, "machine_id", id))
+			continue;
+		if (k < r)
+			return;
+		list_add(runs, sizeof(runs), rp->runs[k].label);
+		n++;
+		if (first_with(rp, r, k, "machine_id", id, "hostname")) {
+			const char *h = ident(&rp->runs[k], "hostname");
+
+			snprintf(name, sizeof(name), "%s", h ? h : "not recorded");
+			list_add(names, sizeof(names), name);
+			nnames++;
+		}
+	}
+	if (n < 2)
+		return;
+	rp_doc_note(&rp->doc, "%s ran on the same machine (machine id %.8s\u2026, hostname%s %s)%s",
+		    runs, id, nnames > 1 ? "s" : "", names, *clones_said ? "." :
+		    ", or on clones of one VM image that kept its machine id (a clone must be given "
+		    "its own: empty /etc/machine-id in the image).");
+	*clones_said = 1;
+}
+
+/*
+ * The runs whose host has the same name as run r's, from r on, said once
+ * (at the first): that their machine ids differ, or, where some file
+ * records none, which: then the name is all that tells. Runs of one name
+ * and one machine id are same_machine's.
+ */
+static void same_name(struct rp_report *rp, int r)
+{
+	const char *name = ident(&rp->runs[r], "hostname");
+	char all[RUN_LIST] = "", with_id[RUN_LIST] = "", without[RUN_LIST] = "";
+	int n = 0, ids = 0, missing = 0;
 
 	if (!name)
 		return;
 	for (int k = 0; k < rp->nruns; k++) {
-		const char *other = vb_json_str(json_object_get(json_object_get(rp->runs[k].root,
-										"meta"), "host"),
-						"hostname", "");
-		int w;
-
-		if (strcmp(other, name))
+		if (!has(rp, k, "hostname", name))
 			continue;
 		if (k < r)
 			return;
-		w = snprintf(list + used, sizeof(list) - used, "%s%s", n++ ? ", " : "",
-			     rp->runs[k].label);
-		if (w > 0 && (size_t)w < sizeof(list) - used)
-			used += (size_t)w;
+		n++;
+		list_add(all, sizeof(all), rp->runs[k].label);
+		if (!ident(&rp->runs[k], "machine_id")) {
+			list_add(without, sizeof(without), rp->runs[k].label);
+			missing++;
+			continue;
+		}
+		list_add(with_id, sizeof(with_id), rp->runs[k].label);
+		ids += first_with(rp, r, k, "hostname", name, "machine_id");
 	}
-	if (n > 1)
-		rp_doc_note(&rp->doc, "%s ran on a host named \"%s\": the same machine if that "
-			    "name is unique (the files record no machine id to tell).", list, name);
+	if (n < 2)
+		return;
+	if (ids > 1)
+		rp_doc_note(&rp->doc, "%s share the hostname \"%.*s\" but ran on %d different "
+			    "machines (their machine ids differ)%s%s.", with_id, NAME_SHOWN, name, ids,
+			    missing ? "; no machine id recorded in " : "", without);
+	else if (missing)
+		rp_doc_note(&rp->doc, "%s ran on a host named \"%.*s\": the same machine if that "
+			    "name is unique; the machine id that would tell is not recorded in %s.",
+			    all, NAME_SHOWN, name, without);
 }
 
 /* Each run's environment against R1's: what changed (reports/envdiff.c). */
@@ -376,8 +486,10 @@ static void differences(struct rp_report *rp)
 		    "runtime, vbench itself, the plan, the probes and the command line, where they "
 		    "differ. A difference in the results may come from any of them.",
 		    rp->runs[0].label);
-	for (int r = 0; r < rp->nruns; r++)
-		same_host(rp, r);
+	for (int r = 0, clones_said = 0; r < rp->nruns; r++) {
+		same_machine(rp, r, &clones_said);
+		same_name(rp, r);
+	}
 	for (int r = 1; r < rp->nruns; r++) {
 		if (rp_envdiff(&rp->runs[0], &rp->runs[r], &d)) {
 			snprintf(rp->err, sizeof(rp->err), "out of memory comparing the environments "

@@ -12,6 +12,7 @@
 	X(image)     \
 	X(modules)   \
 	X(textsafe)  \
+	X(sha256)    \
 	X(qemu)      \
 	X(report)    \
 	X(charts)    \

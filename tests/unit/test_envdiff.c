@@ -3,15 +3,18 @@
  * What changed between two runs' environments (reports/envdiff.c), on the
  * real result files of tests/data, edited in memory where a difference is
  * wanted; and the host facts recorded for it (harness/hostinfo.c), read
- * from a fixture tree, tests/data/host-tuning/, standing for "/".
+ * from a fixture tree standing for "/": tests/data/host-tuning/, or one a
+ * test makes.
  */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../../harness/hostinfo.h"
 #include "../../reports/envdiff.h"
+#include "tfiles.h"
 
 #define BARE_A "tests/data/real-bare-a-v1.json"
 #define BARE_B "tests/data/real-bare-b-v1.json"
@@ -278,6 +281,109 @@ START_TEST(host_tuning_unavailable)
 }
 END_TEST
 
+/* A host's machine id and its app-specific id for vbench, computed once with Python's hmac. */
+#define MACHINE_ID "d989ef93a59449d2b80bc3075267a789"
+#define APP_ID "9536279ad8cd40a8b1500539544c1375"
+
+/* root/path holds text; NULL: there is no such file. */
+static void put_text(const char *root, const char *path, const char *text)
+{
+	char full[256];
+	FILE *f;
+
+	if (!text)
+		return;
+	snprintf(full, sizeof(full), "%s%s", root, path);
+	f = fopen(full, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* The machine id recorded where /etc/machine-id and D-Bus's hold these is want. */
+static void machine_id_is(const char *etc, const char *dbus, const char *want)
+{
+	static const char *const dirs[] = {"/etc", "/var", "/var/lib", "/var/lib/dbus"};
+	char root[64], dir[128];
+	json_t *id;
+
+	ut_tmpdir(root, sizeof(root), "machineid");
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(dir, sizeof(dir), "%s%s", root, dirs[i]);
+		ck_assert_int_eq(mkdir(dir, 0755), 0);
+	}
+	put_text(root, "/etc/machine-id", etc);
+	put_text(root, "/var/lib/dbus/machine-id", dbus);
+	id = vb_host_machine_id_json(root);
+	ut_rmtree(root);
+	ck_assert_msg(json_is_string(id), "the machine id is not a string");
+	ck_assert_str_eq(json_string_value(id), want);
+	json_decref(id);
+}
+
+/*
+ * What systemd-id128 machine-id --app-specific=<vbench's app id> prints:
+ * with or without the newline, in either case, from D-Bus's file where
+ * systemd's is missing or not an id.
+ */
+START_TEST(machine_id_app_specific)
+{
+	machine_id_is(MACHINE_ID "\n", NULL, APP_ID);
+	machine_id_is("D989EF93A59449D2B80BC3075267A789", NULL, APP_ID);
+	machine_id_is(NULL, MACHINE_ID "\n", APP_ID);
+	machine_id_is("", MACHINE_ID "\n", APP_ID);
+	/* systemd's own file wins */
+	machine_id_is(MACHINE_ID "\n", "0123456789abcdef0123456789abcdef\n", APP_ID);
+}
+END_TEST
+
+/* Anything but 32 hex digits (a newline may follow), or all zeros, is none: it says why. */
+START_TEST(machine_id_unavailable)
+{
+	static const char *const not_hex[] = {
+		"", "\n", "uninitialized\n", MACHINE_ID "\n\n", MACHINE_ID " \n", MACHINE_ID "0",
+		"d989ef93a59449d2b80bc3075267a78\n", "d989ef93-a594-49d2-b80b-c3075267a789\n",
+		"g989ef93a59449d2b80bc3075267a789\n", " d989ef93a59449d2b80bc3075267a78\n",
+	};
+	for (size_t i = 0; i < sizeof(not_hex) / sizeof(not_hex[0]); i++)
+		machine_id_is(not_hex[i], NULL, "unavailable: /etc/machine-id is not 32 hex digits; "
+			      "/var/lib/dbus/machine-id: No such file or directory");
+	machine_id_is("00000000000000000000000000000000\n", NULL, "unavailable: /etc/machine-id "
+		      "is all zeros (not initialized); /var/lib/dbus/machine-id: No such file or "
+		      "directory");
+	machine_id_is(NULL, NULL, "unavailable: /etc/machine-id: No such file or directory; "
+		      "/var/lib/dbus/machine-id: No such file or directory");
+	machine_id_is(NULL, "uninitialized\n", "unavailable: /etc/machine-id: No such file or "
+		      "directory; /var/lib/dbus/machine-id is not 32 hex digits");
+}
+END_TEST
+
+/* The machine id has its row after the host's name: the same name on two machines shows. */
+START_TEST(machine_id_row)
+{
+	struct rp_run a, b;
+	struct rp_envdiffs d;
+
+	adopt(&a, load(BARE_A), 0);
+	adopt(&b, load(BARE_B), 1);
+	json_object_set_new(host(&b), "machine_id", json_string(APP_ID));
+	json_object_set_new(host(&b), "kernel", json_string("6.1.0-21-amd64"));
+	ck_assert_int_eq(rp_envdiff(&a, &b, &d), 0);
+	expect(&d, 0, "machine id", "not recorded", APP_ID);
+	expect(&d, 1, "host kernel", "6.18.44-fc-v769", "6.1.0-21-amd64");
+	rp_envdiff_free(&d);
+	json_object_set_new(host(&a), "machine_id",
+			    json_string("unavailable: /etc/machine-id is not 32 hex digits"));
+	json_object_set_new(host(&b), "hostname", json_string("other"));
+	ck_assert_int_eq(rp_envdiff(&a, &b, &d), 0);
+	expect(&d, 0, "host", "vm", "other");
+	expect(&d, 1, "machine id", "unavailable: /etc/machine-id is not 32 hex digits", APP_ID);
+	rp_envdiff_free(&d);
+	rp_run_free(&a);
+	rp_run_free(&b);
+}
+END_TEST
+
 Suite *suite_envdiff(void)
 {
 	Suite *s = suite_create("envdiff");
@@ -291,6 +397,9 @@ Suite *suite_envdiff(void)
 	tcase_add_test(t, hostile_strings_escaped_and_bounded);
 	tcase_add_test(t, host_tuning_read);
 	tcase_add_test(t, host_tuning_unavailable);
+	tcase_add_test(t, machine_id_app_specific);
+	tcase_add_test(t, machine_id_unavailable);
+	tcase_add_test(t, machine_id_row);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -911,6 +911,115 @@ START_TEST(runs_side_by_side)
 }
 END_TEST
 
+/*
+ * The report of bare runs (tests/data/real-bare-a-v1.json) on hosts of
+ * these names and machine ids (NULL: none recorded), side by side (free
+ * it); NULL without gnuplot. At most 4.
+ */
+static char *report_of_hosts(const char *const *names, const char *const *ids, int n)
+{
+	char dir[64], paths[4][128], *md;
+	const char *p[4];
+
+	ut_tmpdir(dir, sizeof(dir), "hosts");
+	for (int i = 0; i < n; i++) {
+		json_t *doc = ut_load_json("tests/data/real-bare-a-v1.json");
+		json_t *host = json_object_get(json_object_get(doc, "meta"), "host");
+
+		json_object_set_new(host, "hostname", json_string(names[i]));
+		if (ids[i])
+			json_object_set_new(host, "machine_id", json_string(ids[i]));
+		snprintf(paths[i], sizeof(paths[i]), "%s/r%d.json", dir, i);
+		ck_assert_int_eq(json_dump_file(doc, paths[i], 0), 0);
+		json_decref(doc);
+		p[i] = paths[i];
+	}
+	md = report_of_files(p, n, "hosts");
+	ut_rmtree(dir);
+	return md;
+}
+
+/* Two machine ids (meta.host.machine_id). */
+#define ID_X "9536279ad8cd40a8b1500539544c1375"
+#define ID_Y "5d41402abc4b4a76b9719d911017c592"
+#define CLONES "or on clones of one VM image that kept its machine id"
+
+/*
+ * One machine id is one machine, whatever its hostnames (that clones of
+ * an image share one too is said once); one hostname on two machine ids
+ * is two machines. The host row shows the id's first digits.
+ */
+START_TEST(same_machine_by_machine_id)
+{
+	char *md = report_of_hosts((const char *const[]){"a", "b", "a", "c"},
+				   (const char *const[]){ID_X, ID_X, ID_Y, ID_Y}, 4), *part;
+
+	if (!md)
+		return;
+	part = ut_section(md, "Environment");
+	contains_all(part, (const char *const[]){
+		"| host | a (kernel 6.18.44-fc-v769, machine 9536279a) | b (kernel 6.18.44-fc-v769, "
+		"machine 9536279a) | a (kernel 6.18.44-fc-v769, machine 5d41402a) |",
+		"R1 a 2026-11-22, R2 b 2026-11-22 ran on the same machine (machine id 9536279a\u2026, "
+		"hostnames a, b), " CLONES,
+		"R3 a 2026-11-22, R4 c 2026-11-22 ran on the same machine (machine id 5d41402a\u2026, "
+		"hostnames a, c).",
+		"R1 a 2026-11-22, R3 a 2026-11-22 share the hostname \"a\" but ran on 2 different "
+		"machines (their machine ids differ).",
+		"| machine id | " ID_X " | " ID_Y " |", NULL});
+	ck_assert_ptr_null(strstr(strstr(part, CLONES) + 1, CLONES));
+	ck_assert_ptr_null(strstr(part, "ran on a host named"));
+	free(part);
+	free(md);
+	ut_rmtree(tmpdir);
+}
+END_TEST
+
+/*
+ * Where a file records no machine id (an older one, or "unavailable: ..."),
+ * the hostname is all that tells, and the note says which files lack one;
+ * a hostile hostname shows as text.
+ */
+START_TEST(same_name_without_machine_id)
+{
+	static const char evil[] = "<b>vm\x1b[2J";
+	char *md = report_of_hosts((const char *const[]){"vm", "vm", "vm"},
+				   (const char *const[]){ID_X, "unavailable: /etc/machine-id: No "
+							 "such file or directory", NULL}, 3), *part, *html;
+
+	if (!md)
+		return;
+	part = ut_section(md, "Environment");
+	contains_all(part, (const char *const[]){
+		"| host | vm (kernel 6.18.44-fc-v769, machine 9536279a) | vm (kernel 6.18.44-fc-v769) "
+		"| vm (kernel 6.18.44-fc-v769) |",
+		"R1 vm 2026-11-22, R2 vm 2026-11-22, R3 vm 2026-11-22 ran on a host named \"vm\": the "
+		"same machine if that name is unique; the machine id that would tell is not recorded "
+		"in R2 vm 2026-11-22, R3 vm 2026-11-22.",
+		"| machine id | " ID_X " | unavailable: /etc/machine-id: No such file or directory |",
+		NULL});
+	ck_assert_ptr_null(strstr(part, "ran on the same machine"));
+	free(part);
+	free(md);
+	ut_rmtree(tmpdir);
+	/* two machines of one name, and a file that cannot say which it is */
+	md = report_of_hosts((const char *const[]){evil, evil, evil, evil},
+			     (const char *const[]){ID_X, NULL, ID_Y, ID_X}, 4);
+	html = ut_slurp(tmpdir, "index.html");
+	ut_assert_inert(md, html);
+	part = ut_section(md, "Environment");
+	contains_all(part, (const char *const[]){
+		"R1 \\<b>vm\\x1b[2J 2026-11-22, R3 \\<b>vm\\x1b[2J 2026-11-22, R4 \\<b>vm\\x1b[2J "
+		"2026-11-22 share the hostname \"\\<b>vm\\x1b[2J\" but ran on 2 different machines "
+		"(their machine ids differ); no machine id recorded in R2 \\<b>vm\\x1b[2J 2026-11-22.",
+		NULL});
+	free(part);
+	free(html);
+	free(md);
+	ut_rmtree(tmpdir);
+}
+END_TEST
+
 Suite *suite_report(void)
 {
 	Suite *s = suite_create("report");
@@ -937,6 +1046,8 @@ Suite *suite_report(void)
 	tcase_add_test(t, io_device_accesses_per_request);
 	tcase_add_test(t, io_device_exits_per_request);
 	tcase_add_test(t, runs_side_by_side);
+	tcase_add_test(t, same_machine_by_machine_id);
+	tcase_add_test(t, same_name_without_machine_id);
 	suite_add_tcase(s, t);
 	return s;
 }
