@@ -2,6 +2,8 @@
 #   make            build build/vbench, build/vbench-agent and build/vbench-floor-hello
 #   make check      unit tests (plain, and clang's ASan+UBSan), a fuzz smoke run,
 #                   then end-to-end tests
+#   make fleet      the lab test: the Ansible role against three hosts made here
+#                   (about 5 minutes; .ci/run runs it after make check)
 #   make fuzz       run each libFuzzer target for FUZZ_TIME seconds (default 600)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make dist       $(BUILD)/vbench-VERSION.tar.gz: the sources, for a lab's hosts
@@ -65,7 +67,7 @@ FUZZ_BIN := $(addprefix $(BUILD)/fuzz/,$(FUZZERS))
 # common/ is an archive: each program takes only the objects it uses.
 COMMON_LIB := $(BUILD)/obj/libcommon.a
 
-.PHONY: all check unit e2e fuzz fuzz-smoke install dist clean FORCE
+.PHONY: all check unit e2e fleet fuzz fuzz-smoke install dist clean FORCE
 all: $(BUILD)/vbench $(BUILD)/vbench-agent $(BUILD)/vbench-floor-hello
 
 $(COMMON_LIB): $(call obj,obj,$(COMMON_SRC))
@@ -217,9 +219,14 @@ fuzz: $(FUZZ_BIN)
 fuzz-smoke: $(FUZZ_BIN)
 	$(foreach f,$(FUZZERS),$(call fuzz_smoke,$(f)))
 
+# fleet.sh is the lab test (make fleet): minutes of Ansible plays.
 e2e: all $(BUILD)/host-tests
-	@set -e; for t in $(filter-out tests/e2e/lib.sh,$(wildcard tests/e2e/*.sh)); do \
+	@set -e; for t in $(filter-out tests/e2e/lib.sh tests/e2e/fleet.sh,$(wildcard tests/e2e/*.sh)); do \
 		echo "== $$t"; BUILD=$(CURDIR)/$(BUILD) sh $$t; done
+
+fleet: all
+	@echo "== tests/e2e/fleet.sh"
+	$(Q)BUILD=$(CURDIR)/$(BUILD) sh tests/e2e/fleet.sh
 
 # Unit tests first, then end-to-end, never side by side: the e2e tests
 # time real environments and must not compete with the test build for CPUs.
