@@ -9,7 +9,9 @@
 # host and says they are one machine; each run becomes its host's baseline.
 # Play B: h2 is made slower (its sshd, and so its vbench, in a cgroup with a
 # 20% CPU quota) and h3's plan overrides a workload's parameter: the play
-# fails naming h2 (REGRESSED) and h3 (INCOMPARABLE), and h1 passes.
+# fails naming h2 (REGRESSED) and h3 (INCOMPARABLE), against their baselines;
+# h1, compared with its history instead (three copies of its first run), passes
+# and its run joins that history.
 . "$(dirname "$0")/lib.sh"
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 
@@ -92,8 +94,8 @@ for i in $HOSTS; do
 done
 ok "three hosts: network namespaces, veth links, sshd in each"
 
-# An inventory as a lab writes one (README.md, "Running a lab"); $1: host
-# variables of h3 beside its paths.
+# An inventory as a lab writes one (README.md, "Running a lab"); $1, $3: a
+# host variable of h1, of h3, beside their paths.
 inventory() {
 	cat <<-EOF
 	all:
@@ -129,7 +131,8 @@ inventory() {
 		          vbench_run_args: [--workdir, $T/h$i/w]
 		EOF
 		[ "$i" != 1 ] || echo "          vbench_install_from: dist"
-		[ "$i" != 3 ] || [ -z "${1:-}" ] || echo "          $1"
+		[ "$i" != 1 ] || [ -z "${1:-}" ] || echo "          $1"
+		[ "$i" != 3 ] || [ -z "${3:-}" ] || echo "          $3"
 	done
 }
 # The controller's ansible keeps its files in $T too.
@@ -137,8 +140,8 @@ export ANSIBLE_HOME="$T/ansible" ANSIBLE_LOCAL_TEMP="$T/ansible/tmp" \
 	ANSIBLE_SSH_CONTROL_PATH_DIR="$T/ansible/cp" ANSIBLE_NOCOLOR=1 \
 	ANSIBLE_RETRY_FILES_ENABLED=0 ANSIBLE_CONFIG="$T/ansible.cfg"
 : > "$T/ansible.cfg"
-play() { # play NAME INVENTORY-ARG: its output in $T/NAME.out, its status in $T/NAME.rc
-	inventory "${2:-}" > "$T/$1.yml"
+play() { # play NAME [H1-VAR H3-VAR]: its output in $T/NAME.out, its status in $T/NAME.rc
+	inventory "${2:-}" "" "${3:-}" > "$T/$1.yml"
 	start=$(date +%s)
 	set +e
 	ansible-playbook -i "$T/$1.yml" "$SRC/contrib/ansible/vbench.yml" > "$T/$1.out" 2>&1
@@ -186,8 +189,11 @@ if [ -n "$throttle" ]; then
 	# sshd's sessions, and what they run, start in its group
 	cat "$T/h2/sshd.pid" > "$throttle/cgroup.procs"
 fi
-play B 'vbench_params: {cpu.int.n: 8192}'
+mkdir -p "$T/lab/history/h1"
+for k in 1 2 3; do cp "$A/results/h1.json" "$T/lab/history/h1/$k.json"; done
+play B 'vbench_compare: history' 'vbench_params: {cpu.int.n: 8192}'
 B=$(last_run)
+grep '^fatal: ' "$T/B.out" | cut -c1-400 | sed 's/^/  | /'
 check "play B fails" test "$(cat "$T/B.rc")" -ne 0
 check "h1 passes (recap: failed=0)" sh -c "recap() { grep -E \"^h1 +:\" '$T/B.out'; }; recap | grep -q 'failed=0'"
 check "h3 fails, named, as incomparable" grep -Eq 'h3: vbench compare failed.*INCOMPARABLE' "$T/B.out"
@@ -201,6 +207,11 @@ else
 	echo "  skip: no cgroup v1 cpu controller to slow h2 with (vbench's own groups are v2)"
 fi
 check "h1's verdicts: no regression" sh -c "grep -q '^result: no regression' '$B/compare/h1.txt'"
+check "h1 was compared with its history" grep -q 'history' "$B/compare/h1.txt"
+check "h1's run joined its history" test -f "$T/lab/history/h1/$(basename "$B").json"
+for i in $HOSTS; do
+	check "h$i's verdicts as JUnit" grep -q '<testsuite' "$B/compare/h$i.junit.xml"
+done
 for i in $HOSTS; do
 	check "the second report has h$i's column" grep -q "R$i vbt-h$i" "$B/report/report.md"
 done
