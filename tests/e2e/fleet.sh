@@ -3,6 +3,7 @@
 # link to this one, its own hostname (a UTS namespace) and an sshd; ansible
 # connects to them over SSH as it would to a lab's machines. They share this
 # machine's files, so each gets its own prefix, results and temp directories.
+# FLEET_KEEP=DIR keeps what the controller got (lab/) and the plays' output.
 #
 # Play A: no baselines yet. h1 installs from `make dist` (built there), h2 and
 # h3 from the built tree; each runs a short plan; the report has a column per
@@ -43,6 +44,10 @@ cleanup() {
 		eventually rmdir "$throttle"
 	fi
 	[ -z "$made_run_sshd" ] || rmdir /run/sshd 2>/dev/null
+	# FLEET_KEEP=DIR (a new directory) keeps the controller's lab files and the plays' output
+	if [ -n "${FLEET_KEEP:-}" ] && mkdir "$FLEET_KEEP"; then
+		cp -r "$T/lab" "$T"/*.out "$T"/*.yml "$FLEET_KEEP"/
+	fi
 	rm -rf "$T"
 	set -e
 }
