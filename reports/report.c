@@ -113,7 +113,9 @@ const char *rp_series(const struct rp_report *rp, int run, const char *backend, 
 	char label[160];
 
 	rp_label(&rp->runs[run], backend, label, sizeof(label));
-	if (rp->nruns > 1)
+	if (rp->hosts)
+		snprintf(buf, n, "R%d %s %s", run + 1, rp->runs[run].host, label);
+	else if (rp->nruns > 1)
 		snprintf(buf, n, "R%d %s", run + 1, label);
 	else
 		snprintf(buf, n, "%s", label);
@@ -349,10 +351,20 @@ static void intro(struct rp_report *rp)
 			     "all: the ratio would measure the emulation." : "");
 }
 
+/* Whether the runs come from hosts of more than one name. */
+static int several_hosts(const struct rp_run *runs, int nruns)
+{
+	for (int r = 1; r < nruns; r++)
+		if (strcmp(runs[r].host, runs[0].host))
+			return 1;
+	return 0;
+}
+
 int rp_report_write(const struct rp_run *runs, int nruns, const char *dir, char *err,
 		    size_t n)
 {
-	struct rp_report rp = {.runs = runs, .nruns = nruns, .dir = dir};
+	struct rp_report rp = {.runs = runs, .nruns = nruns, .dir = dir,
+				.hosts = several_hosts(runs, nruns)};
 	/* findings first; the rest follows the table of contents */
 	void (*const sections[])(struct rp_report *) = {
 		rp_sec_overhead, rp_sec_fullpv, rp_sec_absolute, rp_sec_exits,

@@ -25,6 +25,7 @@ struct rp_report {
 	char err[1024];         /* first chart/IO failure */
 	int failed;
 	int lab;                /* some approach ran in an emulated lab */
+	int hosts;              /* runs of several hostnames: series say whose (rp_series) */
 };
 
 /* Write the report; 0, or -1 with a one-line reason in err. */
@@ -41,7 +42,10 @@ int rp_report_dir(const char *dir, char *err, size_t n);
 /* Helpers shared by the sections (report.c). */
 /* The backend name, with " (lab)" after it where it ran in an emulated lab. */
 const char *rp_label(const struct rp_run *r, const char *backend, char *buf, size_t n);
-/* Its label, or "R2 <label>" when several runs are side by side. */
+/*
+ * Its label, or "R2 <label>" when several runs are side by side, "R2 host
+ * <label>" when they come from hosts of several names (a lab's hosts).
+ */
 const char *rp_series(const struct rp_report *rp, int run, const char *backend, char *buf,
 		      size_t n);
 /* "R1 ...: " before a run's sentences where several runs are side by side, else "". */

@@ -19,6 +19,12 @@
 struct rp_run {
 	const char *path;
 	char label[96];         /* "R1 lab1 2026-11-22" for tables and charts */
+	/*
+	 * The hostname as series names carry it where runs of several hosts
+	 * are side by side: [A-Za-z0-9._-] (others '_'), at most 32 bytes,
+	 * so that a hostile file's name cannot reach a gnuplot script raw.
+	 */
+	char host[33];
 	json_t *root;
 	json_t *backends;       /* borrowed from root; arrays (maybe empty) */
 	json_t *workloads;

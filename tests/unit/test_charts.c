@@ -193,7 +193,7 @@ START_TEST(overhead_intervals_named_for_what_they_are)
 			     "interval)"), "caption");
 	free(md);
 	md = report_files(both, 2);
-	ck_assert_msg(strstr(md, "| R1 container: median [95% CI] |"), "CI header");
+	ck_assert_msg(strstr(md, "| R1 crafted-lab1 container: median [95% CI] |"), "CI header");
 	ck_assert_msg(strstr(md, "| 1.01 [0.963, 1.03] |"), "CI cell");
 	ck_assert_msg(strstr(md, "1.93, range of 4 rounds: 1.83 to 1.99"), "range among CIs");
 	ck_assert_msg(strstr(md, "**3.96, 95% CI: 3.91 to 4.22**"), "CI among ranges");

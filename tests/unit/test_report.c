@@ -6,6 +6,7 @@
  * lab's results: marked, compared only with the lab's own bare.
  */
 #include <check.h>
+#include <glob.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -883,8 +884,9 @@ START_TEST(runs_side_by_side)
 		return;
 	part = ut_section(md, "Absolute results");
 	contains_all(part, (const char *const[]){
-		"| workload | unit | R1 bare | R2 bare | R1 container | R2 type1 (lab) | "
-		"R2 paravirt (lab) | R1 type2 | R1 type2-pv |",
+		"| workload | unit | R1 crafted-lab1 bare | R2 crafted-l1lab bare | "
+		"R1 crafted-lab1 container | R2 crafted-l1lab type1 (lab) | "
+		"R2 crafted-l1lab paravirt (lab) | R1 crafted-lab1 type2 | R1 crafted-lab1 type2-pv |",
 		"| io.seqread | MB/s, higher is better | 2481" PM "61.5 | not in this run |",
 		"1279" PM "31 (n=20, 4 rounds) |",
 		"Columns marked (lab) ran in the emulated lab",
@@ -1020,6 +1022,57 @@ START_TEST(same_name_without_machine_id)
 }
 END_TEST
 
+/* Whether some chart file (NAME.gp, NAME.dat) of the report in dir contains text. */
+static int a_chart_has(const char *dir, const char *text)
+{
+	char pattern[160];
+	glob_t g;
+	int found = 0;
+
+	snprintf(pattern, sizeof(pattern), "%s/*.[gd][pa]*", dir);
+	if (glob(pattern, 0, NULL, &g))
+		return 0;
+	for (size_t i = 0; i < g.gl_pathc && !found; i++) {
+		char *gp = ut_slurp(dir, g.gl_pathv[i] + strlen(dir) + 1);
+
+		found = strstr(gp, text) != NULL;
+		free(gp);
+	}
+	globfree(&g);
+	return found;
+}
+
+/*
+ * A lab's hosts side by side: each series says whose it is ("R2 host
+ * bare"), with the hostname cut to the characters a hostname may have,
+ * so that a hostile one reaches no gnuplot script raw. Runs of one host
+ * keep "R2 bare".
+ */
+START_TEST(series_name_their_hosts)
+{
+	char *md = report_of_hosts((const char *const[]){"alpha", "be'ta\";system(\"id\")"},
+				   (const char *const[]){ID_X, ID_Y}, 2), *part;
+
+	if (!md)
+		return;
+	part = ut_section(md, "Absolute results");
+	contains_all(part, (const char *const[]){"| R1 alpha bare | R2 be_ta__system__id__ bare |",
+						   NULL});
+	ck_assert(a_chart_has(tmpdir, "R2 be_ta__system__id__ bare"));
+	ck_assert(!a_chart_has(tmpdir, "be'ta"));
+	free(part);
+	free(md);
+	ut_rmtree(tmpdir);
+	md = report_of_hosts((const char *const[]){"alpha", "alpha"},
+			     (const char *const[]){ID_X, ID_X}, 2);
+	part = ut_section(md, "Absolute results");
+	contains_all(part, (const char *const[]){"| R1 bare | R2 bare |", NULL});
+	free(part);
+	free(md);
+	ut_rmtree(tmpdir);
+}
+END_TEST
+
 Suite *suite_report(void)
 {
 	Suite *s = suite_create("report");
@@ -1048,6 +1101,7 @@ Suite *suite_report(void)
 	tcase_add_test(t, runs_side_by_side);
 	tcase_add_test(t, same_machine_by_machine_id);
 	tcase_add_test(t, same_name_without_machine_id);
+	tcase_add_test(t, series_name_their_hosts);
 	suite_add_tcase(s, t);
 	return s;
 }
