@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "image.h"
+#include "evict.h"
 #include "cpio.h"
 #include "../../common/safefile.h"
 #include "fsutil.h"
@@ -146,6 +147,26 @@ static int extra_key(const struct vb_image_req *r, unsigned long long *h, char *
 	return 0;
 }
 
+/*
+ * After a new image of release and flavor f: the older ones beyond
+ * VB_INITRAMFS_KEEP go (evict.h). Not being able to is said, not fatal.
+ */
+static void evict_older(const char *dir, const char *release, enum vb_guest_flavor f,
+			const char *made, int verbose)
+{
+	char prefix[256], why[PATH_MAX + 64];
+	int gone;
+
+	snprintf(prefix, sizeof(prefix), "%s-%s", release, vb_guest_flavor_name(f));
+	gone = vb_initramfs_evict(dir, prefix, VB_INITRAMFS_KEEP, strrchr(made, '/') + 1, why,
+				  sizeof(why));
+	if (gone < 0)
+		fprintf(stderr, "vbench: older guest images not removed: %s\n", why);
+	else if (gone && verbose)
+		fprintf(stderr, "vbench: removed %d older %s images from %s (%d newest kept)\n",
+			gone, prefix, dir, VB_INITRAMFS_KEEP);
+}
+
 int vb_image_ensure(const struct vb_image_req *r, enum vb_guest_flavor f,
 		    struct vb_image *img, char *err, size_t n)
 {
@@ -196,6 +217,9 @@ int vb_image_ensure(const struct vb_image_req *r, enum vb_guest_flavor f,
 				       err, n))
 			goto out;
 		img->built = 1;
+		evict_older(dir, img->k.release, f, img->initrd, r->verbose);
+	} else {
+		vb_initramfs_touch(img->initrd);
 	}
 	rc = 0;
 out:

@@ -5,19 +5,23 @@
  */
 #include <check.h>
 #include <elf.h>
+#include <fcntl.h>
 #include <lzma.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../../harness/image/cpio.h"
+#include "../../harness/image/evict.h"
 #include "../../harness/image/image.h"
 #include "../../harness/image/modules.h"
 #include "../../harness/image/bzimage.h"
 #include "../../harness/paths.h"
+#include "tfiles.h"
 
 /* A minimal ELF64 with one extra section (name, bytes) and optional PVH note. */
 static unsigned char *fake_elf(const char *sec, const void *data, size_t dlen, int pvh,
@@ -426,6 +430,90 @@ START_TEST(modules_dir_writable_by_others_refused)
 }
 END_TEST
 
+/* A file at dir/name (or a directory, or a symlink to target), modified at age seconds ago. */
+static void cache_entry(const char *dir, const char *name, time_t age, const char *link_to,
+			int is_dir)
+{
+	char path[256];
+	struct timespec t[2];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (link_to) {
+		ck_assert_int_eq(symlink(link_to, path), 0);
+		return;
+	}
+	if (is_dir) {
+		ck_assert_int_eq(mkdir(path, 0755), 0);
+	} else {
+		f = fopen(path, "w");
+		ck_assert_ptr_nonnull(f);
+		fputs("image", f);
+		fclose(f);
+	}
+	clock_gettime(CLOCK_REALTIME, &t[0]);
+	t[0].tv_sec -= age;
+	t[1] = t[0];
+	ck_assert_int_eq(utimensat(AT_FDCWD, path, t, 0), 0);
+}
+
+static int present(const char *dir, const char *name)
+{
+	char path[256];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return lstat(path, &st) == 0;
+}
+
+#define IMG(h) "6.1.0-57-amd64-l1-" h ".cpio"
+
+/*
+ * The cache keeps the newest images of a release and flavor, and the one
+ * in use whatever its age; it never touches another prefix's images, a
+ * name not its own, a directory, a symlink or what a symlink points to.
+ */
+START_TEST(initramfs_cache_keeps_the_newest)
+{
+	char dir[64], err[256], victim[128];
+	static const char *const by_age[] = {
+		IMG("000000000000000a"), IMG("000000000000000b"), IMG("000000000000000c"),
+		IMG("000000000000000d"), IMG("000000000000000e"), IMG("000000000000000f"),
+	};
+
+	ut_tmpdir(dir, sizeof(dir), "evict");
+	for (int i = 0; i < 6; i++)
+		cache_entry(dir, by_age[i], 100 * (i + 1), NULL, 0);
+	cache_entry(dir, "6.1.0-57-amd64-virtio-0000000000000001.cpio", 9999, NULL, 0);
+	cache_entry(dir, IMG("00000000000000zz"), 9999, NULL, 0);
+	cache_entry(dir, "6.1.0-57-amd64-l1-0000000000000001.cpio.tmp", 9999, NULL, 0);
+	cache_entry(dir, IMG("0000000000000d1d"), 9999, NULL, 1);
+	snprintf(victim, sizeof(victim), "%s/victim", dir);
+	cache_entry(dir, "victim", 0, NULL, 0);
+	cache_entry(dir, IMG("000000000000011c"), 0, victim, 0);
+	/* keep 3: the in-use oldest (f) and the two newest (a, b) */
+	ck_assert_int_eq(vb_initramfs_evict(dir, "6.1.0-57-amd64-l1", 3, by_age[5], err,
+					    sizeof(err)), 3);
+	for (int i = 0; i < 6; i++)
+		ck_assert_msg(present(dir, by_age[i]) == (i < 2 || i == 5), "%s", by_age[i]);
+	ck_assert(present(dir, "6.1.0-57-amd64-virtio-0000000000000001.cpio"));
+	ck_assert(present(dir, IMG("00000000000000zz")));
+	ck_assert(present(dir, "6.1.0-57-amd64-l1-0000000000000001.cpio.tmp"));
+	ck_assert(present(dir, IMG("0000000000000d1d")));
+	ck_assert(present(dir, IMG("000000000000011c")) && present(dir, "victim"));
+	/* touching an image makes it the newest */
+	snprintf(victim, sizeof(victim), "%s/%s", dir, by_age[5]);
+	vb_initramfs_touch(victim);
+	ck_assert_int_eq(vb_initramfs_evict(dir, "6.1.0-57-amd64-l1", 1, NULL, err, sizeof(err)),
+			 2);
+	ck_assert(present(dir, by_age[5]) && !present(dir, by_age[0]));
+	ck_assert_int_eq(vb_initramfs_evict("/nonexistent-vbench", "x", 1, NULL, err, sizeof(err)),
+			 -1);
+	ck_assert_msg(strstr(err, "/nonexistent-vbench"), "%s", err);
+	ut_rmtree(dir);
+}
+END_TEST
+
 Suite *suite_image(void)
 {
 	Suite *s = suite_create("image");
@@ -440,6 +528,7 @@ Suite *suite_image(void)
 	tcase_add_test(tc, cache_mkdirs_does_not_follow_planted_symlink);
 	tcase_add_test(tc, planted_cache_file_not_trusted);
 	tcase_add_test(tc, modules_dir_writable_by_others_refused);
+	tcase_add_test(tc, initramfs_cache_keeps_the_newest);
 	suite_add_tcase(s, tc);
 	return s;
 }
