@@ -201,7 +201,7 @@ if [ -n "$throttle" ]; then
 	# sshd's sessions, and what they run, start in its group
 	cat "$T/h2/sshd.pid" > "$throttle/cgroup.procs"
 fi
-mkdir -p "$T/lab/history/h1"
+mkdir -p "$T/lab/history/h1" "$T/h1/opt/src/0123456789ab/vbench-0.1.0"
 for k in 1 2 3; do cp "$A/results/h1.json" "$T/lab/history/h1/$k.json"; done
 play B 'vbench_compare: history' 'vbench_params: {cpu.int.n: 8192}' gone
 B=$(last_run)
@@ -222,6 +222,7 @@ if [ -n "$throttle" ]; then
 else
 	echo "  skip: no cgroup v1 cpu controller to slow h2 with (vbench's own groups are v2)"
 fi
+check "h1's sources of an earlier install are gone" test ! -e "$T/h1/opt/src/0123456789ab"
 check "h1's verdicts: no regression" sh -c "grep -q '^result: no regression' '$B/compare/h1.txt'"
 check "h1 was compared with its history" grep -q 'history' "$B/compare/h1.txt"
 check "h1's run joined its history" test -f "$T/lab/history/h1/$(basename "$B").json"
