@@ -248,7 +248,7 @@ void rp_sec_life_start(struct rp_report *rp)
 	rp_doc_para(&rp->doc, "life.start launches each approach many times, one after another, "
 		    "and times each launch from the backend's start to the agent's hello inside "
 		    "(for a VM: its boot), with the phases that can be seen: the backend's own "
-		    "steps (a runtime's create and start, QEMU up to its monitor), then, in a VM, "
+		    "steps (a runtime's run, QEMU up to its monitor), then, in a VM, "
 		    "the guest's clock: firmware and early kernel, kernel, init and agent; "
 		    "elsewhere the rest up to hello. After each launch it times the kind's floor, "
 		    "the least that kind can start: for a container the runtime alone running a "

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The container backend's OCI runtime driver: crun, or runc, which takes
- * the same bundle and command line. `create` with the socketpair as the
- * container's stdio, then `start`: between the two the container's init
- * exists but has not run, which is when it is moved into its cgroup v2
- * group on hybrid hosts (see container_common.c).
+ * the same bundle and command line. One `run --detach` with the
+ * socketpair as the container's stdio, as the floor's `crun run` is one
+ * invocation; on hybrid hosts the init is then moved into its cgroup v2
+ * group (see container_common.c), before start returns: nothing is asked
+ * of the agent, so nothing it measures or forks, until then.
  */
 #include "container_common.h"
 #include "container_driver.h"
@@ -45,16 +46,16 @@ static int oci_available(const char *name, const char *path, char *why, size_t n
 
 /*
  * Run `runtime args...` to completion (see vb_container_wait). io_fd (or
- * /dev/null) becomes its stdin and stdout, which `create` hands on to the
+ * /dev/null) becomes its stdin and stdout, which `run` hands on to the
  * container; stderr goes to the log. 0, or -1 with err.
  */
 static int runtime(const struct vb_container *c, const char *const args[], int io_fd,
 		   int stoppable, char *err, size_t n)
 {
-	const char *argv[8] = { c->rt };
+	const char *argv[10] = { c->rt };
 	char what[sizeof(c->id) + 64];
 
-	for (int i = 0; i < 6 && args[i]; i++)
+	for (int i = 0; i < 8 && args[i]; i++)
 		argv[i + 1] = args[i];
 	snprintf(what, sizeof(what), "%s %s %s", c->runtime, args[0], c->id);
 	return vb_container_wait(vb_container_spawn(c, argv, io_fd), what, VB_EXEC_TIMEOUT_S,
@@ -122,25 +123,20 @@ static int oci_start(struct vb_instance *in, struct vb_container *c,
 	 */
 	in->setup_ms += vb_now_ms() - t;
 	t = vb_now_ms();
-	c->created = 1; /* from here on stop() deletes, even after a half-done create */
-	const char *create[] = { "create", "--bundle", o->bundle, "--pid-file", pidfile,
-				 c->id, NULL };
-	if (run_step(c, create, io_fd, err, n))
+	c->created = 1; /* from here on stop() deletes, even after a half-done run */
+	const char *run[] = { "run", "--detach", "--bundle", o->bundle, "--pid-file", pidfile,
+			      c->id, NULL };
+	if (run_step(c, run, io_fd, err, n))
 		return -1;
 	in->pid = read_pid(pidfile);
 	if (in->pid <= 0) {
-		snprintf(err, n, "%s create wrote no pid to %s", c->rt, pidfile);
+		snprintf(err, n, "%s run wrote no pid to %s", c->rt, pidfile);
 		return -1;
 	}
-	t = vb_phase_end(in->info, "runtime create", t);
+	t = vb_phase_end(in->info, "runtime run", t);
 	if (vb_container_join_v2(in, c, ctx, err, n))
 		return -1;
-	t = vb_phase_end(in->info, "cgroup join", t);
-	const char *start[] = { "start", c->id, NULL };
-
-	if (run_step(c, start, -1, err, n))
-		return -1;
-	vb_phase_end(in->info, "runtime start", t);
+	vb_phase_end(in->info, "cgroup join", t);
 	return 0;
 }
 

@@ -61,7 +61,7 @@ for b in $(echo "$avail" | tr , ' '); do
 done
 case ",$avail," in *,container,*)
 	check "container: phases of the runtime" jq -e "$(exp life.start container)
-		| [.phases[].name] | index(\"runtime create\") and index(\"runtime start\")" \
+		| [.phases[].name] | index(\"runtime run\") and index(\"cgroup join\")" \
 		"$T/r.json"
 	check "container: limits applied, and the neighbour killed for memory" jq -e \
 		"$(exp iso.neighbour container) | (.hogs[0].limits.cpu | test(\"^50000 \"))
