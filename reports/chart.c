@@ -11,18 +11,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+void rp_name_safe(char *s)
+{
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '.' || *s == '-' || *s == '_'))
+			*s = '_';
+}
+
 void rp_chart_name(char *buf, size_t n, const char *prefix, const char *part)
 {
-	size_t i;
-
 	snprintf(buf, n, "%s-%s", prefix, part);
-	for (i = 0; buf[i]; i++) {
-		char c = buf[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_'))
-			buf[i] = '_';
-	}
+	rp_name_safe(buf);
 }
 
 void rp_gp_safe(char *s)

@@ -21,7 +21,9 @@
 #define RP_CHART_MAX_WIDTH 1100
 #define RP_CHART_FONT 14
 
-/* "prefix-part" with anything outside [A-Za-z0-9._-] replaced by '_'. */
+/* Replace in s each character outside [A-Za-z0-9._-] by '_'. */
+void rp_name_safe(char *s);
+/* "prefix-part", made rp_name_safe. */
 void rp_chart_name(char *buf, size_t n, const char *prefix, const char *part);
 /* Make s safe inside a single-quoted gnuplot string (and a data column). */
 void rp_gp_safe(char *s);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Loading, validating and querying a result file. See rundata.h. */
 #include "rundata.h"
+#include "chart.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -279,16 +279,6 @@ static json_t *index_pairs(const json_t *arr, int many)
 	return idx;
 }
 
-/* name as rp_run.host holds it: the characters a hostname may have, others '_'. */
-static void host_tag(const char *name, char *out, size_t n)
-{
-	size_t k = 0;
-
-	for (; name[k] && k + 1 < n; k++)
-		out[k] = isalnum((unsigned char)name[k]) || strchr("._-", name[k]) ? name[k] : '_';
-	out[k] = '\0';
-}
-
 int rp_run_adopt(struct rp_run *r, json_t *root, const char *path, int index, char *err,
 		 size_t n)
 {
@@ -317,7 +307,8 @@ int rp_run_adopt(struct rp_run *r, json_t *root, const char *path, int index, ch
 	host = json_object_get(meta, "host");
 	snprintf(r->label, sizeof(r->label), "R%d %s %.10s", index + 1,
 		 vb_json_str(host, "hostname", "?"), vb_json_str(meta, "started", ""));
-	host_tag(vb_json_str(host, "hostname", "?"), r->host, sizeof(r->host));
+	snprintf(r->host, sizeof(r->host), "%s", vb_json_str(host, "hostname", "?"));
+	rp_name_safe(r->host);
 	return 0;
 bad:
 	rp_run_free(r);
