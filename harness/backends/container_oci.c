@@ -54,9 +54,17 @@ static int runtime(const struct vb_container *c, const char *const args[], int i
 {
 	const char *argv[10] = { c->rt };
 	char what[sizeof(c->id) + 64];
+	size_t i;
 
-	for (int i = 0; i < 8 && args[i]; i++)
+	/* the runtime, the args, the NULL: one more refused, never dropped */
+	for (i = 0; args[i]; i++) {
+		if (i + 2 >= sizeof(argv) / sizeof(argv[0])) {
+			snprintf(err, n, "%s %s: more arguments than vbench passes", c->runtime,
+				 args[0]);
+			return -1;
+		}
 		argv[i + 1] = args[i];
+	}
 	snprintf(what, sizeof(what), "%s %s %s", c->runtime, args[0], c->id);
 	return vb_container_wait(vb_container_spawn(c, argv, io_fd), what, VB_EXEC_TIMEOUT_S,
 				 stoppable, err, n);
