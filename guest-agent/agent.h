@@ -29,7 +29,10 @@ json_t *vb_agent_env(void);
 /* Serve the protocol until "bye" or end of input. Returns an exit status. */
 int vb_agent_serve(const struct vb_agent_opts *o);
 
-/* The replies and the workload set-up that serve.c's "run" and hog.c share. */
+/*
+ * The replies and the workload set-up that serve.c's "run", hog.c and
+ * crash.c share (guest-agent/reply.c).
+ */
 /* {"op":"error","id":N,"msg":msg} */
 json_t *vb_agent_error(json_int_t id, const char *msg);
 /* A workload's failure: rc VB_UNSUPPORTED is "unsupported" with why as reason, else an error. */
@@ -65,7 +68,7 @@ json_t *vb_agent_crash(const struct vb_agent_opts *o, const json_t *req, json_in
 json_t *vb_agent_lab(const struct vb_agent_opts *o, struct vb_linebuf *lb, const json_t *req,
 		     json_int_t id);
 
-/* 1 when we are a VM's init: PID 1 and not inside a container. */
+/* 1 when we are a VM's init: PID 1 and not inside a container (guest-agent/env.c). */
 int vb_agent_is_vm_init(void);
 /*
  * PID-1 duties, serve the channel, power off (guest-agent/init.c).

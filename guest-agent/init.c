@@ -8,7 +8,6 @@
  * the kernel panic (panic=-1, QEMU -no-reboot): the guest never hangs.
  */
 #include "agent.h"
-#include "../common/virtdetect.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -26,20 +25,6 @@
 #include <unistd.h>
 
 #define DEVICE_WAIT_MS 15000 /* modules probe devices asynchronously */
-
-int vb_agent_is_vm_init(void)
-{
-	/* a container's PID 1 is not a VM's init (the container backend says so) */
-	return getpid() == 1 && strcmp(vb_container_marker(NULL), "none") == 0;
-}
-
-double vb_agent_boottime_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_BOOTTIME, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 /* stderr is /dev/console: the host keeps it as the console log */
 __attribute__((format(printf, 1, 2))) static void say(const char *fmt, ...)
