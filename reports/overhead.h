@@ -2,7 +2,7 @@
 /*
  * The overhead section's columns, a series per (run, approach) compared
  * with a baseline: its table is sec_overhead.c, its charts (one per group
- * of workloads) overhead_chart.c.
+ * of workloads) overhead_chart.c, the slowdowns both read overhead.c.
  */
 #ifndef VB_OVERHEAD_H
 #define VB_OVERHEAD_H

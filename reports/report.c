@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* The report's skeleton and the helpers its sections share; see report.h. */
+/* The report's skeleton: its sections in order, its directory and stale charts; see report.h. */
 #include "report.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,146 +68,6 @@ static void collect_names(struct rp_report *rp)
 		}
 	json_decref(rp->backends);
 	rp->backends = sorted;
-}
-
-const char *rp_baseline_name(const struct rp_report *rp)
-{
-	const char *common = NULL;
-	size_t i;
-	json_t *b;
-
-	for (int r = 0; r < rp->nruns; r++)
-		json_array_foreach(rp->backends, i, b) {
-			const char *base = rp_baseline(&rp->runs[r], json_string_value(b));
-
-			if (!base)
-				continue;
-			if (common && strcmp(common, base))
-				return "baseline";
-			common = base;
-		}
-	if (common)
-		return common;
-	/* nothing compared: the host itself is what the others would be compared to */
-	for (int r = 0; r < rp->nruns; r++)
-		json_array_foreach(rp->backends, i, b)
-			if (rp_is_kind(&rp->runs[r], json_string_value(b), VB_KIND_HOST))
-				return json_string_value(b);
-	return "baseline";
-}
-
-const char *rp_label(const struct rp_run *r, const char *backend, char *buf, size_t n)
-{
-	size_t len = strlen(backend);
-	/* the harness names the lab's own bare "<backend>@lab": saying it twice adds nothing */
-	int mark = rp_lab(r, backend) && !(len > 4 && !strcmp(backend + len - 4, "@lab"));
-
-	snprintf(buf, n, "%s%s", backend, mark ? " (lab)" : "");
-	return buf;
-}
-
-const char *rp_series(const struct rp_report *rp, int run, const char *backend, char *buf,
-		      size_t n)
-{
-	char label[160];
-
-	rp_label(&rp->runs[run], backend, label, sizeof(label));
-	if (rp->hosts)
-		snprintf(buf, n, "R%d %s %s", run + 1, rp->runs[run].host, label);
-	else if (rp->nruns > 1)
-		snprintf(buf, n, "R%d %s", run + 1, label);
-	else
-		snprintf(buf, n, "%s", label);
-	return buf;
-}
-
-const char *rp_run_prefix(const struct rp_report *rp, const struct rp_run *r, char *buf,
-			  size_t n)
-{
-	snprintf(buf, n, "%s%s", rp->nruns > 1 ? r->label : "", rp->nruns > 1 ? ": " : "");
-	return buf;
-}
-
-const char *rp_lab_where(const struct rp_report *rp)
-{
-	return rp->lab ? " (in L1, the lab's machine, for approaches marked (lab))" : "";
-}
-
-/*
- * 3 significant digits, but never fewer than the integer part: 78490, not
- * 7.85e+04. Exponents only where plain digits would not read: 1e9 and
- * more, and below 1e-4 (where %g switches).
- */
-void rp_group_of(const char *bench, char *buf, size_t n)
-{
-	snprintf(buf, n, "%.*s", (int)strcspn(bench, "."), bench);
-}
-
-const char *rp_num(double v, char *buf, size_t n)
-{
-	if (!isfinite(v))
-		snprintf(buf, n, "-");
-	else if (fabs(v) >= 100 && fabs(v) < 1e9)
-		snprintf(buf, n, "%.0f", v);
-	else
-		snprintf(buf, n, "%.3g", v);
-	return buf;
-}
-
-double rp_backend_counter(const struct rp_run *r, const char *be, const char *name)
-{
-	size_t i;
-	json_t *c;
-
-	json_array_foreach(json_object_get(rp_backend(r, be), "counters"), i, c)
-		if (!strcmp(vb_json_str(c, "name", ""), name) &&
-		    json_is_number(json_object_get(c, "value")))
-			return json_number_value(json_object_get(c, "value"));
-	return NAN;
-}
-
-FILE *rp_report_data(struct rp_report *rp, const char *name)
-{
-	FILE *f = rp_chart_data(rp->charts, name, rp->err, sizeof(rp->err));
-
-	if (!f)
-		rp->failed = 1;
-	return f;
-}
-
-void rp_report_chart(struct rp_report *rp, const char *name, int w, int h, const char *body,
-		     const char *caption)
-{
-	char err[1024];
-
-	if (rp->failed)
-		return;
-	if (rp_chart_render(rp->charts, rp->dir, name, w, h, body, err, sizeof(err))) {
-		snprintf(rp->err, sizeof(rp->err), "%s", err);
-		rp->failed = 1;
-		return;
-	}
-	rp_doc_chart(&rp->doc, name, caption);
-	json_object_set_new(rp->charts_made, name, json_true());
-}
-
-void rp_report_hbars(struct rp_report *rp, const char *name, const char *axes, int rows,
-		     double longest, const char *colour, const char *caption)
-{
-	char *body = NULL;
-	size_t len = 0;
-	FILE *gp = open_memstream(&body, &len);
-
-	if (!gp) {
-		rp->failed = 1;
-		snprintf(rp->err, sizeof(rp->err), "out of memory");
-		return;
-	}
-	fputs(axes, gp);
-	rp_chart_hbars(gp, name, rows, longest, colour);
-	fclose(gp);
-	rp_report_chart(rp, name, 900, RP_CHART_HBARS_HEIGHT(rows), body, caption);
-	free(body);
 }
 
 /* 1 when DIR's NAME.gp (at dfd) is a regular file of ours that vbench wrote (chart.c's first line). */

@@ -39,7 +39,7 @@ int rp_report_write(const struct rp_run *runs, int nruns, const char *dir, char 
  */
 int rp_report_dir(const char *dir, char *err, size_t n);
 
-/* Helpers shared by the sections (report.c). */
+/* Helpers shared by the sections (naming.c, report_chart.c). */
 /* The backend name, with " (lab)" after it where it ran in an emulated lab. */
 const char *rp_label(const struct rp_run *r, const char *backend, char *buf, size_t n);
 /*
@@ -85,9 +85,6 @@ const char *rp_lab_where(const struct rp_report *rp);
 void rp_explain_per_request(struct rp_report *rp, enum vb_accel accel,
 			    int (*figure)(const struct rp_run *r, const char *be, const char *bench,
 					  const char **why));
-
-/* A backend-level counter (e.g. memory.peak, tcg.tb_count) or NAN. */
-double rp_backend_counter(const struct rp_run *r, const char *be, const char *name);
 
 /* The textbook claims (sec_claims.c): how many, and claim c's text and verdict in r. */
 size_t rp_claims_count(void);

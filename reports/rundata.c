@@ -614,3 +614,15 @@ json_t *rp_counter_names(const struct rp_run *r, const char *backend, const char
 	json_decref(seen);
 	return names;
 }
+
+double rp_backend_counter(const struct rp_run *r, const char *be, const char *name)
+{
+	size_t i;
+	json_t *c;
+
+	json_array_foreach(json_object_get(rp_backend(r, be), "counters"), i, c)
+		if (!strcmp(vb_json_str(c, "name", ""), name) &&
+		    json_is_number(json_object_get(c, "value")))
+			return json_number_value(json_object_get(c, "value"));
+	return NAN;
+}

@@ -50,6 +50,8 @@ void rp_run_free(struct rp_run *r);
 
 /* The backend object by name, or NULL. */
 json_t *rp_backend(const struct rp_run *r, const char *name);
+/* A backend-level counter (e.g. memory.peak, tcg.tb_count) or NAN. */
+double rp_backend_counter(const struct rp_run *r, const char *be, const char *name);
 /* Its traits, or NULL when the file says none (a name vbench 0.1.0 did not have). */
 const struct vb_traits *rp_traits(const struct rp_run *r, const char *name);
 /* The backend it is compared against (traits.baseline), or NULL. */
