@@ -40,7 +40,7 @@ BENCH_SRC   := $(wildcard bench/*.c bench/*/*.c)
 COMMON_SRC  := $(wildcard common/*.c)
 AGENT_SRC   := $(filter-out guest-agent/main.c guest-agent/floor_hello.c,$(wildcard guest-agent/*.c))
 HARNESS_SRC := $(filter-out harness/main.c,$(wildcard harness/*.c harness/*/*.c)) \
-	       $(filter-out %.bpf.c,$(wildcard probes/*.c)) $(wildcard reports/*.c)
+	       $(filter-out %.bpf.c,$(wildcard probes/*.c)) $(wildcard reports/*.c reports/*/*.c)
 BPF_SRC     := $(wildcard probes/*.bpf.c)
 UNIT_SRC    := $(wildcard tests/unit/*.c) tests/runner.c
 # Tests that need this host's facilities (eBPF, PMU, QEMU, /dev/kvm,
@@ -59,7 +59,7 @@ ALL_OBJ  := $(call obj,obj,harness/main.c guest-agent/main.c guest-agent/floor_h
 ASAN_OBJ := $(call obj,asan,$(UNIT_SRC) $(LIB_SRC))
 # The fuzz targets read through the parts that parse untrusted bytes (and
 # what those use); an archive gives each target only the objects it needs.
-FUZZ_LIB_SRC := $(COMMON_SRC) $(wildcard reports/*.c harness/image/*.c) harness/lab/elfdeps.c \
+FUZZ_LIB_SRC := $(COMMON_SRC) $(wildcard reports/*.c reports/*/*.c harness/image/*.c) harness/lab/elfdeps.c \
 		harness/paths.c
 FUZZ_OBJ := $(call obj,fuzz-obj,$(FUZZ_SRC) $(FUZZ_LIB_SRC))
 FUZZ_LIB := $(BUILD)/fuzz-obj/libvb.a
