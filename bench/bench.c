@@ -159,6 +159,9 @@ int vb_measure(struct vb_inst *in, const struct vb_sample_plan *plan,
 		out->elapsed_ns[i] = (double)ns;
 		out->n = i + 1;
 	}
+	/* untimed, and outside any counting pass (which runs vb_run_timed alone) */
+	if (in->wl->after)
+		in->wl->after(in);
 	memcpy(out->extra, in->extra, sizeof(out->extra));
 	out->nextra = in->nextra;
 	return 0;

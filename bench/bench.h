@@ -84,8 +84,12 @@ struct vb_inst {
  * run:      do exactly `iters` operations; verify the work (checksum,
  *           read-back) and return 0, or -1 with a message in why.
  *           May set inst->extra[] (reset by the core before each call).
+ * after:    once the samples are taken, untimed and uncounted: set extras
+ *           that cost time to find out (reading /proc/self/smaps), beside
+ *           the last sample's, so that a sample's time and counts are the
+ *           operations' alone.
  * teardown: free what setup allocated (also after a failed run).
- * setup and teardown may be NULL for workloads without state.
+ * setup, after and teardown may be NULL.
  */
 #define VB_UNSUPPORTED 1
 
@@ -105,6 +109,7 @@ struct vb_workload {
 	struct vb_param params[VB_MAX_PARAMS]; /* terminated by name == NULL */
 	int (*setup)(struct vb_inst *in, char *why, size_t whylen);
 	int (*run)(struct vb_inst *in, uint64_t iters, char *why, size_t whylen);
+	void (*after)(struct vb_inst *in);
 	void (*teardown)(struct vb_inst *in);
 };
 

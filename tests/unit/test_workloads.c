@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../../bench/bench.h"
@@ -224,6 +225,43 @@ START_TEST(test_every_workload_runs_or_says_why)
 				      "%s: sample %u is %g", wl->name, k, s.value[k]);
 		vb_samples_free(&s);
 	}
+}
+END_TEST
+
+/* A workload whose after hook takes 200 ms: none of it may land in a sample. */
+static int nop_run(struct vb_inst *in, uint64_t iters, char *why, size_t whylen)
+{
+	(void)in, (void)iters, (void)why, (void)whylen;
+	return 0;
+}
+
+static void slow_after(struct vb_inst *in)
+{
+	struct timespec d = { 0, 200 * 1000000 };
+
+	nanosleep(&d, NULL);
+	vb_extra_set(in, "after_ran", 1);
+}
+
+START_TEST(test_after_is_not_timed)
+{
+	static const struct vb_workload wl = {
+		.name = "test.after", .version = 1, .metric = VB_NS_PER_OP,
+		.dir = VB_LOWER_IS_BETTER, .min_iters = 1, .run = nop_run, .after = slow_after,
+	};
+	struct vb_sample_plan plan = { .samples = 3, .iters = 1 };
+	struct vb_env env = { .cpu = -1 };
+	char why[VB_WHY_LEN] = "";
+	struct vb_samples s;
+	struct vb_inst in;
+
+	vb_inst_init(&in, &wl, &env);
+	ck_assert_msg(vb_measure(&in, &plan, &s, why, sizeof(why)) == 0, "%s", why);
+	for (unsigned k = 0; k < s.n; k++)
+		ck_assert_msg(s.elapsed_ns[k] < 100e6, "sample %u took %.0f ns", k, s.elapsed_ns[k]);
+	ck_assert_int_eq(s.nextra, 1);
+	ck_assert_str_eq(s.extra[0].name, "after_ran");
+	vb_samples_free(&s);
 }
 END_TEST
 
@@ -516,8 +554,13 @@ START_TEST(test_tlb_reports_thp)
 			ck_assert_msg(strstr(why, "THP") || strstr(why, "huge"), "reason: %s", why);
 			fprintf(stderr, "note: mem.tlb thp=1 unsupported here: %s\n", why);
 		} else {
+			struct vb_sample_plan plan = { .samples = 1, .iters = 4096 };
+			struct vb_samples out;
+
 			ck_assert_msg(rc == 0, "%s", why);
-			ck_assert_int_eq(wl->run(&in, 4096, why, sizeof(why)), 0);
+			/* thp_pct comes from the after hook, once the samples are taken */
+			ck_assert_msg(vb_measure(&in, &plan, &out, why, sizeof(why)) == 0, "%s", why);
+			vb_samples_free(&out);
 			if (thp)
 				ck_assert_double_gt(extra_of(&in, "thp_pct"), 0);
 			else
@@ -694,6 +737,7 @@ Suite *suite_workloads(void)
 	tcase_add_test(tc, agent_footprint_does_not_remember_earlier_workloads);
 	tcase_add_test(tc, io_block_must_fit_the_span);
 	tcase_add_test(tc, test_every_workload_runs_or_says_why);
+	tcase_add_test(tc, test_after_is_not_timed);
 	tcase_add_test(tc, test_io_without_scratch_is_unsupported);
 	tcase_add_test(tc, test_io_on_tmpfs_is_unsupported);
 	tcase_add_test(tc, test_ring_is_one_cycle);
