@@ -7,16 +7,18 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#define HUGE_PAGE (2u << 20) /* a PMD-sized transparent huge page on x86-64 */
+
 int vb_hugebuf_map(struct vb_hugebuf *b, size_t len, int huge)
 {
 	memset(b, 0, sizeof(*b));
-	b->maplen = len + VB_HUGE_PAGE;
+	b->maplen = len + HUGE_PAGE;
 	b->map = mmap(NULL, b->maplen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (b->map == MAP_FAILED) {
 		b->map = NULL;
 		return -1;
 	}
-	b->buf = (char *)(((uintptr_t)b->map + VB_HUGE_PAGE - 1) & ~(uintptr_t)(VB_HUGE_PAGE - 1));
+	b->buf = (char *)(((uintptr_t)b->map + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
 	b->len = len;
 	/* without a word either way, THP "always" would decide for us */
 	madvise(b->buf, len, huge ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);

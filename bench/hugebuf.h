@@ -9,8 +9,6 @@
 
 #include <stddef.h>
 
-#define VB_HUGE_PAGE (2u << 20)
-
 struct vb_hugebuf {
 	void *map;      /* the whole mapping, for munmap */
 	size_t maplen;

@@ -41,7 +41,7 @@ void rp_sec_claims(struct rp_report *rp)
 		    "above. The rule behind each verdict is fixed in the code (reports/claims/) "
 		    "and described in docs/report.md; a claim this run cannot test says why.");
 	rp_doc_table(&rp->doc, 5, head);
-	for (size_t c = 0; c < sizeof(claims) / sizeof(claims[0]); c++)
+	for (size_t c = 0; c < rp_claims_count(); c++)
 		for (int r = 0; r < rp->nruns; r++) {
 			struct claim_out o = {{0}, {0}};
 			char num[8];
