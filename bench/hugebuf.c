@@ -33,6 +33,11 @@ void vb_hugebuf_unmap(struct vb_hugebuf *b)
 	memset(b, 0, sizeof(*b));
 }
 
+size_t vb_hugebuf_round(size_t len)
+{
+	return (len + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
+}
+
 /* AnonHugePages (bytes) of the mapping holding addr; -1 if unreadable. */
 static long long anon_huge_bytes(const void *addr)
 {

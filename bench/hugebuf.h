@@ -22,6 +22,8 @@ struct vb_hugebuf {
  */
 int vb_hugebuf_map(struct vb_hugebuf *b, size_t len, int huge);
 void vb_hugebuf_unmap(struct vb_hugebuf *b);
+/* len rounded up to whole huge pages: a buffer of that length can be all huge. */
+size_t vb_hugebuf_round(size_t len);
 /* The share of the buffer in huge pages, 0..100 (AnonHugePages in smaps); -1: unreadable. */
 double vb_hugebuf_pct(const struct vb_hugebuf *b);
 

@@ -33,6 +33,13 @@ struct vb_run_ctx {
 	int npus;
 	long long memory_mb;        /* memory limit / guest RAM, 0: default */
 	long long scratch_mib;      /* size of each I/O scratch image */
+	/*
+	 * The run's one I/O scratch image, which every instance measured in its
+	 * rounds uses, or NULL: each instance makes its own. The host serves
+	 * some files' blocks faster than others for a whole run (docs/report.md),
+	 * so instances given files of their own differ by their files.
+	 */
+	const char *scratch;
 	const char *container_runtime; /* crun (default), runc, podman, docker */
 	const char *kernel;         /* guest kernel override, or NULL */
 	const char *modules;        /* its modules dir, or NULL */
@@ -56,6 +63,7 @@ struct vb_instance {
 	char cgroup[PATH_MAX];      /* cgroup v2 dir holding it, "" if none */
 	uint64_t cgroup_id;         /* its id, for eBPF scoping; 0 if none */
 	char scratch[PATH_MAX];     /* host path of its I/O scratch image */
+	int scratch_own;            /* made for it alone (removed when it stops) */
 	double start_ms;            /* start to hello, ms, less setup_ms */
 	double setup_ms;            /* start()'s preparation (image builds), ms */
 	json_t *hello;              /* the agent's hello message */

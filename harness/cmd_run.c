@@ -3,6 +3,7 @@
 #include "backend.h"
 #include "cgroup.h"
 #include "debris.h"
+#include "envutil.h"
 #include "exec.h"
 #include "hostinfo.h"
 #include "kvmhost.h"
@@ -185,6 +186,7 @@ struct run {
 	struct vb_run_opts o;
 	struct vb_run_ctx ctx;
 	char agent[PATH_MAX], floor_hello[PATH_MAX], workdir[PATH_MAX], cgparent[PATH_MAX];
+	char scratch[PATH_MAX];     /* the measured instances' one I/O scratch image */
 	char out[PATH_MAX];
 	struct vb_pick be[32];
 	struct vb_pick lab_be[VB_LAB_MAX_BACKENDS]; /* what runs in the emulated lab */
@@ -284,6 +286,9 @@ static int prepare(struct run *r, char *err, size_t n)
 	if (vb_agent_path(r->agent, sizeof(r->agent), err, n) ||
 	    vb_owner_of(getpid(), &r->owner, err, n) || make_workdir(r, err, n))
 		return -1;
+	snprintf(r->scratch, sizeof(r->scratch), "%.4000s/scratch.img", r->workdir);
+	if (vb_env_scratch_image(r->scratch, r->o.scratch_mib, err, n))
+		return -1;
 	/* only life.start's floors need it: without it they say why */
 	if (r->exps && vb_floor_hello_path(r->agent, r->floor_hello, sizeof(r->floor_hello), why,
 					   sizeof(why)))
@@ -304,6 +309,7 @@ static int prepare(struct run *r, char *err, size_t n)
 		.cgroup_parent = r->cgparent,
 		.memory_mb = r->o.memory_mb,
 		.scratch_mib = r->o.scratch_mib,
+		.scratch = r->scratch,
 		.container_runtime = r->o.container_runtime,
 		.kernel = r->o.kernel,
 		.modules = r->o.modules,

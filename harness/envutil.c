@@ -13,17 +13,13 @@
 #include <time.h>
 #include <unistd.h>
 
-int vb_env_scratch(struct vb_instance *in, const struct vb_run_ctx *ctx, char *err,
-		   size_t n)
+int vb_env_scratch_image(const char *path, long long mib, char *err, size_t n)
 {
-	off_t size = (off_t)ctx->scratch_mib << 20;
-	int fd, rc;
+	off_t size = (off_t)mib << 20;
+	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600), rc;
 
-	snprintf(in->scratch, sizeof(in->scratch), "%s/%s.img", ctx->workdir, in->name);
-	fd = open(in->scratch, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		snprintf(err, n, "create %s: %s", in->scratch, strerror(errno));
-		in->scratch[0] = '\0';
+		snprintf(err, n, "create %s: %s", path, strerror(errno));
 		return -1;
 	}
 	rc = posix_fallocate(fd, 0, size);
@@ -31,10 +27,27 @@ int vb_env_scratch(struct vb_instance *in, const struct vb_run_ctx *ctx, char *e
 		rc = ftruncate(fd, size) ? errno : 0;
 	close(fd);
 	if (rc) {
-		snprintf(err, n, "allocate %lld MiB for %s: %s", ctx->scratch_mib, in->scratch,
-			 strerror(rc));
+		snprintf(err, n, "allocate %lld MiB for %s: %s", mib, path, strerror(rc));
+		unlink(path);
 		return -1;
 	}
+	return 0;
+}
+
+int vb_env_scratch(struct vb_instance *in, const struct vb_run_ctx *ctx, char *err,
+		   size_t n)
+{
+	if (ctx->scratch) {
+		snprintf(in->scratch, sizeof(in->scratch), "%s", ctx->scratch);
+		in->scratch_own = 0;
+		return 0;
+	}
+	snprintf(in->scratch, sizeof(in->scratch), "%s/%s.img", ctx->workdir, in->name);
+	if (vb_env_scratch_image(in->scratch, ctx->scratch_mib, err, n)) {
+		in->scratch[0] = '\0';
+		return -1;
+	}
+	in->scratch_own = 1;
 	return 0;
 }
 
@@ -75,7 +88,8 @@ void vb_env_cleanup(struct vb_instance *in)
 		in->cgroup[0] = '\0';
 	}
 	if (in->scratch[0]) {
-		unlink(in->scratch);
+		if (in->scratch_own)
+			unlink(in->scratch);
 		in->scratch[0] = '\0';
 	}
 }

@@ -6,9 +6,14 @@
 #include "backend.h"
 
 /*
- * Create the instance's I/O scratch image (raw file, allocated up front so
- * O_DIRECT writes measure I/O, not block allocation) in the workdir as
- * `<instance>.img`; sets in->scratch.
+ * Create an I/O scratch image of mib MiB at path, which must not exist: a
+ * raw file, allocated up front so that O_DIRECT writes measure I/O, not
+ * block allocation. 0, or -1 with err (and nothing left at path).
+ */
+int vb_env_scratch_image(const char *path, long long mib, char *err, size_t n);
+/*
+ * Set in->scratch: the run's shared image (ctx->scratch), or one of the
+ * instance's own made in the workdir as `<instance>.img` where there is none.
  */
 int vb_env_scratch(struct vb_instance *in, const struct vb_run_ctx *ctx, char *err,
 		   size_t n);
@@ -27,7 +32,7 @@ void vb_env_reap(pid_t pid, unsigned grace_ms);
  * nothing: a failed environment's evidence. Returns the new length.
  */
 size_t vb_env_log_tail(const char *path, const char *label, char *buf, size_t n, size_t len);
-/* Remove what vb_env_scratch and vb_env_group made. */
+/* Remove what vb_env_scratch and vb_env_group made (not the run's shared image). */
 void vb_env_cleanup(struct vb_instance *in);
 
 #endif

@@ -47,5 +47,6 @@ const struct vb_workload vb_wl_io_fsync = {
 	},
 	.setup = vb_scratch_setup,
 	.run = fsync_run,
+	.after = vb_scratch_after,
 	.teardown = vb_scratch_teardown,
 };

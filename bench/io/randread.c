@@ -30,5 +30,6 @@ const struct vb_workload vb_wl_io_randread = {
 	},
 	.setup = vb_scratch_setup,
 	.run = randread_run,
+	.after = vb_scratch_after,
 	.teardown = vb_scratch_teardown,
 };

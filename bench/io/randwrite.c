@@ -30,5 +30,6 @@ const struct vb_workload vb_wl_io_randwrite = {
 	},
 	.setup = vb_scratch_setup,
 	.run = randwrite_run,
+	.after = vb_scratch_after,
 	.teardown = vb_scratch_teardown,
 };

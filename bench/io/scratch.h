@@ -3,14 +3,16 @@
  * The I/O scratch target shared by the io.* workloads: O_DIRECT, stamped.
  *
  * Every 4 KiB of the span carries a stamp (magic, its own byte offset, the
- * generation of the agent's fill of the target, the serial of the write
- * that put it there), so a read of the wrong place, a short read or a lost
- * write cannot pass.
+ * generation of the fill of the target, the serial of the write that put
+ * it there), so a read of the wrong place, a short read or a lost write
+ * cannot pass. Agents that share a target (the instances of one run) take
+ * up the fill they find there.
  */
 #ifndef VB_SCRATCH_H
 #define VB_SCRATCH_H
 
 #include "../bench.h"
+#include "../hugebuf.h"
 
 #define VB_STAMP_SIZE 4096 /* every 4 KiB carries its own offset stamp */
 
@@ -19,7 +21,8 @@ struct vb_scratch {
 	size_t block;        /* request size */
 	uint64_t nblocks;    /* blocks in the span */
 	uint64_t next;       /* next block for sequential access */
-	unsigned char *buf;  /* aligned, one block */
+	unsigned char *buf;  /* one block, at the start of hb */
+	struct vb_hugebuf hb; /* in transparent huge pages where the kernel gives them */
 	uint64_t gen;        /* generation written into stamps */
 	uint64_t serial;     /* serial of the last write_block */
 	uint64_t last;       /* block of the last write_block */
@@ -43,11 +46,13 @@ void vb_scratch_close(struct vb_scratch *s);
 
 /*
  * The setup of every io.* workload (their parameters are block_kib and
- * size_mib): allocate, open and fill the scratch target (once per agent
- * and target, while the span covers) into in->priv, set in->op_bytes to
- * the block. Returns as setup does.
+ * size_mib): allocate and open the scratch target into in->priv, fill it
+ * unless a fill that covers the span is there, set in->op_bytes to the
+ * block. Returns as setup does.
  */
 int vb_scratch_setup(struct vb_inst *in, char *why, size_t whylen);
+/* The after hook of every io.* workload: the extra buf_thp_pct. */
+void vb_scratch_after(struct vb_inst *in);
 void vb_scratch_teardown(struct vb_inst *in);
 
 /* One request of a queue-depth-1 workload on block i. */

@@ -22,7 +22,7 @@ static int seqread_run(struct vb_inst *in, uint64_t iters, char *why, size_t why
 const struct vb_workload vb_wl_io_seqread = {
 	.name = "io.seqread",
 	.desc = "sequential O_DIRECT reads of the scratch target, verified",
-	.version = 1,
+	.version = 2,
 	.metric = VB_MB_PER_SEC,
 	.dir = VB_HIGHER_IS_BETTER,
 	.needs = VB_NEED_SCRATCH,
@@ -33,5 +33,6 @@ const struct vb_workload vb_wl_io_seqread = {
 	},
 	.setup = vb_scratch_setup,
 	.run = seqread_run,
+	.after = vb_scratch_after,
 	.teardown = vb_scratch_teardown,
 };

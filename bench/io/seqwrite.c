@@ -23,7 +23,7 @@ static int seqwrite_run(struct vb_inst *in, uint64_t iters, char *why, size_t wh
 const struct vb_workload vb_wl_io_seqwrite = {
 	.name = "io.seqwrite",
 	.desc = "sequential O_DIRECT writes to the scratch target, last one read back",
-	.version = 1,
+	.version = 2,
 	.metric = VB_MB_PER_SEC,
 	.dir = VB_HIGHER_IS_BETTER,
 	.needs = VB_NEED_SCRATCH,
@@ -34,5 +34,6 @@ const struct vb_workload vb_wl_io_seqwrite = {
 	},
 	.setup = vb_scratch_setup,
 	.run = seqwrite_run,
+	.after = vb_scratch_after,
 	.teardown = vb_scratch_teardown,
 };

@@ -92,7 +92,11 @@ int vb_qemu_build_argv(const struct vb_qemu_variant *v, const struct vb_qemu_cfg
 	add(a, "socket,id=qmp,fd=%d", c->qmp_fd);
 	add(a, "-mon");
 	add(a, "chardev=qmp,mode=control");
-	/* the same raw image and host cache mode (O_DIRECT) for every variant */
+	/*
+	 * the same raw image and host cache mode (O_DIRECT) for every variant;
+	 * share-rw: the run's instances share that image (backend.h), so each
+	 * VM lets the others hold it open for writing (they take turns)
+	 */
 	add(a, "-drive");
 	add(a, "file=%s,format=raw,if=none,id=disk,cache=none,aio=threads", c->disk);
 	add(a, "-netdev");
@@ -102,7 +106,7 @@ int vb_qemu_build_argv(const struct vb_qemu_variant *v, const struct vb_qemu_cfg
 		add(a, "-serial");
 		add(a, "chardev:chan");
 		add(a, "-device");
-		add(a, "ide-hd,drive=disk,bus=ide.0");
+		add(a, "ide-hd,drive=disk,bus=ide.0,share-rw=on");
 		add(a, "-device");
 		add(a, "e1000,netdev=net");
 	} else {
@@ -111,7 +115,7 @@ int vb_qemu_build_argv(const struct vb_qemu_variant *v, const struct vb_qemu_cfg
 		add(a, "-device");
 		add(a, "virtserialport,bus=vser.0,chardev=chan,name=vbench.0");
 		add(a, "-device");
-		add(a, "virtio-blk-pci,drive=disk");
+		add(a, "virtio-blk-pci,drive=disk,share-rw=on");
 		add(a, "-device");
 		add(a, "virtio-net-pci,netdev=net");
 	}

@@ -218,8 +218,12 @@ static void l1_ctx(const struct vb_lab *lab, const struct vb_l1_files *l1, struc
 	 * allocates what L1 touches
 	 */
 	c->memory_mb = (long long)(lab->n + 1) * lab->o->memory_mb + 2048;
-	/* a scratch image per nested instance, and the rest of /work */
+	/*
+	 * L1's own disk, its /work: room for the inner run's shared scratch
+	 * image and its experiments' own (one per nested instance at most)
+	 */
 	c->scratch_mib = (long long)(lab->n + 1) * lab->o->scratch_mib + 512;
+	c->scratch = NULL;
 	c->image_extra = l1->file;
 	c->nimage_extra = l1->n;
 }

@@ -37,6 +37,7 @@ int vb_life_start(const struct vb_pick *pk, const struct vb_run_ctx *ctx, const 
 	char name[VB_INSTANCE_NAME_MAX];
 	int rc;
 
+	c.scratch = NULL; /* a neighbour's disk is its own, as on a shared host */
 	if (!io)
 		c.scratch_mib = VB_LIFE_SCRATCH_MIB;
 	if ((size_t)snprintf(name, sizeof(name), "%s-%s", pk->name, suffix) >= sizeof(name)) {

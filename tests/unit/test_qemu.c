@@ -60,7 +60,7 @@ static void emulated(const char *l)
 {
 	HAS(l, "-serial chardev:chan");
 	HAS(l, "vbench.channel=/dev/ttyS1 vbench.scratch=/dev/sda");
-	HAS(l, "-device ide-hd,drive=disk,bus=ide.0");
+	HAS(l, "-device ide-hd,drive=disk,bus=ide.0,share-rw=on");
 	HAS(l, "-device e1000,netdev=net");
 	HASNT(l, "virtio");
 }
@@ -69,7 +69,7 @@ static void virtio(const char *l)
 {
 	HAS(l, "virtserialport,bus=vser.0,chardev=chan,name=vbench.0");
 	HAS(l, "vbench.channel=vbench.0 vbench.scratch=/dev/vda");
-	HAS(l, "-device virtio-blk-pci,drive=disk");
+	HAS(l, "-device virtio-blk-pci,drive=disk,share-rw=on");
 	HAS(l, "-device virtio-net-pci,netdev=net");
 	HASNT(l, "ide-hd");
 	HASNT(l, "e1000");

@@ -454,12 +454,15 @@ START_TEST(test_scratch_detects_a_corrupted_block)
 	s->next = 0;
 	ck_assert_int_eq(wl->run(&in, 2, why, sizeof(why)), -1);
 	ck_assert_msg(strstr(why, "data check failed"), "reason: %s", why);
+	/* a fill with a bad block in it is not for the next test to take up */
+	memset(s->buf, 0, 4096);
+	ck_assert_int_eq(pwrite(s->fd, s->buf, 4096, 0), 4096);
 	wl->teardown(&in);
 }
 END_TEST
 
 /*
- * An agent fills a target once: the next io.* setup reuses the fill (same
+ * A target is filled once: the next io.* setup reuses the fill (same
  * generation, nothing written), and a target whose first block no longer
  * checks is filled anew, after which every block reads back.
  */
@@ -495,6 +498,59 @@ START_TEST(test_scratch_fill_is_reused_while_it_checks)
 	ck_assert_uint_ne(s->gen, gen);
 	ck_assert_msg(rd->run(&in, s->nblocks, why, sizeof(why)) == 0, "%s", why);
 	rd->teardown(&in);
+}
+END_TEST
+
+/* Setup of wl with size_mib = mib on env's target: the generation it takes. */
+static uint64_t setup_gen(const struct vb_workload *wl, const struct vb_env *env, long long mib)
+{
+	char why[VB_WHY_LEN] = "";
+	struct vb_inst in;
+	uint64_t gen;
+
+	init_small(&in, wl, env);
+	in.param[vb_param_index(wl, "size_mib")] = mib;
+	ck_assert_msg(wl->setup(&in, why, sizeof(why)) == 0, "%s", why);
+	ck_assert_msg(wl->run(&in, 4, why, sizeof(why)) == 0, "%s", why);
+	gen = ((struct vb_scratch *)in.priv)->gen;
+	wl->teardown(&in);
+	return gen;
+}
+
+/*
+ * The instances of a run share one target, each agent with its own setups:
+ * a setup takes up the fill it finds where that fill covers its span (the
+ * first and the last stamp of the span carry its generation), and fills
+ * anew where it does not: a longer span, or a span whose last stamp is not
+ * that fill's.
+ */
+START_TEST(test_scratch_fill_is_taken_up_where_it_covers)
+{
+	const struct vb_env env = { .scratch = scratch, .cpu = -1 };
+	const struct vb_workload *rd = vb_workload_find("io.seqread"),
+				 *wr = vb_workload_find("io.randwrite");
+	uint64_t g4, g8;
+	void *zeros;
+	int fd;
+
+	if (!scratch)
+		return;
+	g4 = setup_gen(rd, &env, 4);
+	ck_assert_uint_eq(setup_gen(wr, &env, 4), g4);
+	ck_assert_uint_eq(setup_gen(rd, &env, 2), g4);
+	g8 = setup_gen(rd, &env, 8);
+	ck_assert_uint_ne(g8, g4);
+	ck_assert_uint_eq(setup_gen(wr, &env, 4), g8);
+	/* the last stamp of a 4 MiB span is no longer the fill's */
+	fd = open(scratch, O_RDWR | O_DIRECT);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(posix_memalign(&zeros, 4096, VB_STAMP_SIZE), 0);
+	memset(zeros, 0, VB_STAMP_SIZE);
+	ck_assert_int_eq(pwrite(fd, zeros, VB_STAMP_SIZE, (4 << 20) - VB_STAMP_SIZE),
+			 VB_STAMP_SIZE);
+	free(zeros);
+	close(fd);
+	ck_assert_uint_ne(setup_gen(rd, &env, 4), g8);
 }
 END_TEST
 
@@ -746,6 +802,7 @@ Suite *suite_workloads(void)
 	tcase_add_test(tc, test_scratch_reads_back_and_catches_lost_and_misplaced_writes);
 	tcase_add_test(tc, test_scratch_detects_a_corrupted_block);
 	tcase_add_test(tc, test_scratch_fill_is_reused_while_it_checks);
+	tcase_add_test(tc, test_scratch_fill_is_taken_up_where_it_covers);
 	tcase_add_test(tc, test_qd1_latency_extras);
 	tcase_add_test(tc, test_tlb_reports_thp);
 	tcase_add_test(tc, test_tlb_without_huge_pages_is_unsupported);
