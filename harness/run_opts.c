@@ -64,7 +64,7 @@ void vb_run_usage(FILE *f)
 		"                         runtime (container runtime), param.W.P (as --param)\n"
 		"      --cpus N           CPUs (vCPUs) per environment (default 1)\n"
 		"      --memory MB        memory limit / guest RAM (default 1024)\n"
-		"      --scratch-mib N    size of each I/O scratch image (default 512)\n"
+		"      --scratch-mib N    size of the I/O scratch image (default 512)\n"
 		"      --container-runtime NAME  crun (default), runc, podman, docker\n"
 		"      --kernel PATH      guest kernel (default: Debian's, fetched and cached)\n"
 		"      --modules DIR      its modules (lib/modules/VERSION)\n"
