@@ -6,17 +6,16 @@
 
 #include "../reports/report.h"
 
-#define MAX_RUNS 16
-
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: vbench report RESULT.json... -o DIR\n"
 		"  Writes DIR/index.html (self-contained), DIR/report.md and gnuplot\n"
 		"  charts (NAME.png, NAME.svg, with NAME.dat and NAME.gp to re-plot).\n"
-		"  Several result files are shown side by side (at most %d).\n"
+		"  Several result files are shown side by side (R1, R2, ...); a table or\n"
+		"  chart too narrow for them all shows the first and says so.\n"
 		"exit status: 0 ok, 1 the report could not be written (e.g. no gnuplot),\n"
-		"             2 bad usage or a bad result file\n", MAX_RUNS);
+		"             2 bad usage or a bad result file\n");
 }
 
 int vb_cmd_report(int argc, char **argv)
@@ -26,7 +25,7 @@ int vb_cmd_report(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	struct rp_run runs[MAX_RUNS];
+	struct rp_run *runs;
 	const char *dir = NULL;
 	char err[1024];
 	int ch, n = 0, rc = 0;
@@ -44,9 +43,11 @@ int vb_cmd_report(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (argc - optind > MAX_RUNS) {
-		fprintf(stderr, "report: at most %d result files side by side\n", MAX_RUNS);
-		return 2;
+	/* a fleet's report has a file per host: as many as it has */
+	runs = calloc((size_t)(argc - optind), sizeof(*runs));
+	if (!runs) {
+		fprintf(stderr, "report: out of memory for %d result files\n", argc - optind);
+		return 1;
 	}
 	for (; optind < argc; optind++, n++)
 		if (rp_run_load(&runs[n], argv[optind], n, err, sizeof(err))) {
@@ -63,5 +64,6 @@ int vb_cmd_report(int argc, char **argv)
 out:
 	while (n-- > 0)
 		rp_run_free(&runs[n]);
+	free(runs);
 	return rc;
 }

@@ -149,6 +149,16 @@ else
 	probe "$T/render-tcg" real-tcg-quick
 fi
 
+echo "a fleet's worth of files"
+# a fleet's report has a file per host: 20 here, past the old limit of 16
+set --
+for i in $(seq 1 20); do set -- "$@" "$DATA/real-bare-a-v1.json"; done
+"$VBENCH" report "$@" -o "$T/fleet" >/dev/null 2>"$T/err"
+check "20 result files make a report (exit 0)" test $? -eq 0
+check "... whose tables name R20" grep -q 'R20 ' "$T/fleet/report.md"
+check "... and whose Environment table says it holds the first 9" \
+	grep -q 'Only the first 9 runs fit in this table' "$T/fleet/report.md"
+
 echo "bad result files"
 printf '{"schema": "vbench-results", "version": 2}' >"$T/v2.json"
 printf '{"schema": "vbench-results", "version": 1, "backends": [' >"$T/broken.json"
