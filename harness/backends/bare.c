@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -49,8 +50,13 @@ static int bare_start(struct vb_instance *in, const struct vb_run_ctx *ctx, char
 		return -1;
 	}
 	if (in->pid == 0) {
-		/* the agent must not outlive a harness that dies */
-		if (vb_exec_die_with(self) || dup2(sv[1], 0) < 0 || dup2(sv[1], 1) < 0)
+		/*
+		 * the agent must not outlive a harness that dies; its environment
+		 * names its instance, as the instances of a run share --scratch
+		 * (what wraps the agent tells them apart by it: e2e/fault-agent.c)
+		 */
+		if (vb_exec_die_with(self) || setenv("VBENCH_INSTANCE", in->name, 1) ||
+		    dup2(sv[1], 0) < 0 || dup2(sv[1], 1) < 0)
 			_exit(127);
 		execl(ctx->agent_path, ctx->agent_path, "--role", "bare", "--scratch",
 		      in->scratch, (char *)NULL);

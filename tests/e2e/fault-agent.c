@@ -41,22 +41,12 @@ static const char *env(const char *name)
 	return v ? v : "";
 }
 
-/* Is this the instance to spoil? The backend names it in --scratch DIR/NAME.img. */
-static int targeted(int argc, char **argv)
+/* Is this the instance to spoil? bare names it in the agent's environment. */
+static int targeted(void)
 {
-	const char *want = env("FAULT_INSTANCE"), *base;
-	char img[256];
+	const char *want = env("FAULT_INSTANCE");
 
-	if (!*want)
-		return 1;
-	snprintf(img, sizeof(img), "%s.img", want);
-	for (int i = 1; i + 1 < argc; i++) {
-		if (strcmp(argv[i], "--scratch"))
-			continue;
-		base = strrchr(argv[i + 1], '/');
-		return strcmp(base ? base + 1 : argv[i + 1], img) == 0;
-	}
-	return 0;
+	return !*want || strcmp(env("VBENCH_INSTANCE"), want) == 0;
 }
 
 static void start_agent(const char *real, char **argv)
@@ -208,12 +198,12 @@ int main(int argc, char **argv)
 	const char *real = getenv("FAULT_REAL_AGENT");
 	pthread_t t;
 
-	if (!real) {
+	if (!real || argc < 1) {
 		fprintf(stderr, "fault-agent: set FAULT_REAL_AGENT\n");
 		return 2;
 	}
 	argv[0] = (char *)real;
-	if (!targeted(argc, argv)) {
+	if (!targeted()) {
 		execv(real, argv);
 		perror("fault-agent: exec");
 		return 127;
